@@ -1,0 +1,3 @@
+"""narrate: multi-voice audiobooks from fiction chapters."""
+
+__version__ = "0.1.0"

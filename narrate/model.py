@@ -1,0 +1,277 @@
+"""The data passed between pipeline stages: plain frozen dataclasses.
+
+ingest -> Work; parse -> Script; attribute -> Script (speakers filled in) and
+Characters; cast -> Cast; synthesize -> Clips; assemble -> Master; export ->
+output files.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["narration", "dialogue"]
+Gender = Literal["male", "female", "unknown"]
+
+NARRATOR = "Narrator"
+"""The cast name of the voice that reads everything that is not dialogue."""
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the page header says about the work and this chapter."""
+
+    title: str
+    """Work title."""
+    author: str = ""
+    """Author (pseudonym) as shown on the page."""
+    fandom: str = ""
+    """Fandom(s), comma separated as on the page."""
+    category: str = ""
+    """AO3 category, e.g. "M/M", "Gen"."""
+    rating: str = ""
+    """AO3 rating spelled out, e.g. "General Audiences", "Explicit"."""
+    summary: str = ""
+    """The work summary."""
+    notes: str = ""
+    """Author's notes."""
+    language: str = "en"
+    """BCP 47 language code."""
+    source_url: str = ""
+    """Where the text came from, when known."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of body text."""
+
+    text: str
+    """The paragraph exactly as in the source."""
+    start: int
+    """Offset of the first character in the source text."""
+    end: int
+    """Offset one past the last character in the source text."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A run of paragraphs between scene breaks."""
+
+    number: int
+    """1-based scene number within the chapter."""
+    paragraphs: tuple[Paragraph, ...]
+    """The scene's paragraphs in order."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of a work."""
+
+    number: int | None
+    """Chapter number from the heading, if any."""
+    title: str
+    """Chapter title from the heading ("" when the heading is only a number)."""
+    scenes: tuple[Scene, ...]
+    """Scenes in reading order."""
+
+    @property
+    def heading(self) -> str:
+        """What the chapter is called aloud and in tags: "Chapter 4: Title"."""
+        name = f"Chapter {self.number}" if self.number is not None else ""
+        return ": ".join(part for part in (name, self.title) if part) or "Chapter"
+
+
+@dataclass(frozen=True)
+class Work:
+    """An ingested source file: metadata plus body structure."""
+
+    source: Path
+    """The file it was read from."""
+    text: str
+    """The decoded text; every offset in the pipeline points into it."""
+    meta: Metadata
+    """Header metadata."""
+    chapters: tuple[Chapter, ...]
+    """Chapters in order (a copied chapter page holds one)."""
+
+    @property
+    def slug(self) -> str:
+        """File-name-safe identifier of the work, from its title."""
+        return slugify(self.meta.title) or slugify(self.source.stem) or "work"
+
+    @property
+    def name(self) -> str:
+        """The name the user calls this input by (file stem), e.g. "chapter4"."""
+        return self.source.stem
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A span of narration or one quotation of dialogue."""
+
+    kind: Kind
+    """"narration" or "dialogue"."""
+    text: str
+    """What is spoken (for dialogue, without the quotation marks)."""
+    start: int
+    """Offset of `text` in Work.text."""
+    end: int
+    """Offset one past the end of `text` in Work.text."""
+    scene: int
+    """1-based scene number."""
+    paragraph: int
+    """0-based paragraph index within the chapter (counting across scenes)."""
+    speaker: str | None = None
+    """Character name for dialogue; None for narration."""
+    confidence: float = 1.0
+    """How sure the attribution is, 0..1 (1 for narration)."""
+
+
+@dataclass(frozen=True)
+class Character:
+    """A speaking character discovered from the text."""
+
+    name: str
+    """Canonical name, as the text uses it."""
+    gender: Gender = "unknown"
+    """Gender inferred from pronouns and forms of address."""
+    aliases: tuple[str, ...] = ()
+    """Other names the text uses for this character."""
+    lines: int = 0
+    """Number of dialogue segments attributed to the character."""
+
+
+@dataclass(frozen=True)
+class Script:
+    """A chapter as a sequence of segments, ready to cast."""
+
+    work: Work
+    """The work the segments point into."""
+    chapter: Chapter
+    """The chapter the segments come from."""
+    segments: tuple[Segment, ...]
+    """Narration and dialogue in reading order."""
+    characters: tuple[Character, ...] = ()
+    """Speaking characters, most lines first (filled in by attribute)."""
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How one cast member sounds."""
+
+    engine: str
+    """Engine name: "espeak", "piper" or "system"."""
+    voice: str
+    """Engine-specific voice id (see `narrate voices`)."""
+    rate: float = 1.0
+    """Speaking speed multiplier, 1.0 = the voice's normal pace."""
+    pitch: float = 0.0
+    """Pitch shift in semitones, 0 = the voice's own pitch."""
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who sounds like what, as loaded from voices/<work-slug>.toml."""
+
+    path: Path
+    """The cast file."""
+    narrator: Voice
+    """The narrator's voice."""
+    characters: dict[str, Voice] = field(default_factory=dict)
+    """Character name -> voice."""
+
+    def voice_for(self, speaker: str | None) -> Voice:
+        """The voice that reads a segment by `speaker` (None: the narrator)."""
+        if speaker is None:
+            return self.narrator
+        return self.characters.get(speaker, self.narrator)
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Mono 16-bit PCM at the engine's sample rate."""
+
+    pcm: bytes
+    """Little-endian signed 16-bit samples."""
+    sample_rate: int
+    """Samples per second."""
+
+    @property
+    def duration(self) -> float:
+        """Length in seconds."""
+        return len(self.pcm) / 2 / self.sample_rate
+
+
+@dataclass(frozen=True)
+class Line:
+    """One thing to speak: a segment, or part of the spoken opening."""
+
+    text: str
+    """The words to synthesize."""
+    speaker: str | None
+    """Cast name (None: the narrator)."""
+    scene: int
+    """1-based scene number (0 for the opening)."""
+    paragraph: int
+    """Paragraph index, for pause placement (-1 for the opening)."""
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A synthesized line."""
+
+    line: Line
+    """What was spoken."""
+    path: Path
+    """WAV file holding the audio (in the cache)."""
+    duration: float
+    """Length in seconds."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A chapter mark in the assembled audio."""
+
+    title: str
+    """Shown in players' chapter lists."""
+    start: float
+    """Start, seconds."""
+    end: float
+    """End, seconds."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A timed line of transcript."""
+
+    start: float
+    """Start, seconds."""
+    end: float
+    """End, seconds."""
+    speaker: str
+    """Who speaks (the narrator's cast name for narration)."""
+    text: str
+    """What is said."""
+
+
+@dataclass(frozen=True)
+class Master:
+    """The assembled chapter audio, before encoding."""
+
+    wav: Path
+    """Mono 16-bit WAV, loudness-normalised."""
+    duration: float
+    """Length in seconds."""
+    marks: tuple[Mark, ...]
+    """One per scene, contiguous, covering the whole file."""
+    cues: tuple[Cue, ...]
+    """Transcript cues timed from the audio."""
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: "What We Chose" -> "what-we-chose"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
