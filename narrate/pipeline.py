@@ -1,0 +1,72 @@
+"""The one place that knows the order of the stages."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from narrate import ingest
+from narrate.assemble import assemble
+from narrate.attribute import attribute
+from narrate.cast import cast
+from narrate.cover import make_cover
+from narrate.export import export
+from narrate.model import Cast, Line, Script
+from narrate.parse import parse
+from narrate.synthesize import EngineHosts, Progress, default_cache_dir, synthesize
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Where narrate reads and writes."""
+
+    input: Path = Path("input")
+    """Chapters to narrate; a bare name like "chapter4" is looked up here."""
+    voices: Path = Path("voices")
+    """Cast files (<work-slug>.toml) and user Piper models."""
+    output: Path = Path("output")
+    """Finished audio."""
+    cache: Path = default_cache_dir()
+    """Synthesized lines, by content hash."""
+
+
+def load_script(name: str, folders: Folders) -> Script:
+    """Ingest, parse and attribute the chapter called `name`."""
+    work = ingest.load(ingest.resolve(name, folders.input))
+    return attribute(parse(work, work.chapters[0]))
+
+
+def load_cast(script: Script, folders: Folders, hosts: EngineHosts) -> Cast:
+    """The work's cast file, with any newcomers added."""
+    return cast(script, folders.voices, hosts.catalog())
+
+
+def opening(script: Script) -> list[Line]:
+    """What the narrator says first: title, chapter and author."""
+    meta, chapter = script.work.meta, script.chapter
+    words = [f"{meta.title}.", f"{chapter.heading}."]
+    if meta.author:
+        words.append(f"By {meta.author}.")
+    return [Line(" ".join(words), None, 0, -1)]
+
+
+def lines(script: Script) -> list[Line]:
+    """Everything to speak, in order: the opening, then every segment."""
+    body = [Line(segment.text, segment.speaker, segment.scene, segment.paragraph)
+            for segment in script.segments]
+    return opening(script) + body
+
+
+def render(name: str, folders: Folders, *, jobs: int | None = None,
+           progress: Progress | None = None) -> list[Path]:
+    """Narrate chapter `name` into output/<name>.mp3 and .m4b; returns the files written."""
+    script = load_script(name, folders)
+    with EngineHosts(jobs) as hosts:
+        voices = load_cast(script, folders, hosts)
+        clips = synthesize(lines(script), voices, hosts, folders.cache, progress)
+    folders.output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folders.output, prefix=".narrate-") as scratch:
+        master = assemble(clips, script.chapter, Path(scratch) / "master.wav")
+        cover = make_cover(script.work.meta, script.chapter)
+        return export(master, script.work, script.chapter, folders.output, script.work.name, cover)

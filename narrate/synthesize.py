@@ -1,0 +1,156 @@
+"""Synthesize: lines + cast -> clips, through a content-addressed cache.
+
+Each engine runs in worker processes of its own (spawned, never forked): the
+espeak and system engines share one C library that must not be initialised
+twice in one process, models load once per worker, and engine chatter on
+stdout/stderr never reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import wave
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from narrate.engines.base import ENGINES, VoiceInfo, get_engine
+from narrate.errors import ConfigError, EngineError, NarrateError
+from narrate.model import Cast, Clip, Line, Voice
+
+Progress = Callable[[int, int], None]
+"""Called as lines finish with (characters done, characters in all)."""
+
+SINGLE_WORKER_ENGINES = {"piper", "system"}
+"""Engines that use every core themselves (piper) or are not safe in parallel (system)."""
+
+
+def default_cache_dir() -> Path:
+    """$NARRATE_CACHE_DIR, else the platform's user cache folder + /narrate."""
+    if os.environ.get("NARRATE_CACHE_DIR"):
+        return Path(os.environ["NARRATE_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "narrate"
+
+
+class EngineHosts:
+    """Worker pools, one per engine, created on first use and shut down on exit."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self._pools: dict[str, ProcessPoolExecutor] = {}
+
+    def __enter__(self) -> EngineHosts:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for pool in self._pools.values():
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def pool(self, engine: str) -> ProcessPoolExecutor:
+        """The worker pool of `engine`."""
+        if engine not in ENGINES:
+            raise ConfigError(f"unknown engine {engine!r} (known engines: {', '.join(sorted(ENGINES))})")
+        if engine not in self._pools:
+            workers = 1 if engine in SINGLE_WORKER_ENGINES else self.jobs
+            self._pools[engine] = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
+        return self._pools[engine]
+
+    def catalog(self, engines: Sequence[str] = tuple(ENGINES)) -> dict[str, list[VoiceInfo]]:
+        """Engine name -> its voices, for every engine that works on this machine."""
+        futures = {name: self.pool(name).submit(_list_voices, name) for name in engines}
+        catalog = {}
+        for name, future in futures.items():
+            try:
+                catalog[name] = future.result()
+            except Exception:  # an engine that cannot start here offers no voices
+                continue
+        return catalog
+
+
+def synthesize(lines: Sequence[Line], cast: Cast, hosts: EngineHosts, cache_dir: Path,
+               progress: Progress | None = None) -> list[Clip]:
+    """Speak every line with its cast voice; cached lines are not spoken again."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    texts = {(cast.voice_for(line.speaker), line.text) for line in lines}
+    total, done = sum(len(text) for _, text in texts), 0
+
+    def finished(size: int) -> None:
+        nonlocal done
+        done += size
+        if progress:
+            progress(done, total)
+
+    unique: dict[tuple[Voice, str], Future] = {}
+    for voice, text in sorted(texts, key=lambda item: -len(item[1])):
+        unique[(voice, text)] = hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir))
+        unique[(voice, text)].add_done_callback(lambda _, size=len(text): finished(size))
+    results = {key: _result(future) for key, future in unique.items()}
+    clips = []
+    for line in lines:
+        path, duration = results[(cast.voice_for(line.speaker), line.text)]
+        clips.append(Clip(line=line, path=Path(path), duration=duration))
+    return clips
+
+
+def speak(text: str, voice: Voice, hosts: EngineHosts, cache_dir: Path) -> Path:
+    """Synthesize one text with one voice (previews); returns the cached WAV."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path, _ = _result(hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir)))
+    return Path(path)
+
+
+def _result(future: Future) -> tuple[str, float]:
+    """A worker's result, with crashes of the worker itself as EngineError."""
+    try:
+        return future.result()
+    except NarrateError:
+        raise
+    except Exception as error:  # a worker that died or raised something unforeseen
+        raise EngineError(f"speech engine failed: {type(error).__name__}: {error}") from None
+
+
+def _quiet_worker() -> None:
+    """Worker initializer: engines may print; send their stdout and stderr nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+
+def _list_voices(engine: str) -> list[VoiceInfo]:
+    """Worker task: the voices of `engine`."""
+    return get_engine(engine).list_voices()
+
+
+def _render(voice: Voice, text: str, cache_dir: str) -> tuple[str, float]:
+    """Worker task: the cached WAV for (voice, text), synthesizing it if missing."""
+    engine = get_engine(voice.engine)
+    digest = hashlib.sha256(f"{engine.cache_key(voice)}\0{text}".encode()).hexdigest()
+    path = Path(cache_dir) / digest[:2] / f"{digest}.wav"
+    if path.exists():
+        with wave.open(str(path), "rb") as cached:
+            return str(path), cached.getnframes() / cached.getframerate()
+    audio = engine.synthesize(text, voice)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _atomic(path) as temporary:
+        with wave.open(str(temporary), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(audio.sample_rate)
+            out.writeframes(audio.pcm)
+    return str(path), audio.duration
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it into place on success."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
