@@ -1,0 +1,326 @@
+"""Characters: discover the people a chapter names, merge aliases, infer gender, find mentions.
+
+Nothing here knows any name: a capitalised word is a name when the text uses it
+like one (mid-sentence, as the subject of a speech verb, or with a possessive)
+and never writes it in lower case. People without names are found by role
+nouns ("the man", "the girl").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from narrate.model import Gender, Script
+
+SPEECH_VERBS = frozenset(
+    """said says say asked asks replied replies answered answers whispered whispers muttered
+    mutters murmured murmurs continued continues added adds called calls shouted shouts yelled
+    yells snapped snaps hissed hisses growled growls breathed breathes sighed sighs began
+    begins repeated repeats insisted insists admitted admits offered offers agreed agrees
+    demanded demands cried cries exclaimed exclaims mumbled mumbles stammered stammers
+    protested protests warned warns explained explains suggested suggests retorted retorts
+    countered counters echoed echoes pressed presses prompted prompts noted notes observed
+    remarked remarks responded responds grumbled grumbles grunted grunts huffed huffs teased
+    teases joked jokes pleaded pleads begged begs ordered orders commanded commands announced
+    announces declared declares confessed confesses conceded concedes interrupted interrupts
+    croaked croaks rasped rasps drawled drawls purred purrs snarled snarls barked barks mused
+    muses sneered sneers scoffed scoffs chuckled chuckles laughed laughs snorted snorts spat
+    spits corrected corrects reminded reminds assured assures promised promises argued argues
+    screamed screams roared roars bellowed bellows whimpered whimpers sobbed sobs gasped gasps
+    managed manages finished finishes started starts tried tries told tells wondered wonders
+    guessed guesses lied lies went spoke speaks""".split()
+)
+"""Verbs that tag a quotation with its speaker ("X said", "said X")."""
+
+PHRASAL = {"went": "on", "spoke": "up", "speaks": "up", "cut": "in", "chimed": "in", "called": "out"}
+"""Verbs that tag speech only with their particle ("went on")."""
+
+_STOP = frozenset(
+    """a an the and but or nor for so yet if then than when while where why how what who whom
+    whose which that this these those there here it its it's i i'm i'll i've i'd me my mine
+    myself we us our ours you your yours he him his she her hers they them their theirs
+    not no yes yeah oh ah um uh okay ok well just still only even also too very really maybe
+    perhaps now later soon once again never always sometimes often after before since until
+    because though although as at by from in into of off on onto out over under up upon with
+    within without about above across against along among around behind below beneath beside
+    besides between beyond down during except inside near outside past through toward towards
+    one two three four five six seven eight nine ten first second third last next another
+    other others some any all both each every few many more most much none nothing something
+    anything everything someone anyone everyone nobody somebody anybody everybody somewhere
+    nowhere anywhere everywhere don't didn't doesn't can't couldn't won't wouldn't shouldn't
+    isn't wasn't weren't aren't haven't hasn't hadn't let let's good great god lord mr mrs
+    ms miss dr sir madam chapter part book prologue epilogue monday tuesday wednesday
+    thursday friday saturday sunday january february september october november december hey hi hello goodbye bye please thanks thank sorry
+    whatever however meanwhile instead otherwise somehow anyway together alone except
+    suddenly finally quietly slowly""".split()
+)
+"""Capitalised words that are never names by themselves."""
+
+TITLES = {
+    "mr": "male", "mister": "male", "sir": "male", "lord": "male", "king": "male", "prince": "male",
+    "uncle": "male", "father": "male", "brother": "male", "mrs": "female", "miss": "female",
+    "ms": "female", "madam": "female", "madame": "female", "lady": "female", "queen": "female",
+    "princess": "female", "aunt": "female", "mother": "female", "sister": "female",
+    "dr": "unknown", "doctor": "unknown", "professor": "unknown", "captain": "unknown",
+    "master": "unknown", "detective": "unknown", "inspector": "unknown", "general": "unknown",
+    "colonel": "unknown", "major": "unknown", "sergeant": "unknown", "officer": "unknown",
+}  # fmt: skip
+"""Titles that may stand before a name, with the gender they imply."""
+
+ROLES: dict[str, Gender] = {
+    "man": "male", "boy": "male", "gentleman": "male", "old man": "male", "woman": "female",
+    "girl": "female", "lady": "female", "old woman": "female", "old lady": "female", "stranger": "unknown",
+    "guard": "unknown", "soldier": "unknown", "child": "unknown", "kid": "unknown",
+    "figure": "unknown", "driver": "unknown", "newcomer": "unknown",
+}  # fmt: skip
+"""Role nouns that name an unnamed person ("the man"), with their gender."""
+
+MALE = frozenset({"he", "his", "himself"})
+FEMALE = frozenset({"she", "hers", "herself"})
+
+_TOKEN = re.compile(r"[^\W\d_][\w]*(?:[’'\-][^\W\d_][\w]*)*")
+_ROLE = re.compile(
+    r"\b(?:the|a|an)\s+(?:(?:other|tall|short|young|younger|little|big|first|second|hooded|masked)\s+)?"
+    r"(" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")\b(?![\w-])",
+    re.IGNORECASE,
+)
+_SENTENCE_END = ".!?…:"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A reference to a person in narration."""
+
+    name: str
+    """Canonical character name, or the pronoun ("he", "she", "i") as written in lower case."""
+    start: int
+    """Offset in the text it was found in."""
+    end: int
+    """Offset one past its end."""
+    initial: bool
+    """True when it opens a sentence."""
+    possessive: bool
+    """True for "X’s" and for "his"/"her" at the start of a sentence."""
+
+    @property
+    def is_pronoun(self) -> bool:
+        """True for he/she/I/his/her rather than a name."""
+        return self.name in ("he", "she", "i", "his", "her")
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The people a chapter names: surface forms, canonical names, genders."""
+
+    forms: dict[str, str]
+    """Surface form (as written) -> canonical name."""
+    genders: dict[str, Gender]
+    """Canonical name -> inferred gender."""
+    pattern: re.Pattern[str] | None
+    """Matches any surface form, with an optional possessive."""
+
+    def aliases(self, name: str) -> tuple[str, ...]:
+        """Other surface forms of `name`."""
+        return tuple(sorted(form for form, canon in self.forms.items() if canon == name and form != name))
+
+    def gender(self, name: str) -> Gender:
+        """The gender of a canonical name ("unknown" when not known)."""
+        return self.genders.get(name, "unknown")
+
+
+def discover(script: Script) -> Roster:
+    """The named and role-noun people of `script`, with aliases merged and genders inferred."""
+    narration = [s.text for s in script.segments if s.kind == "narration"]
+    lower = {w for s in script.segments for w in _TOKEN.findall(s.text) if w[0].islower()}
+    names = _names(narration, lower)
+    forms = _merge(names)
+    pattern = _pattern(forms)
+    roster = Roster(forms, {}, pattern)
+    genders = _genders(roster, narration, set(forms.values()))
+    return Roster(forms, genders, pattern)
+
+
+def mentions(roster: Roster, text: str) -> list[Mention]:
+    """People (names, role nouns, subject pronouns) mentioned in a narration `text`, in order."""
+    found: list[Mention] = []
+    if roster.pattern is not None:
+        for m in roster.pattern.finditer(text):
+            found.append(Mention(roster.forms[m["name"]], m.start(), m.end(), _initial(text, m.start()), bool(m["pos"])))
+    for m in _ROLE.finditer(text):
+        if not any(f.start <= m.start() < f.end for f in found):
+            name = role_name(m[1])
+            found.append(Mention(name, m.start(), m.end(), _initial(text, m.start()), text[m.end() : m.end() + 2] in ("’s", "'s")))
+    for m in re.finditer(r"\b([Hh]e|[Ss]he|I|His|Her)\b", text):
+        initial = _initial(text, m.start())
+        if m[1] in ("His", "Her") and not initial:
+            continue
+        found.append(Mention(m[1].lower(), m.start(), m.end(), initial, m[1] in ("His", "Her")))
+    return sorted(found, key=lambda f: f.start)
+
+
+def role_name(noun: str) -> str:
+    """The character name given to an unnamed person: "man" -> "the man"."""
+    return "the " + " ".join(noun.lower().split())
+
+
+def is_role(name: str) -> bool:
+    """True for the name of an unnamed person ("the man")."""
+    return name.startswith("the ") and name[4:] in ROLES
+
+
+def role_gender(name: str) -> Gender:
+    """The gender a role-noun name implies ("the woman" -> female)."""
+    return ROLES.get(name.removeprefix("the "), "unknown")
+
+
+def _initial(text: str, at: int) -> bool:
+    """True when position `at` of `text` opens a sentence."""
+    before = text[:at].rstrip(" \t\n\"“”‘’'([—–-")
+    return not before or before[-1] in _SENTENCE_END
+
+
+def _names(narration: list[str], lower: set[str]) -> Counter[str]:
+    """Name phrases (one or more capitalised words, titles kept) and how often each occurs."""
+    evidence: Counter[str] = Counter()
+    phrases: Counter[str] = Counter()
+    for text in narration:
+        for phrase, end, initial, tagged, possessive in _phrases(text):
+            phrases[phrase] += 1
+            if not initial or tagged or possessive or _pronoun_follows(text, end):
+                evidence[phrase] += 1
+    return Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
+
+
+def _pronoun_follows(text: str, at: int) -> bool:
+    """True when a personal pronoun follows in the same sentence or opens the next one."""
+    rest = re.match(r"[^.!?…]*[.!?…]*\s*(\w*)", text[at:])
+    same, following = (rest[0], rest[1]) if rest else ("", "")
+    return bool(re.search(r"\b(?:he|she|his|her|him)\b", same)) or following in ("He", "She", "His", "Her")
+
+
+def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool]]:
+    """(phrase, end, sentence-initial, next to a speech verb, possessive) for each capitalised run."""
+    out = []
+    tokens = list(_TOKEN.finditer(text))
+    i = 0
+    while i < len(tokens):
+        if not tokens[i][0][0].isupper():
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j][0][0].isupper() and _joined(text, tokens[j - 1], tokens[j]):
+            j += 1
+        first = i
+        while first < j and tokens[first][0].lower() in _STOP and not _is_title(tokens[first][0]):
+            first += 1
+        if first < j:
+            phrase = text[tokens[first].start() : tokens[j - 1].end()]
+            possessive = phrase.endswith(("’s", "'s"))
+            prev = tokens[i - 1][0].lower() if i else ""
+            nxt = tokens[j][0].lower() if j < len(tokens) else ""
+            tagged = prev in SPEECH_VERBS or nxt in SPEECH_VERBS
+            initial = _initial(text, tokens[first].start())
+            out.append((re.sub(r"[’']s$", "", phrase), tokens[j - 1].end(), initial, tagged, possessive))
+        i = j
+    return out
+
+
+def _joined(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
+    """True when tokens a and b are adjacent parts of one name ("Mr. Darcy", "Harry Potter")."""
+    gap = text[a.end() : b.start()]
+    return gap == " " or gap == ". " and _is_title(a[0])
+
+
+def _is_title(word: str) -> bool:
+    """True for a title such as "Mr." or "Captain"."""
+    return word.lower().rstrip(".") in TITLES
+
+
+def _acceptable(phrase: str, lower: set[str]) -> bool:
+    """True when `phrase` can be a name: not a common word, not written in lower case elsewhere."""
+    core = [w for w in phrase.split() if not _is_title(w)]
+    return bool(core) and all(w.lower() not in _STOP and w.lower() not in lower and len(w) > 1 for w in core)
+
+
+def _merge(names: Counter[str]) -> dict[str, str]:
+    """Surface form -> canonical name; a word used alone and in exactly one longer name joins it."""
+    parent = {name: name for name in names}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    containing: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        for word in set(name.split()) - {name}:
+            if not _is_title(word):
+                containing[word].append(name)
+    for word, longer in containing.items():
+        if word in names and len(longer) == 1:
+            parent[root(word)] = root(longer[0])
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        groups[root(name)].append(name)
+    return {
+        form: max(members, key=lambda n: (names[n], len(n)))
+        for members in groups.values()
+        for form in members
+    }
+
+
+def _pattern(forms: dict[str, str]) -> re.Pattern[str] | None:
+    """A regex matching any surface form as a whole word, with an optional possessive."""
+    if not forms:
+        return None
+    alternation = "|".join(re.escape(f).replace(r"\.\ ", r"\.?\ ") for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w’'-])(?P<name>{alternation})(?P<pos>[’']s)?(?![\w-])")
+
+
+def _genders(roster: Roster, narration: list[str], names: set[str]) -> dict[str, Gender]:
+    """Gender of each canonical name from the pronouns that follow its mentions and its title."""
+    scores: dict[str, list[float]] = {name: [0.0, 0.0] for name in names}
+    for text in narration:
+        found = mentions(roster, text)
+        opening = [m for k, m in enumerate(found) if k == 0 or _sentence_break(text[found[k - 1].end : m.start])]
+        for k, mention in enumerate(opening):
+            if mention.name not in scores:
+                continue
+            names_after = [m.start for m in opening[k + 1 :] if not m.is_pronoun]
+            stop = min(names_after[:1] + [_second_sentence_end(text, mention.end)])
+            _score(scores[mention.name], text[mention.end : stop])
+    return {name: _gender(name, *score) for name, score in scores.items()}
+
+
+def _sentence_break(between: str) -> bool:
+    """True when the text between two mentions ends a sentence."""
+    return bool(re.search(r"[.!?…]", between))
+
+
+def _second_sentence_end(text: str, at: int) -> int:
+    """The offset where the sentence after the one holding `at` ends."""
+    ends = [m.end() for m in re.finditer(r"[.!?…]+(?=\s|$)", text[at:])]
+    return at + ends[1] if len(ends) > 1 else len(text)
+
+
+def _score(score: list[float], window: str) -> None:
+    """Add the gendered pronouns in `window` to [male, female] scores (the first counts double)."""
+    first = True
+    for word in re.findall(r"[A-Za-z]+", window.lower()):
+        side = 0 if word in MALE or word == "him" else 1 if word in FEMALE or word == "her" else None
+        if side is None:
+            continue
+        weight = 0.5 if word in ("him", "her") else 2.0 if first else 1.0
+        score[side] += weight
+        first = False
+
+
+def _gender(name: str, male: float, female: float) -> Gender:
+    """Decide a gender from pronoun scores, falling back to a title."""
+    if male >= 0.5 and male >= 2 * female:
+        return "male"
+    if female >= 0.5 and female >= 2 * male:
+        return "female"
+    return TITLES.get(name.split()[0].lower().rstrip("."), "unknown")  # type: ignore[return-value]

@@ -1,0 +1,216 @@
+"""assemble: real WAV clips at several rates and levels in, a master WAV read back with numpy and ffmpeg."""
+
+from __future__ import annotations
+
+import math
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from narrate import ffmpeg
+from narrate.assemble import MASTER_RATE, assemble
+from narrate.errors import AudioError
+from narrate.model import NARRATOR, Chapter, Clip, Line, Master
+
+CHAPTER = Chapter(4, "The River", ())
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int, width: int = 2) -> Path:
+    """Write float samples in -1..1 as a mono PCM WAV of `width` bytes per sample."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(width)
+        out.setframerate(rate)
+        if width == 1:
+            out.writeframes((samples * 127 + 128).astype(np.uint8).tobytes())
+        else:
+            out.writeframes(np.round(samples * 32767).astype("<i2").tobytes())
+    return path
+
+
+def speechlike(rate: int, seconds: float, level_db: float, pitch: float, seed: int = 0) -> np.ndarray:
+    """A voice-like signal: a harmonic buzz with vibrato, syllable and word envelopes, RMS `level_db`."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(round(rate * seconds)) / rate
+    f0 = pitch * (1 + 0.05 * np.sin(2 * np.pi * 0.8 * t + rng.uniform(0, 6)))
+    phase = 2 * np.pi * np.cumsum(f0) / rate
+    buzz = sum(np.sin(k * phase) / k for k in range(1, min(30, int(0.4 * rate / pitch))))
+    syllables = 0.5 - 0.5 * np.cos(2 * np.pi * rng.uniform(3.5, 5.5) * t)
+    words = 0.5 + 0.5 * np.tanh(4 * np.sin(2 * np.pi * 0.7 * t + rng.uniform(0, 6)))
+    fade = np.minimum(1, np.minimum(t, t[-1] - t) / 0.01)
+    signal = buzz * syllables * words * fade
+    return np.clip(signal / np.sqrt(np.mean(signal**2)) * 10 ** (level_db / 20), -1, 1)
+
+
+def tone(rate: int, seconds: float, frequency: float, level_db: float) -> np.ndarray:
+    """A steady sine with 10 ms fades."""
+    t = np.arange(round(rate * seconds)) / rate
+    fade = np.minimum(1, np.minimum(t, t[-1] - t) / 0.01)
+    return 10 ** (level_db / 20) * math.sqrt(2) * np.sin(2 * np.pi * frequency * t) * fade
+
+
+SCRIPT = [
+    # text, speaker, scene, paragraph, rate, level dBFS, pitch (0: a 440 Hz tone)
+    ("What We Chose, by quietwillow. Chapter 4: The River.", None, 0, -1, 22050, -18, 120),
+    ("They left at sunrise, before the town woke and the bakers lit their ovens.", None, 1, 0, 22050, -18, 120),
+    ("Where are we going?", "Anna", 1, 0, 16000, -32, 220),
+    ("North.", "Anna", 1, 1, 16000, -32, 220),
+    ("The road was quiet.", None, 2, 2, 22050, -10, 120),
+    ("A dog barked twice and gave up.", None, 2, 3, 22050, -10, 120),
+    ("Stop. Listen.", "Ben", 3, 4, 22050, -24, 160),
+    ("Only the wind.", None, 3, 4, 16000, -26, 0),
+]
+"""A chapter: the opening, then three scenes; voices at two rates and very different levels."""
+
+
+def make_clips(folder: Path) -> list[Clip]:
+    """Real WAV clips for SCRIPT, written to `folder`."""
+    clips = []
+    for index, (text, speaker, scene, paragraph, rate, level, pitch) in enumerate(SCRIPT):
+        seconds = 0.8 + 0.15 * index
+        audio = tone(rate, seconds, 440, level) if pitch == 0 else speechlike(rate, seconds, level, pitch, index)
+        path = write_wav(folder / f"clip{index}.wav", audio, rate)
+        clips.append(Clip(Line(text, speaker, scene, paragraph), path, len(audio) / rate))
+    return clips
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, wave._wave_params]:
+    """Samples (float, -1..1) and parameters of a WAV file."""
+    with wave.open(str(path), "rb") as source:
+        params = source.getparams()
+        data = source.readframes(params.nframes)
+    return np.frombuffer(data, "<i2") / 32768.0, params
+
+
+def rms_db(samples: np.ndarray) -> float:
+    """RMS level in dBFS."""
+    return 10 * math.log10(max(float(np.mean(samples**2)), 1e-20))
+
+
+def active_db(samples: np.ndarray) -> float:
+    """RMS of the 20 ms frames within 30 dB of the loudest one, dBFS."""
+    frames = samples[: len(samples) // 882 * 882].reshape(-1, 882)
+    power = (frames**2).mean(axis=1)
+    return 10 * math.log10(float(power[power > power.max() / 1000].mean()))
+
+
+@pytest.fixture(scope="module")
+def assembled(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Clip], Master]:
+    """The SCRIPT clips assembled once for all tests here."""
+    folder = tmp_path_factory.mktemp("assemble")
+    clips = make_clips(folder)
+    return clips, assemble(clips, CHAPTER, folder / "out" / "master.wav")
+
+
+def test_master_is_mono_16_bit_at_the_master_rate_and_as_long_as_it_says(assembled):
+    _, master = assembled
+    samples, params = read_wav(master.wav)
+    assert (params.nchannels, params.sampwidth, params.framerate) == (1, 2, MASTER_RATE)
+    assert params.nframes / MASTER_RATE == pytest.approx(master.duration, abs=1e-9)
+    assert sorted(p.name for p in master.wav.parent.iterdir()) == ["master.wav"]
+
+
+def test_master_meets_the_loudness_target_with_true_peak_headroom(assembled):
+    _, master = assembled
+    measured = ffmpeg.measure(master.wav)
+    assert measured.integrated == pytest.approx(-16.0, abs=0.5)
+    assert measured.true_peak <= -1.5
+
+
+def test_cues_are_one_per_clip_in_order_with_speaker_and_text(assembled):
+    clips, master = assembled
+    assert [cue.text for cue in master.cues] == [clip.line.text for clip in clips]
+    assert [cue.speaker for cue in master.cues] == [clip.line.speaker or NARRATOR for clip in clips]
+    for cue, clip in zip(master.cues, clips, strict=True):
+        assert cue.end - cue.start == pytest.approx(clip.duration, abs=2 / MASTER_RATE)
+
+
+def test_pauses_follow_the_structure_of_the_text(assembled):
+    _, master = assembled
+    gaps = [round(after.start - before.end, 3) for before, after in zip(master.cues, master.cues[1:])]
+    # opening; speaker change; new paragraph; scene; paragraph; scene; speaker change
+    assert gaps == [1.2, 0.5, 0.7, 2.5, 0.7, 2.5, 0.5]
+    assert master.cues[0].start == pytest.approx(0.7, abs=1e-3)
+    assert master.duration - master.cues[-1].end == pytest.approx(1.5, abs=1e-3)
+
+
+def test_pauses_head_and_tail_are_quiet_room_tone_not_digital_silence(assembled):
+    _, master = assembled
+    samples, _ = read_wav(master.wav)
+    cues = master.cues
+    quiet = [(0.0, cues[0].start), (cues[3].end, cues[4].start), (cues[-1].end, master.duration)]
+    for start, end in quiet:
+        stretch = samples[round(start * MASTER_RATE) + 2205 : round(end * MASTER_RATE) - 2205]
+        assert -85 < rms_db(stretch) < -60
+        assert np.count_nonzero(stretch) > 0.5 * len(stretch)
+
+
+def test_voices_at_very_different_levels_come_out_evened(assembled):
+    _, master = assembled
+    samples, _ = read_wav(master.wav)
+    levels = [
+        active_db(samples[round(cue.start * MASTER_RATE) : round(cue.end * MASTER_RATE)]) for cue in master.cues[:7]
+    ]
+    assert max(levels) - min(levels) < 3.0, levels
+
+
+def test_clips_at_other_rates_keep_their_pitch(assembled):
+    _, master = assembled
+    samples, _ = read_wav(master.wav)
+    cue = master.cues[-1]
+    window = samples[round(cue.start * MASTER_RATE) : round(cue.end * MASTER_RATE)]
+    spectrum = np.abs(np.fft.rfft(window * np.hanning(len(window))))
+    frequencies = np.fft.rfftfreq(len(window), 1 / MASTER_RATE)
+    assert frequencies[np.argmax(spectrum)] == pytest.approx(440, abs=2)
+
+
+def test_marks_are_one_per_scene_contiguous_and_cover_the_file(assembled):
+    clips, master = assembled
+    assert [mark.title for mark in master.marks] == [
+        "Scene 1: They left at sunrise, before the town…",
+        "Scene 2: The road was quiet.",
+        "Scene 3: Stop. Listen.",
+    ]
+    assert master.marks[0].start == 0.0
+    assert master.marks[-1].end == master.duration
+    for before, after in zip(master.marks, master.marks[1:]):
+        assert before.end == after.start
+
+
+def test_scene_marks_start_half_a_second_before_the_first_line_of_their_scene(assembled):
+    _, master = assembled
+    assert master.marks[1].start == pytest.approx(master.cues[4].start - 0.5, abs=1e-4)
+    assert master.marks[2].start == pytest.approx(master.cues[6].start - 0.5, abs=1e-4)
+
+
+def test_a_chapter_without_scenes_gets_one_mark_named_after_it(tmp_path):
+    clip = make_clips(tmp_path)[0]
+    master = assemble([clip], CHAPTER, tmp_path / "master.wav")
+    assert [(mark.title, mark.start, mark.end) for mark in master.marks] == [
+        ("Chapter 4: The River", 0.0, master.duration)
+    ]
+
+
+def test_no_clips_is_an_error_naming_the_chapter(tmp_path):
+    with pytest.raises(AudioError, match="Chapter 4: The River"):
+        assemble([], CHAPTER, tmp_path / "master.wav")
+
+
+def test_an_unreadable_clip_names_its_file_and_leaves_an_earlier_master_intact(tmp_path):
+    clips = make_clips(tmp_path)[:2]
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    earlier = tmp_path / "master.wav"
+    earlier.write_bytes(b"an earlier master")
+    with pytest.raises(AudioError, match="broken.wav"):
+        assemble([*clips, Clip(Line("x", None, 1, 0), broken, 1.0)], CHAPTER, earlier)
+    assert earlier.read_bytes() == b"an earlier master"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_an_8_bit_clip_is_refused_with_what_would_be_valid(tmp_path):
+    path = write_wav(tmp_path / "eight.wav", speechlike(8000, 0.5, -20, 150), 8000, width=1)
+    with pytest.raises(AudioError, match="eight.wav has 8-bit samples; expected a 16-bit PCM WAV"):
+        assemble([Clip(Line("x", None, 1, 0), path, 0.5)], CHAPTER, tmp_path / "master.wav")
