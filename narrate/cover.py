@@ -44,7 +44,7 @@ SOFT_INK = (250, 246, 238, 200)
 
 def make_cover(meta: Metadata, chapter: Chapter | None = None) -> bytes:
     """A SIZE x SIZE JPEG cover showing the title, author, fandom and (if given) chapter."""
-    from PIL import Image, ImageDraw
+    from PIL import ImageDraw
 
     hue = int.from_bytes(hashlib.sha256(meta.title.encode()).digest()[:2], "big") / 65536
     image = _background(hue)

@@ -7,7 +7,9 @@ leaves earlier outputs as they were.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import math
 import os
 import shutil
 import tempfile
@@ -166,9 +168,29 @@ def _write_mp3(wav: Path, mp3: Path, tags: Tags) -> None:
     """Write `mp3`: an ID3v2.3 tag (frames in reading order) followed by the encoded audio."""
     with ffmpeg.scratch(mp3, ".audio.mp3") as audio:
         _encode_mp3(wav, audio)
+        tags = _marks_to_end(tags, _mp3_length(audio))
         with mp3.open("wb") as out, audio.open("rb") as encoded:
             out.write(_id3_tag([*_id3_text_frames(tags), *_id3_chapter_frames(tags), _id3_cover(tags)]))
             shutil.copyfileobj(encoded, out)
+
+
+def _mp3_length(path: Path) -> float:
+    """Duration of an encoded MP3 as players report it (encoder delay and padding included)."""
+    from mutagen import MutagenError
+    from mutagen.mp3 import MP3
+
+    try:
+        return MP3(path).info.length
+    except MutagenError as exc:
+        raise AudioError(f"could not read back the encoded MP3 {path}: {exc}") from exc
+
+
+def _marks_to_end(tags: Tags, length: float) -> Tags:
+    """`tags` with the last chapter stretched to `length` seconds, so the chapters cover the whole file."""
+    if not tags.marks or tags.marks[-1].end >= length:
+        return tags
+    last = dataclasses.replace(tags.marks[-1], end=math.ceil(length * 1000) / 1000)
+    return dataclasses.replace(tags, marks=(*tags.marks[:-1], last))
 
 
 def _id3_tag(frames: Sequence[Frame]) -> bytes:
