@@ -16,7 +16,7 @@ from rich.table import Table
 
 from narrate import pipeline
 from narrate.engines.base import ENGINES
-from narrate.errors import NarrateError
+from narrate.errors import ConfigError, NarrateError
 from narrate.model import NARRATOR, Script, Voice
 from narrate.parse import script_records
 from narrate.synthesize import EngineHosts, Progress as ProgressCallback, speak
@@ -161,8 +161,7 @@ def preview(engine: str, voice: str, rate: float, pitch: float, text: str, outpu
     with EngineHosts(1) as hosts:
         offered = [info.id for info in hosts.catalog([engine]).get(engine, [])]
         if voice not in offered:
-            raise click.BadParameter(f"unknown {engine} voice {voice!r} (see `narrate voices --engine {engine}`)",
-                                     param_hint="VOICE")
+            raise ConfigError(f"unknown {engine} voice {voice!r} (see `narrate voices --engine {engine}`)")
         wav = speak(text, chosen, hosts, pipeline.Folders().cache)
     shutil.copyfile(wav, output)
     click.echo(f"wrote {output}")
@@ -189,14 +188,24 @@ def _script_text(parsed: Script) -> str:
 
 @contextmanager
 def _progress(quiet: bool) -> Iterator[ProgressCallback | None]:
-    """A progress bar on stderr for synthesis (nothing when quiet or not a terminal)."""
+    """A progress bar on stderr, shown from the first finished line (never when quiet)."""
     if quiet:
         yield None
         return
     columns = (TextColumn("synthesizing"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn())
-    with Progress(*columns, console=stderr, transient=True) as bar:
-        task = bar.add_task("synthesizing", total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+    bar = Progress(*columns, console=stderr, transient=True)
+    task = bar.add_task("synthesizing", total=None)
+
+    def update(done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar.live.is_started:
+            bar.stop()
 
 
 def main() -> None:
@@ -209,6 +218,12 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("narrate: interrupted", err=True)
         sys.exit(130)
+    except click.exceptions.NoArgsIsHelpError as error:
+        click.echo(error.format_message())
+    except click.UsageError as error:
+        where = error.ctx.command_path if error.ctx else "narrate"
+        click.echo(f"narrate: error: {error.format_message()} (see `{where} --help`)", err=True)
+        sys.exit(error.exit_code)
     except click.ClickException as error:
         click.echo(f"narrate: error: {error.format_message()}", err=True)
         sys.exit(error.exit_code)
