@@ -53,7 +53,7 @@ PALETTES: dict[Gender, tuple[Voice, ...]] = {
 
 VOICE_KEYS = {"engine", "voice", "rate", "pitch"}
 RATE_RANGE = (0.5, 2.0)
-PITCH_RANGE = (-12.0, 12.0)
+"""Speed multipliers a cast file may ask for."""
 
 HEADER = """\
 narrate cast for "{title}".
@@ -62,7 +62,7 @@ characters it has not seen before; it never changes or removes what is here.
   engine  "piper" (neural), "espeak" or "system"   (list voices: narrate voices)
   voice   a voice id from `narrate voices --engine ENGINE`
   rate    speed multiplier, 1.0 = the voice's normal pace ({rate_lo} to {rate_hi})
-  pitch   shift in semitones, 0 = the voice's own pitch ({pitch_lo} to {pitch_hi})
+  pitch   shift in semitones, 0 = the voice's own pitch (piper -4 to 8, espeak -6.7 to 8.7)
 Hear a voice first: narrate preview piper en_US-joe-medium --pitch 2"""
 
 
@@ -92,10 +92,7 @@ def _read(path: Path) -> tomlkit.TOMLDocument:
 def _new_document(title: str) -> tomlkit.TOMLDocument:
     """A fresh cast file with an explanatory header and the default narrator."""
     doc = tomlkit.document()
-    text = HEADER.format(
-        title=title, rate_lo=RATE_RANGE[0], rate_hi=RATE_RANGE[1],
-        pitch_lo=PITCH_RANGE[0], pitch_hi=PITCH_RANGE[1],
-    )
+    text = HEADER.format(title=title, rate_lo=RATE_RANGE[0], rate_hi=RATE_RANGE[1])
     for line in text.splitlines():
         doc.add(tomlkit.comment(line))
     doc.add(tomlkit.nl())
@@ -131,11 +128,11 @@ def _pick(gender: Gender, taken: Sequence[Voice | None], catalog: Catalog) -> Vo
     for voice in available:
         if voice not in taken:
             return voice
-    # Palette exhausted: vary the pitch of the palette voices until one is free.
-    for step in range(1, 100):
+    # Palette exhausted: the same voices at other speeds, which the ear tells apart.
+    for step in range(1, 20):
         for voice in available:
-            candidate = Voice(voice.engine, voice.voice, voice.rate, voice.pitch + 0.5 * step)
-            if candidate not in taken:
+            candidate = Voice(voice.engine, voice.voice, round(voice.rate * (1 + 0.04 * step), 2), voice.pitch)
+            if candidate not in taken and candidate.rate <= RATE_RANGE[1]:
                 return candidate
     raise ConfigError("no free voice left to assign (add voices with `narrate voices`)")
 
@@ -198,13 +195,14 @@ def _voice(entry: object, path: Path, where: str, catalog: Catalog) -> Voice:
     if engine not in catalog:
         known = ", ".join(sorted(catalog)) or "none"
         raise ConfigError(f"{path}: [{where}] engine {engine!r} is not available (available: {known})")
-    ids = [info.id for info in catalog[engine]]
-    if voice_id not in ids:
+    offered = {info.id: info for info in catalog[engine]}
+    ids = list(offered)
+    if voice_id not in offered:
         sample = ", ".join(ids[:6]) + (", ..." if len(ids) > 6 else "")
         raise ConfigError(f"{path}: [{where}] unknown {engine} voice {voice_id!r} "
                           f"(valid: {sample}; see `narrate voices --engine {engine}`)")
     rate = _number(entry, "rate", 1.0, RATE_RANGE, path, where)
-    pitch = _number(entry, "pitch", 0.0, PITCH_RANGE, path, where)
+    pitch = _number(entry, "pitch", 0.0, offered[voice_id].pitch_range, path, where)
     return Voice(engine, voice_id, rate, pitch)
 
 

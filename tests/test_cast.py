@@ -13,7 +13,7 @@ from narrate.errors import ConfigError
 from narrate.model import Chapter, Character, Metadata, Script, Voice, Work
 
 CATALOG = {
-    "piper": [VoiceInfo("piper", "en_US-joe-medium", "Joe", "male", "en_US")],
+    "piper": [VoiceInfo("piper", "en_US-joe-medium", "Joe", "male", "en_US", (-4.0, 8.0))],
     "espeak": [VoiceInfo("espeak", f"{lang}+{variant}", variant, "male" if variant[0] == "m" else "female", lang)
                for lang in ("en", "en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp")
                for variant in ("m1", "m2", "m3", "m4", "m7", "f1", "f2", "f3", "f4")],
@@ -74,6 +74,7 @@ def test_names_that_need_quoting_round_trip(tmp_path: Path) -> None:
     (lambda text: text.replace('engine = "piper"', 'engine = "festival"', 1), "engine 'festival' is not available"),
     (lambda text: text.replace("rate = 1.0", "rate = 9.0", 1), "rate = 9.0 is out of range"),
     (lambda text: text.replace("pitch = 0.0", "pich = 0.0", 1), "unknown key 'pich'"),
+    (lambda text: text.replace("pitch = 0.0", "pitch = -6.0", 1), "pitch = -6.0 is out of range (a number from -4.0 to 8.0)"),
     (lambda text: text + "\n[narators]\nengine = 'piper'\n", "unknown table [narators]"),
 ])
 def test_invalid_cast_file_is_one_line_naming_the_file_and_is_left_alone(tmp_path: Path, change, message) -> None:

@@ -28,6 +28,8 @@ class VoiceInfo:
     """The voice's gender, when the engine says."""
     language: str = ""
     """Language code, when the engine says."""
+    pitch_range: tuple[float, float] = (-12.0, 12.0)
+    """The pitch shifts, semitones, this voice can make."""
 
 
 @runtime_checkable

@@ -43,6 +43,9 @@ PITCH_TABLE = (
 )
 """(semitones from the voice's own pitch, espeakPITCH value), measured on espeak-ng 1.52."""
 
+PITCH_SPAN = (PITCH_TABLE[0][0], PITCH_TABLE[-1][0])
+"""The semitone shifts espeak can make."""
+
 SKIPPED_LANGUAGES = {"en-shaw"}
 """English voices that expect another script (Shavian) and read Latin text badly."""
 
@@ -246,11 +249,11 @@ class EspeakEngine:
         variants = _variant_genders(library.data)
         voices = []
         for code, language in _primary_languages(library.languages).items():
-            voices.append(VoiceInfo(self.name, code, language.name, language.gender, code))
+            voices.append(VoiceInfo(self.name, code, language.name, language.gender, code, PITCH_SPAN))
             for variant in LISTED_VARIANTS:
                 if variant in variants:
                     voices.append(VoiceInfo(self.name, f"{code}+{variant}", f"{language.name} {variant}",
-                                            variants[variant], code))
+                                            variants[variant], code, PITCH_SPAN))
         return voices
 
     def synthesize(self, text: str, voice: Voice) -> Audio:

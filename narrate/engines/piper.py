@@ -196,7 +196,7 @@ class PiperEngine:
         name = f"{dataset} ({place})" if place else dataset
         quality = settings.get("audio", {}).get("quality")
         return VoiceInfo(self.name, model.id, f"{name}, {quality}" if quality else name,
-                         _gender(settings, dataset), code)
+                         _gender(settings, dataset), code, PITCH_RANGE)
 
 
 def _gender(settings: dict, dataset: str) -> Gender:

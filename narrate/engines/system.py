@@ -265,7 +265,8 @@ class SystemEngine:
         """A pyttsx3 voice as a VoiceInfo."""
         languages = [str(language) for language in (voice.languages or []) if language]
         gender = _GENDERS.get(str(voice.gender or "").lower(), "unknown")
-        return VoiceInfo(self.name, voice.id, voice.name or voice.id, gender, languages[0] if languages else "")
+        return VoiceInfo(self.name, voice.id, voice.name or voice.id, gender, languages[0] if languages else "",
+                         PITCH_RANGE)
 
 
 def _library_version() -> str:
