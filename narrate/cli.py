@@ -188,8 +188,8 @@ def _script_text(parsed: Script) -> str:
 
 @contextmanager
 def _progress(quiet: bool) -> Iterator[ProgressCallback | None]:
-    """A progress bar on stderr, shown from the first finished line (never when quiet)."""
-    if quiet:
+    """A progress bar on stderr, shown from the first finished line (not when quiet or not a terminal)."""
+    if quiet or not stderr.is_terminal:
         yield None
         return
     columns = (TextColumn("synthesizing"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn())
