@@ -2,8 +2,8 @@
 
 `resolve` turns what the user typed into a path; `load` turns a path into a
 Work. Decoding lives here (it is the same for every text format); the
-structure of a text page (AO3 header, chrome, chapters, scenes, paragraphs)
-lives in `narrate.ingest.text`.
+structure of a text page (chapters, scenes, paragraphs) lives in
+`narrate.ingest.text`, its AO3 header in `header` and interface lines in `chrome`.
 """
 
 from __future__ import annotations

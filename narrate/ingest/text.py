@@ -1,7 +1,8 @@
-"""Plain-text pages: AO3 header, page chrome, chapters, scenes and paragraphs.
+"""Plain-text pages: where the header ends, chapters, scenes and paragraphs.
 
 Works on the decoded text line by line; every Paragraph keeps its offsets into
-the text so that `work.text[p.start:p.end] == p.text`.
+the text so that `work.text[p.start:p.end] == p.text`. Header fields are read
+by `header`, interface lines recognised by `chrome`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narrate.errors import InputError
+from narrate.ingest.chrome import chrome_key, is_chrome, is_edge_chrome
+from narrate.ingest.header import awaits, is_header_line, read_header
 from narrate.model import Chapter, Metadata, Paragraph, Scene, Work
 
 _WS = (
@@ -39,70 +42,13 @@ _HEADING = re.compile(
 _NAMED_HEADING = re.compile(r"(?P<title>(?:prologue|epilogue|interlude)(?:\s*[:.\-–—]\s*\S.*)?)", re.I)
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", re.I)
 
-_RATINGS = {
-    "g": "General Audiences", "general": "General Audiences", "general audiences": "General Audiences",
-    "t": "Teen And Up Audiences", "teen": "Teen And Up Audiences",
-    "teen and up": "Teen And Up Audiences", "teen and up audiences": "Teen And Up Audiences",
-    "m": "Mature", "mature": "Mature", "e": "Explicit", "explicit": "Explicit",
-    "nr": "Not Rated", "not rated": "Not Rated",
-}  # fmt: skip
-"""AO3 rating abbreviations and names -> the spelled-out rating."""
-
-_CATEGORIES = {"f/f", "f/m", "m/m", "gen", "multi", "other"}
-"""AO3 categories."""
-
-_LANGUAGES = {
-    "english": "en", "español": "es", "français": "fr", "deutsch": "de", "italiano": "it",
-    "русский": "ru", "日本語": "ja", "português brasileiro": "pt-BR", "português europeu": "pt-PT",
-    "polski": "pl", "nederlands": "nl", "svenska": "sv", "한국어": "ko", "中文-普通话 國語": "zh",
-}  # fmt: skip
-"""AO3 language names -> BCP 47 codes."""
-
-_FIELDS: dict[str, str | None] = {
-    "rating": "rating", "ratings": "rating", "category": "category", "categories": "category",
-    "fandom": "fandom", "fandoms": "fandom", "language": "language", "title": "title",
-    "author": "author", "authors": "author", "creator": "author", "creators": "author",
-    "archive warning": None, "archive warnings": None, "relationship": None, "relationships": None,
-    "character": None, "characters": None, "additional tags": None, "freeform": None,
-    "series": None, "collections": None, "stats": None, "published": None, "updated": None,
-    "completed": None, "words": None, "chapters": None, "comments": None, "kudos": None,
-    "bookmarks": None, "hits": None,
-}  # fmt: skip
-"""Header labels whose value is one line -> Metadata field (None: read and ignored)."""
-
-_BLOCKS = {
-    "summary": "summary", "chapter summary": "summary", "work summary": "summary",
-    "notes": "notes", "note": "notes", "author's note": "notes", "author's notes": "notes",
-    "chapter notes": "notes", "beginning notes": "notes", "work notes": "notes",
-}  # fmt: skip
-"""Header labels that start a block of free text -> Metadata field."""
-
 _END_NOTES = {"chapter end notes", "end notes", "work end notes", "notes:", "author's note:", "author's notes:"}
 """Labels that start the author's notes at the end of a chapter."""
-
-_STRONG_CHROME = {
-    "all chapters forward", "chapter text", "work text:", "work text", "sign in to leave a review.",
-    "(see the end of the chapter for notes.)", "(see the end of the chapter for more notes.)",
-    "(see the end of the work for notes.)", "(see the end of the work for more notes.)",
-    "previous chapter", "next chapter", "entire work", "chapter index", "full-page index",
-    "leave kudos", "post comment", "mark for later", "hide comments", "work header",
-    "chapter by chapter", "back to top", "comments:", "kudos:", "share work", "bookmark work",
-}  # fmt: skip
-"""AO3 interface lines dropped wherever they stand as a whole line."""
-
-_WEAK_CHROME = {
-    "forward", "back", "share", "kudos", "comments", "comment", "bookmark", "bookmarks",
-    "actions", "top", "next", "previous", "prev", "subscribe", "download", "hits", "reply",
-    "all chapters", "chapters", "work", "edit", "delete", "thread", "print",
-}  # fmt: skip
-"""Interface words dropped only at the head or tail of the page."""
 
 _END_NOTES_REACH = 100
 """How many lines from the end of a chapter an end-notes label is looked for."""
 
-_KUDOS = re.compile(r"left kudos on this work!?$|guests? left kudos|^kudos \(\d+\)$", re.I)
 _AUTHOR_NOTE = re.compile(r"(?:a/n|an|author'?s? ?notes?)\s*[:\-–—]", re.I)
-_URL_LINE = re.compile(r"(?:posted originally on the archive of our own at\s+)?(?P<url>https?://\S+?)\.?", re.I)
 _TEXT_MARKER = re.compile(r"[\W_]*(?:scene|line|page|section|pov|time)[ -]?(?:break|change|skip)[\W_]*", re.I)
 
 
@@ -138,12 +84,12 @@ def parse_text(source: Path, text: str) -> Work:
     if not any(line.bare for line in lines):
         raise _empty(source)
     header_end, sections = _layout(lines)
-    fields = _parse_header(lines[:header_end])
+    fields = read_header(line.bare for line in lines[:header_end])
     chapters, notes = [], [fields.pop("notes", "")]
     for section in sections:
         body, end_notes = _trim(section.body)
         scenes = _scenes(text, body)
-        head = _parse_header(section.head)
+        head = read_header(line.bare for line in section.head)
         notes += [head.get("summary", ""), head.get("notes", ""), end_notes]
         if scenes:
             chapters.append(Chapter(section.number, section.title, scenes))
@@ -174,7 +120,7 @@ def _split_lines(text: str) -> list[_Line]:
 def _layout(lines: list[_Line]) -> tuple[int, list[_Section]]:
     """The header's end index and the chapter sections after it."""
     headings = [i for i, line in enumerate(lines) if _heading(line.bare)]
-    text_marker = next((i for i, line in enumerate(lines) if _chrome_key(line.bare) in ("work text:", "work text")), None)
+    text_marker = next((i for i, line in enumerate(lines) if chrome_key(line.bare) in ("work text:", "work text")), None)
     starts = [i for i in (headings[:1] + [text_marker]) if i is not None]
     header_end = min(starts) if starts else _header_extent(lines)
     if header_end == 0 or not _is_header(lines[:header_end]):
@@ -192,10 +138,10 @@ def _section(lines: list[_Line], at: int, end: int) -> _Section:
     """The chapter whose heading is lines[at], running to lines[end]."""
     number, title = _heading(lines[at].bare) or (None, "")
     rest = lines[at + 1 : end]
-    marker = next((i for i, line in enumerate(rest) if _chrome_key(line.bare) == "chapter text"), None)
+    marker = next((i for i, line in enumerate(rest) if chrome_key(line.bare) == "chapter text"), None)
     if marker is not None:
         head = tuple(rest[:marker])
-        title = title or _parse_header(head).get("title", "")
+        title = title or read_header(line.bare for line in head).get("title", "")
         return _Section(number, title, head, tuple(rest[marker + 1 :]))
     if not title and len(rest) > 1 and _title_like(rest[0].bare, sentence_end=".,;:!?…") and not rest[1].bare:
         return _Section(number, rest[0].bare, (), tuple(rest[1:]))
@@ -231,11 +177,10 @@ def _header_extent(lines: list[_Line]) -> int:
     """Where an AO3 header ends in a page with no chapter heading (0 when there is none)."""
     anchors, block, pending = 0, "", False
     for i, line in enumerate(lines):
-        label = _label(line.bare)
-        if _is_anchor(line.bare):
+        if is_header_line(line.bare):
             anchors += 1
-            block = "waiting" if label and label[2] and not label[1] else ""
-            pending = label is not None and not label[2] and not label[1]
+            opens = awaits(line.bare)
+            block, pending = ("waiting" if opens == "block" else ""), opens == "line"
         elif not line.bare:
             block = "" if block == "inside" else block
         elif block or pending:
@@ -245,18 +190,10 @@ def _header_extent(lines: list[_Line]) -> int:
     return 0
 
 
-def _is_anchor(bare: str) -> bool:
-    """True for lines only a page header holds: labels, rating, category, source URL, chrome."""
-    return bool(
-        _label(bare) or _rating(bare) or _is_category(bare) or _URL_LINE.fullmatch(bare)
-        or _chrome_key(bare) in _STRONG_CHROME
-    )  # fmt: skip
-
-
 def _is_header(lines: list[_Line]) -> bool:
     """True when the lines before the body read as a header rather than as story text."""
     content = [line.bare for line in lines if line.bare]
-    if any(_is_anchor(bare) for bare in content):
+    if any(is_header_line(bare) for bare in content):
         return True
     return len(content) <= 6 and all(_title_like(bare, sentence_end=".,;:\"”…") for bare in content)
 
@@ -282,147 +219,10 @@ def _title_like(bare: str, sentence_end: str) -> bool:
 
 def _has_text(lines: list[_Line]) -> bool:
     """True when some line is story text (not blank, chrome or a marker)."""
-    return any(line.bare and not _is_chrome(line.bare) and not _is_marker(line.bare) for line in lines)
+    return any(line.bare and not is_chrome(line.bare) and not _is_marker(line.bare) for line in lines)
 
 
-# --- header ---------------------------------------------------------------------------------
-
-
-def _parse_header(lines: list[_Line] | tuple[_Line, ...]) -> dict[str, str]:
-    """Metadata fields from header lines (labelled AO3 blocks or the bare copied layout)."""
-    reader = _HeaderReader()
-    for line in lines:
-        reader.feed(line.bare)
-    return reader.fields()
-
-
-class _HeaderReader:
-    """Reads header lines one at a time into Metadata fields."""
-
-    def __init__(self) -> None:
-        """Start with nothing read."""
-        self.values: dict[str, list[str]] = {}
-        self.pending: str | None = None
-        self.block: str | None = None
-        self.repeat_seen = False
-        self.expect_author = False
-
-    def feed(self, bare: str) -> None:
-        """Take one stripped line."""
-        if not bare or _is_edge_chrome(bare) or _heading(bare):
-            if bare:
-                self.block = None
-            return
-        label = _label(bare)
-        if label:
-            self._start(*label)
-        elif self.pending is not None:
-            self._add(self.pending, bare)
-            self.pending = None
-        elif self.block is not None:
-            self._add(self.block, bare)
-        else:
-            self._unlabelled(bare)
-
-    def fields(self) -> dict[str, str]:
-        """The fields read so far, as Metadata keyword arguments."""
-        out = {key: (", " if key == "fandom" else "\n").join(vals) for key, vals in self.values.items() if key != "skip"}
-        if "rating" in out:
-            out["rating"] = _rating(out["rating"]) or out["rating"]
-        if "language" in out:
-            out["language"] = _LANGUAGES.get(out["language"].casefold(), out["language"])
-        for key in ("summary", "notes"):
-            if key in out:
-                out[key] = re.sub(r"(?<=[a-z][.!?])(?=[A-Z])", " ", out[key])
-        if "author" in out:
-            out["author"] = re.sub(r"^by\s+", "", out["author"], flags=re.I)
-        return out
-
-    def _start(self, field: str, value: str, is_block: bool) -> None:
-        """Begin a labelled field or block."""
-        self.block = field if is_block else None
-        self.pending = None
-        if value:
-            self._add(field, value)
-        elif not is_block:
-            self.pending = field
-
-    def _add(self, field: str, value: str) -> None:
-        """Record one value line for `field`."""
-        if field == "title" and "title" in self.values:
-            return
-        self.values.setdefault(field, []).append(value)
-
-    def _unlabelled(self, bare: str) -> None:
-        """Place a line with no label by its shape and position (the bare copied layout)."""
-        url = _URL_LINE.fullmatch(bare)
-        title = self.values.get("title", [""])[0]
-        if url:
-            self._add("source_url", url["url"])
-        elif not title:
-            self.expect_author = bool(self.values.keys() - {"source_url"})
-            self._add("title", bare)
-        elif _rating(bare) and "rating" not in self.values:
-            self._add("rating", bare)
-        elif _is_category(bare) and "category" not in self.values:
-            self._add("category", bare)
-        elif bare.casefold() == title.casefold() and not self.repeat_seen:
-            self.repeat_seen = self.expect_author = True
-        elif (self.expect_author or bare.lower().startswith("by ")) and "author" not in self.values:
-            self._add("author", bare)
-            self.expect_author = False
-        elif not self.repeat_seen and "author" not in self.values:
-            self._add("fandom", bare)
-
-
-def _label(bare: str) -> tuple[str, str, bool] | None:
-    """(field, inline value, is block) when `bare` is a header label line."""
-    key = bare.rstrip(":").strip().casefold()
-    if key in _BLOCKS or key in _FIELDS and bare.endswith(":"):
-        return _label_entry(key, "")
-    match = re.fullmatch(r"([A-Za-z][A-Za-z' ]{0,24}?)\s*(?::\s*|\t+)(.+)", bare)
-    if match and match[1].casefold() in (_BLOCKS.keys() | _FIELDS.keys()):
-        return _label_entry(match[1].casefold(), match[2].strip())
-    return None
-
-
-def _label_entry(key: str, value: str) -> tuple[str, str, bool]:
-    """The (field, value, is block) triple for a known label key."""
-    if key in _BLOCKS:
-        return _BLOCKS[key], value, True
-    return _FIELDS[key] or "skip", value, False
-
-
-def _rating(bare: str) -> str:
-    """The spelled-out AO3 rating `bare` names, or ""."""
-    return _RATINGS.get(bare.casefold().strip(" ."), "")
-
-
-def _is_category(bare: str) -> bool:
-    """True for an AO3 category line such as "M/M" or "F/M, Gen"."""
-    items = [item for item in re.split(r"[,\s]+", bare.casefold()) if item]
-    return bool(items) and all(item in _CATEGORIES for item in items)
-
-
-# --- chrome, markers, trimming --------------------------------------------------------------
-
-
-def _chrome_key(bare: str) -> str:
-    """`bare` normalised for comparison with known interface lines."""
-    key = re.sub(r"[←→↑↓«»‹›]", "", bare.casefold())
-    key = re.sub(r"\s*[(:]?\s*\d[\d,]*\s*\)?$", "", key.strip())
-    return " ".join(key.split())
-
-
-def _is_chrome(bare: str) -> bool:
-    """True for an AO3 interface line dropped wherever it stands."""
-    return _chrome_key(bare) in _STRONG_CHROME
-
-
-def _is_edge_chrome(bare: str) -> bool:
-    """True for an interface line dropped at the head or tail of the page."""
-    key = _chrome_key(bare)
-    return key in _STRONG_CHROME or key in _WEAK_CHROME or bool(_KUDOS.search(bare))
+# --- markers and trimming -------------------------------------------------------------------
 
 
 def _is_marker(bare: str) -> bool:
@@ -445,7 +245,7 @@ def _is_marker(bare: str) -> bool:
 def _trim(body: tuple[_Line, ...]) -> tuple[tuple[_Line, ...], str]:
     """Body lines without head/tail chrome and end notes, and the end notes' text."""
     lines = list(body)
-    while lines and (not lines[0].bare or _is_edge_chrome(lines[0].bare)):
+    while lines and (not lines[0].bare or is_edge_chrome(lines[0].bare)):
         lines.pop(0)
     _drop_tail_chrome(lines)
     notes = _take_end_notes(lines)
@@ -455,16 +255,16 @@ def _trim(body: tuple[_Line, ...]) -> tuple[tuple[_Line, ...], str]:
 
 def _drop_tail_chrome(lines: list[_Line]) -> None:
     """Remove blank and interface lines from the end of `lines`."""
-    while lines and (not lines[-1].bare or _is_edge_chrome(lines[-1].bare)):
+    while lines and (not lines[-1].bare or is_edge_chrome(lines[-1].bare)):
         lines.pop()
 
 
 def _take_end_notes(lines: list[_Line]) -> str:
     """Remove the end-notes block (or a closing A/N paragraph) from `lines` and return its text."""
     for i in range(len(lines) - 1, max(len(lines) - _END_NOTES_REACH, 0) - 1, -1):
-        key = _chrome_key(lines[i].bare)
+        key = chrome_key(lines[i].bare)
         if key in _END_NOTES or key.rstrip(":") in ("chapter end notes", "end notes", "work end notes"):
-            notes = [line.bare for line in lines[i + 1 :] if line.bare and not _is_edge_chrome(line.bare)]
+            notes = [line.bare for line in lines[i + 1 :] if line.bare and not is_edge_chrome(line.bare)]
             del lines[i:]
             return "\n".join(notes)
     start = _last_paragraph_start(lines)
@@ -496,7 +296,7 @@ def _scenes(text: str, lines: tuple[_Line, ...]) -> tuple[Scene, ...]:
     block: list[_Line] = []
     blanks = 0
     for line in lines:
-        if line.bare and not _is_chrome(line.bare) and not _is_marker(line.bare):
+        if line.bare and not is_chrome(line.bare) and not _is_marker(line.bare):
             if blanks >= 2:
                 _close(scenes, paragraphs)
             if block and not wrapped:
