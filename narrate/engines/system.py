@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 import wave
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,9 @@ SECONDS_PER_WORD = 0.5
 
 FIXED_WAIT = 30.0
 """Seconds every call may take before it counts as hung."""
+
+ATTEMPTS = 3
+"""Tries per utterance: pyttsx3's eSpeak driver now and then drops one under heavy load."""
 
 SETTLE_WAIT = 5.0
 """Seconds eSpeak may take to go idle after reporting an utterance finished."""
@@ -212,6 +216,16 @@ def _platform() -> _Platform:
     return _Platform()
 
 
+def _with_retries(speak: Callable[..., tuple[bytes, int]], *args: object) -> tuple[bytes, int]:
+    """`speak(*args)`, tried again up to ATTEMPTS times when the driver drops an utterance (a known pyttsx3 race)."""
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return speak(*args)
+        except EngineError:
+            continue
+    return speak(*args)
+
+
 def _clamp(value: float, limits: tuple[float, float]) -> float:
     """`value` kept within `limits`."""
     return min(limits[1], max(limits[0], value))
@@ -237,7 +251,7 @@ class SystemEngine:
         wpm = platform.base_wpm * _clamp(voice.rate, RATE_RANGE) / slowdown
         pitch = espeak_pitch(semitones) if native_pitch else None
         groups = sentence_groups(speakable(text), MAX_WORDS)
-        parts = [platform.speak(group, voice.voice, wpm, pitch) for group in groups]
+        parts = [_with_retries(platform.speak, group, voice.voice, wpm, pitch) for group in groups]
         if not parts:
             return Audio(b"", EMPTY_RATE)
         if len({rate for _, rate in parts}) > 1:
