@@ -155,10 +155,12 @@ def _voice_table(voice: Voice, note: str) -> Table:
 
 def _loose_voice(entry: object) -> Voice | None:
     """A Voice from a table if it is well formed, else None (no validation)."""
+    if not isinstance(entry, Mapping):
+        return None
     try:
-        return Voice(str(entry["engine"]), str(entry["voice"]),  # type: ignore[index]
-                     float(entry.get("rate", 1.0)), float(entry.get("pitch", 0.0)))  # type: ignore[union-attr]
-    except (KeyError, TypeError, ValueError, AttributeError):
+        return Voice(str(entry["engine"]), str(entry["voice"]),
+                     float(entry.get("rate", 1.0)), float(entry.get("pitch", 0.0)))
+    except (KeyError, TypeError, ValueError):
         return None
 
 

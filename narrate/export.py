@@ -119,7 +119,7 @@ def _image_format(cover: bytes) -> str:
 
 def _encode_mp3(wav: Path, mp3: Path) -> None:
     """Encode `wav` to a CBR mono MP3 without tags (mutagen writes them)."""
-    args = ["-i", wav, "-map", "0:a:0", "-map_metadata", "-1", "-af", f"volume={MP3_GAIN}dB", "-ac", "1"]
+    args: list[str | Path] = ["-i", wav, "-map", "0:a:0", "-map_metadata", "-1", "-af", f"volume={MP3_GAIN}dB", "-ac", "1"]
     codec = ["-ar", str(MASTER_RATE), "-c:a", "libmp3lame", "-b:a", MP3_BITRATE]
     codec += ["-id3v2_version", "0", "-write_id3v1", "0"]
     ffmpeg.run([*args, *codec, "-f", "mp3", "-y", mp3], f"encode {wav} as MP3")
@@ -137,7 +137,7 @@ def _encode_m4b(wav: Path, marks: Sequence[Mark], m4b: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="narrate-") as folder:
         chapters = Path(folder) / "chapters.txt"
         chapters.write_text(_ffmetadata(marks), encoding="utf-8")
-        inputs = ["-i", wav, "-f", "ffmetadata", "-i", chapters, "-map", "0:a:0", "-map_chapters", "1"]
+        inputs: list[str | Path] = ["-i", wav, "-f", "ffmetadata", "-i", chapters, "-map", "0:a:0", "-map_chapters", "1"]
         codec = ["-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE, "-ac", "1", "-ar", str(MASTER_RATE)]
         container = ["-movflags", "+faststart", "-brand", "M4B ", "-f", "ipod"]
         ffmpeg.run([*inputs, *codec, *container, "-y", m4b], f"encode {wav} as M4B")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from narrate import ingest
@@ -27,7 +27,7 @@ class Folders:
     """Cast files (<work-slug>.toml) and user Piper models."""
     output: Path = Path("output")
     """Finished audio."""
-    cache: Path = default_cache_dir()
+    cache: Path = field(default_factory=default_cache_dir)
     """Synthesized lines, by content hash."""
 
 

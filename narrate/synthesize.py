@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import wave
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -78,18 +78,14 @@ def synthesize(lines: Sequence[Line], cast: Cast, hosts: EngineHosts, cache_dir:
     cache_dir.mkdir(parents=True, exist_ok=True)
     texts = {(cast.voice_for(line.speaker), line.text) for line in lines}
     total, done = sum(len(text) for _, text in texts), 0
-
-    def finished(size: int) -> None:
-        nonlocal done
-        done += size
+    futures = {hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir)): (voice, text)
+               for voice, text in sorted(texts, key=lambda item: -len(item[1]))}  # longest first
+    results: dict[tuple[Voice, str], tuple[str, float]] = {}
+    for future in as_completed(futures):
+        results[futures[future]] = _result(future)
+        done += len(futures[future][1])
         if progress:
             progress(done, total)
-
-    unique: dict[tuple[Voice, str], Future] = {}
-    for voice, text in sorted(texts, key=lambda item: -len(item[1])):
-        unique[(voice, text)] = hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir))
-        unique[(voice, text)].add_done_callback(lambda _, size=len(text): finished(size))
-    results = {key: _result(future) for key, future in unique.items()}
     clips = []
     for line in lines:
         path, duration = results[(cast.voice_for(line.speaker), line.text)]

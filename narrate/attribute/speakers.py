@@ -219,13 +219,13 @@ def _pronoun_tag(state: _State, mention: Mention) -> _Pick | None:
 def _verb_after(sentence: str, at: int) -> bool:
     """True when a speech verb (optionally after an adverb) follows position `at`."""
     match = re.match(r"\s+(?:\w+ly\s+)?(\w+)(?:\s+(\w+))?", sentence[at:])
-    return bool(match) and _is_speech(match[1].lower(), (match[2] or "").lower())
+    return match is not None and _is_speech(match[1].lower(), (match[2] or "").lower())
 
 
 def _verb_before(sentence: str, at: int) -> bool:
     """True when a speech verb directly precedes position `at` ("said X")."""
     match = re.search(r"(\w+)\s+(?:the\s+)?$", sentence[:at])
-    return bool(match) and match[1].lower() in SPEECH_VERBS and match[1].lower() not in PHRASAL
+    return match is not None and match[1].lower() in SPEECH_VERBS and match[1].lower() not in PHRASAL
 
 
 def _is_speech(verb: str, following: str) -> bool:
