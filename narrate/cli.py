@@ -130,11 +130,12 @@ def voices(engine: str | None) -> None:
         narrate voices --engine espeak
     """
     with EngineHosts(1) as hosts:
-        catalog = hosts.catalog([engine] if engine else list(ENGINES))
+        catalog = hosts.catalog()
+        found = {name: catalog[name] for name in ([engine] if engine else ENGINES) if name in catalog}
     table = Table()
     for column in ("engine", "voice", "name", "gender", "language"):
         table.add_column(column)
-    for name, infos in catalog.items():
+    for name, infos in found.items():
         for info in infos:
             table.add_row(name, info.id, info.name, info.gender, info.language)
     Console().print(table)
@@ -159,7 +160,7 @@ def preview(engine: str, voice: str, rate: float, pitch: float, text: str, outpu
     """
     chosen = Voice(engine, voice, rate, pitch)
     with EngineHosts(1) as hosts:
-        offered = [info.id for info in hosts.catalog([engine]).get(engine, [])]
+        offered = [info.id for info in hosts.catalog().get(engine, [])]
         if voice not in offered:
             raise ConfigError(f"unknown {engine} voice {voice!r} (see `narrate voices --engine {engine}`)")
         wav = speak(text, chosen, hosts, pipeline.Folders().cache)

@@ -12,7 +12,7 @@ import hashlib
 import multiprocessing
 import os
 import wave
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,16 +60,34 @@ class EngineHosts:
                 workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
         return self._pools[engine]
 
-    def catalog(self, engines: Sequence[str] = tuple(ENGINES)) -> dict[str, list[VoiceInfo]]:
-        """Engine name -> its voices, for every engine that works on this machine."""
-        futures = {name: self.pool(name).submit(_list_voices, name) for name in engines}
-        catalog = {}
-        for name, future in futures.items():
+    def catalog(self) -> VoiceCatalog:
+        """Every working engine's voices, each engine asked only when first looked up."""
+        return VoiceCatalog(self)
+
+
+class VoiceCatalog(Mapping[str, list[VoiceInfo]]):
+    """Engine name -> its voices, for the engines that work on this machine."""
+
+    def __init__(self, hosts: EngineHosts) -> None:
+        self._hosts = hosts
+        self._voices: dict[str, list[VoiceInfo] | None] = {}
+
+    def __getitem__(self, engine: str) -> list[VoiceInfo]:
+        if engine not in self._voices:
             try:
-                catalog[name] = future.result()
+                self._voices[engine] = self._hosts.pool(engine).submit(_list_voices, engine).result()
             except Exception:  # an engine that cannot start here offers no voices
-                continue
-        return catalog
+                self._voices[engine] = None
+        voices = self._voices[engine]
+        if voices is None:
+            raise KeyError(engine)
+        return voices
+
+    def __iter__(self) -> Iterator[str]:
+        return (engine for engine in ENGINES if engine in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def synthesize(lines: Sequence[Line], cast: Cast, hosts: EngineHosts, cache_dir: Path,

@@ -69,3 +69,5 @@ def test_catalog_lists_every_engine_available_here(hosts: EngineHosts) -> None:
     catalog = hosts.catalog()
     assert "en_US-joe-medium" in {info.id for info in catalog["piper"]}
     assert {"male", "female"} <= {info.gender for info in catalog["espeak"]}
+    assert "festival" not in catalog
+    assert {"piper", "espeak"} <= set(catalog)
