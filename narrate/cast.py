@@ -7,7 +7,6 @@ never rewrites or reorders what is there; tomlkit keeps comments and layout.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -17,13 +16,14 @@ from tomlkit.items import Table
 
 from narrate.engines.base import VoiceInfo
 from narrate.errors import ConfigError
+from narrate.files import atomic_path
 from narrate.model import Cast, Character, Gender, Script, Voice
 
 Catalog = Mapping[str, Sequence[VoiceInfo]]
 """Engine name -> the voices it offers on this machine."""
 
-NARRATOR_VOICE = Voice("piper", "en_US-joe-medium")
-"""The default narrator: the bundled neural voice at its own pitch and pace."""
+NARRATOR_VOICES = (Voice("piper", "en_US-joe-medium"), Voice("espeak", "en-us"), Voice("espeak", "en"))
+"""Default narrators, best first: the bundled neural voice, else eSpeak where piper cannot run."""
 
 PALETTES: dict[Gender, tuple[Voice, ...]] = {
     "male": (
@@ -69,7 +69,7 @@ Hear a voice first: narrate preview piper en_US-joe-medium --pitch 2"""
 def cast(script: Script, voices_dir: Path, catalog: Catalog) -> Cast:
     """Load voices/<slug>.toml (creating it), add newcomers, validate, save if changed."""
     path = voices_dir / f"{script.work.slug}.toml"
-    doc = _read(path) if path.exists() else _new_document(script.work.meta.title)
+    doc = _read(path) if path.exists() else _new_document(script.work.meta.title, catalog)
     added = _add_newcomers(doc, script.characters, catalog)
     result = _to_cast(doc, path, catalog)
     if added or not path.exists():
@@ -89,14 +89,15 @@ def _read(path: Path) -> tomlkit.TOMLDocument:
         raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
 
 
-def _new_document(title: str) -> tomlkit.TOMLDocument:
+def _new_document(title: str, catalog: Catalog) -> tomlkit.TOMLDocument:
     """A fresh cast file with an explanatory header and the default narrator."""
     doc = tomlkit.document()
     text = HEADER.format(title=title, rate_lo=RATE_RANGE[0], rate_hi=RATE_RANGE[1])
     for line in text.splitlines():
         doc.add(tomlkit.comment(line))
     doc.add(tomlkit.nl())
-    doc["narrator"] = _voice_table(NARRATOR_VOICE, "reads everything that is not dialogue")
+    narrator = next((voice for voice in NARRATOR_VOICES if _offers(catalog, voice)), NARRATOR_VOICES[0])
+    doc["narrator"] = _voice_table(narrator, "reads everything that is not dialogue")
     doc["characters"] = tomlkit.table(is_super_table=True)
     return doc
 
@@ -228,7 +229,9 @@ def _number(entry: Mapping, key: str, default: float, bounds: tuple[float, float
 
 def _write(path: Path, doc: tomlkit.TOMLDocument) -> None:
     """Save atomically: a temporary file beside the target, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(tomlkit.dumps(doc), encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as temporary:
+            temporary.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot write the cast file ({error.strerror})") from None

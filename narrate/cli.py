@@ -17,6 +17,7 @@ from rich.table import Table
 from narrate import pipeline
 from narrate.engines.base import ENGINES
 from narrate.errors import ConfigError, NarrateError
+from narrate.files import atomic_path
 from narrate.model import NARRATOR, Script, Voice
 from narrate.parse import script_records
 from narrate.synthesize import EngineHosts, Progress as ProgressCallback, speak
@@ -164,7 +165,8 @@ def preview(engine: str, voice: str, rate: float, pitch: float, text: str, outpu
         if voice not in offered:
             raise ConfigError(f"unknown {engine} voice {voice!r} (see `narrate voices --engine {engine}`)")
         wav = speak(text, chosen, hosts, pipeline.Folders().cache)
-    shutil.copyfile(wav, output)
+    with atomic_path(output) as temporary:
+        shutil.copyfile(wav, temporary)
     click.echo(f"wrote {output}")
 
 
@@ -231,3 +233,7 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("narrate: interrupted", err=True)
         sys.exit(130)
+    except OSError as error:  # the file system said no somewhere no stage translated it
+        place = f"{error.filename}: " if error.filename else ""
+        click.echo(f"narrate: error: {place}{error.strerror or error}", err=True)
+        sys.exit(1)

@@ -14,22 +14,25 @@ import os
 import wave
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from pathlib import Path
 
 from narrate.engines.base import ENGINES, VoiceInfo, get_engine
 from narrate.errors import ConfigError, EngineError, NarrateError
+from narrate.files import atomic_path
 from narrate.model import Cast, Clip, Line, Voice
 
 Progress = Callable[[int, int], None]
 """Called as lines finish with (characters done, characters in all)."""
+
+MAX_WORKERS = 61
+"""The most worker processes a pool may have (Windows' limit)."""
 
 SINGLE_WORKER_ENGINES = {"piper", "system"}
 """Engines that use every core themselves (piper) or are not safe in parallel (system)."""
 
 
 def default_cache_dir() -> Path:
-    """$NARRATE_CACHE_DIR, else the platform's user cache folder + /narrate."""
+    """$NARRATE_CACHE_DIR, else $XDG_CACHE_HOME/narrate, else ~/.cache/narrate."""
     if os.environ.get("NARRATE_CACHE_DIR"):
         return Path(os.environ["NARRATE_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
@@ -40,7 +43,7 @@ class EngineHosts:
     """Worker pools, one per engine, created on first use and shut down on exit."""
 
     def __init__(self, jobs: int | None = None) -> None:
-        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.jobs = min(max(1, jobs or os.cpu_count() or 1), MAX_WORKERS)
         self._pools: dict[str, ProcessPoolExecutor] = {}
 
     def __enter__(self) -> EngineHosts:
@@ -73,9 +76,13 @@ class VoiceCatalog(Mapping[str, list[VoiceInfo]]):
         self._voices: dict[str, list[VoiceInfo] | None] = {}
 
     def __getitem__(self, engine: str) -> list[VoiceInfo]:
+        if engine not in ENGINES:
+            raise KeyError(engine)
         if engine not in self._voices:
             try:
                 self._voices[engine] = self._hosts.pool(engine).submit(_list_voices, engine).result()
+            except ConfigError:
+                raise  # the engine works but the user's setup for it is wrong (say, a broken model)
             except Exception:  # an engine that cannot start here offers no voices
                 self._voices[engine] = None
         voices = self._voices[engine]
@@ -100,7 +107,8 @@ def synthesize(lines: Sequence[Line], cast: Cast, hosts: EngineHosts, cache_dir:
                for voice, text in sorted(texts, key=lambda item: -len(item[1]))}  # longest first
     results: dict[tuple[Voice, str], tuple[str, float]] = {}
     for future in as_completed(futures):
-        results[futures[future]] = _result(future)
+        voice, text = futures[future]
+        results[voice, text] = _result(future, f"{voice.engine} voice {voice.voice} on {text[:40]!r}")
         done += len(futures[future][1])
         if progress:
             progress(done, total)
@@ -114,18 +122,19 @@ def synthesize(lines: Sequence[Line], cast: Cast, hosts: EngineHosts, cache_dir:
 def speak(text: str, voice: Voice, hosts: EngineHosts, cache_dir: Path) -> Path:
     """Synthesize one text with one voice (previews); returns the cached WAV."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    path, _ = _result(hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir)))
+    path, _ = _result(hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir)),
+                      f"{voice.engine} voice {voice.voice}")
     return Path(path)
 
 
-def _result(future: Future) -> tuple[str, float]:
-    """A worker's result, with crashes of the worker itself as EngineError."""
+def _result(future: Future, what: str) -> tuple[str, float]:
+    """A worker's result, with crashes of the worker itself as EngineError naming `what` was spoken."""
     try:
         return future.result()
     except NarrateError:
         raise
     except Exception as error:  # a worker that died or raised something unforeseen
-        raise EngineError(f"speech engine failed: {type(error).__name__}: {error}") from None
+        raise EngineError(f"{what}: speech engine failed: {type(error).__name__}: {error}") from None
 
 
 def _quiet_worker() -> None:
@@ -146,25 +155,20 @@ def _render(voice: Voice, text: str, cache_dir: str) -> tuple[str, float]:
     digest = hashlib.sha256(f"{engine.cache_key(voice)}\0{text}".encode()).hexdigest()
     path = Path(cache_dir) / digest[:2] / f"{digest}.wav"
     if path.exists():
-        with wave.open(str(path), "rb") as cached:
-            return str(path), cached.getnframes() / cached.getframerate()
+        try:
+            with wave.open(str(path), "rb") as cached:
+                return str(path), cached.getnframes() / cached.getframerate()
+        except (OSError, EOFError, wave.Error):
+            path.unlink(missing_ok=True)  # a damaged entry: speak the line again
     audio = engine.synthesize(text, voice)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _atomic(path) as temporary:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise EngineError(f"{path.parent}: cannot create the synthesis cache folder ({error.strerror})") from None
+    with atomic_path(path) as temporary:
         with wave.open(str(temporary), "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
             out.setframerate(audio.sample_rate)
             out.writeframes(audio.pcm)
     return str(path), audio.duration
-
-
-@contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; rename it into place on success."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

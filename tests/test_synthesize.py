@@ -71,3 +71,12 @@ def test_catalog_lists_every_engine_available_here(hosts: EngineHosts) -> None:
     assert {"male", "female"} <= {info.gender for info in catalog["espeak"]}
     assert "festival" not in catalog
     assert {"piper", "espeak"} <= set(catalog)
+
+
+def test_a_damaged_cache_entry_is_spoken_again(hosts: EngineHosts, tmp_path: Path) -> None:
+    (clip,) = synthesize(LINES[:1], make_cast(), hosts, tmp_path)
+    clip.path.write_bytes(clip.path.read_bytes()[:30])  # a cut-off WAV, as a crash could leave
+    (again,) = synthesize(LINES[:1], make_cast(), hosts, tmp_path)
+    assert again.path == clip.path and again.duration == pytest.approx(clip.duration, abs=0.05)
+    with wave.open(str(again.path)) as audio:
+        assert audio.getnframes() > 0
