@@ -16,7 +16,7 @@ from rich.table import Table
 
 from narrate import pipeline
 from narrate.engines.base import ENGINES
-from narrate.errors import ConfigError, NarrateError
+from narrate.errors import AudioError, ConfigError, NarrateError
 from narrate.files import atomic_path
 from narrate.model import NARRATOR, Script, Voice
 from narrate.parse import script_records
@@ -165,8 +165,11 @@ def preview(engine: str, voice: str, rate: float, pitch: float, text: str, outpu
         if voice not in offered:
             raise ConfigError(f"unknown {engine} voice {voice!r} (see `narrate voices --engine {engine}`)")
         wav = speak(text, chosen, hosts, pipeline.Folders().cache)
-    with atomic_path(output) as temporary:
-        shutil.copyfile(wav, temporary)
+    try:
+        with atomic_path(output) as temporary:
+            shutil.copyfile(wav, temporary)
+    except OSError as error:
+        raise AudioError(f"{output}: cannot write the preview ({error.strerror})") from None
     click.echo(f"wrote {output}")
 
 
