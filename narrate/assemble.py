@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from narrate import ffmpeg
 from narrate.errors import AudioError
+from narrate.files import scratch
 from narrate.model import NARRATOR, Chapter, Clip, Cue, Line, Mark, Master
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def assemble(
     if not clips:
         raise AudioError(f"nothing to assemble for {chapter.heading}: no clips were synthesized")
     out_wav.parent.mkdir(parents=True, exist_ok=True)
-    with ffmpeg.scratch(out_wav, ".wav") as master:
+    with scratch(out_wav, ".wav") as master:
         spans, total = _join(clips, master, settings, 0.0)
         measured = ffmpeg.integrated(master)
         if measured > SILENT_LUFS and abs(settings.loudness - measured) > LOUDNESS_TOLERANCE:

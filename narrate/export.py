@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from narrate import ffmpeg
 from narrate.assemble import MASTER_RATE
 from narrate.errors import AudioError
+from narrate.files import scratch
 from narrate.model import Chapter, Mark, Master, Work
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def export(master: Master, work: Work, chapter: Chapter, out_dir: Path, name: st
     tags = _tags(master, work, chapter, cover)
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = [out_dir / f"{name}.mp3", out_dir / f"{name}.m4b"]
-    with ffmpeg.scratch(targets[0], ".mp3") as mp3, ffmpeg.scratch(targets[1], ".m4b") as m4b:
+    with scratch(targets[0], ".mp3") as mp3, scratch(targets[1], ".m4b") as m4b:
         with ThreadPoolExecutor(max_workers=2) as pool:  # two ffmpeg encoders side by side
             jobs = [pool.submit(_write_mp3, master.wav, mp3, tags), pool.submit(_write_m4b, master.wav, m4b, tags)]
         for job in jobs:
@@ -166,7 +167,7 @@ def _ms(seconds: float) -> int:
 
 def _write_mp3(wav: Path, mp3: Path, tags: Tags) -> None:
     """Write `mp3`: an ID3v2.3 tag (frames in reading order) followed by the encoded audio."""
-    with ffmpeg.scratch(mp3, ".audio.mp3") as audio:
+    with scratch(mp3, ".audio.mp3") as audio:
         _encode_mp3(wav, audio)
         tags = _marks_to_end(tags, _mp3_length(audio))
         with mp3.open("wb") as out, audio.open("rb") as encoded:

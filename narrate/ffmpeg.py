@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
-import secrets
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,13 +79,3 @@ def _ebur128(path: Path, options: str) -> str:
         ["-i", path, "-map", "0:a:0", "-af", f"ebur128={options}:framelog=quiet", "-f", "null", "-"],
         f"measure the loudness of {path}",
     )
-
-
-@contextlib.contextmanager
-def scratch(target: Path, suffix: str) -> Iterator[Path]:
-    """A fresh hidden path next to `target` for a file in progress; removed on exit if still there."""
-    path = target.parent / f".{target.name}.{secrets.token_hex(4)}{suffix}"
-    try:
-        yield path
-    finally:
-        path.unlink(missing_ok=True)

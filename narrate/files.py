@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,3 +18,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def scratch(target: Path, suffix: str) -> Iterator[Path]:
+    """A fresh hidden path next to `target` for a file in progress; removed on exit if still there."""
+    path = target.parent / f".{target.name}.{secrets.token_hex(4)}{suffix}"
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)

@@ -22,11 +22,3 @@ def test_a_failure_is_an_audio_error_saying_what_failed_with_ffmpegs_words(tmp_p
     missing = tmp_path / "nowhere.wav"
     with pytest.raises(AudioError, match=r"failed to measure the loudness of .*nowhere\.wav.*No such file"):
         ffmpeg.measure(missing)
-
-
-def test_scratch_is_hidden_next_to_the_target_and_gone_afterwards(tmp_path):
-    target = tmp_path / "out.mp3"
-    with ffmpeg.scratch(target, ".mp3") as path:
-        assert path.parent == tmp_path and path.name.startswith(".out.mp3.") and path.suffix == ".mp3"
-        path.write_bytes(b"partial")
-    assert list(tmp_path.iterdir()) == []

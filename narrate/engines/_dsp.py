@@ -28,3 +28,8 @@ def resample(samples: np.ndarray, factor: float) -> np.ndarray:
     shared = min(len(spectrum), len(kept))
     kept[:shared] = spectrum[:shared]
     return (np.fft.irfft(kept, length) * (length / len(samples))).astype(np.float32)
+
+
+def clamp(value: float, limits: tuple[float, float]) -> float:
+    """`value` kept within `limits` (low, high)."""
+    return min(limits[1], max(limits[0], value))

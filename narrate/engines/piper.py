@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from narrate.engines._dsp import resample, to_pcm
+from narrate.engines._dsp import clamp, resample, to_pcm
 from narrate.engines._quiet import quiet
 from narrate.engines._text import speakable
 from narrate.engines.base import VoiceInfo
@@ -130,11 +130,6 @@ def _load(onnx: Path, config: Path) -> PiperVoice:
                               f"{captured.evidence()}".rstrip()) from None
 
 
-def _clamp(value: float, limits: tuple[float, float]) -> float:
-    """`value` kept within `limits`."""
-    return min(limits[1], max(limits[0], value))
-
-
 class PiperEngine:
     """The piper engine: natural neural voices, ~20x real time on two cores."""
 
@@ -148,8 +143,8 @@ class PiperEngine:
         """Speak `text` with `voice`; raises EngineError on failure."""
         model = self._model(voice.voice)
         piper_voice = _load(model.onnx, model.config)
-        rate = _clamp(voice.rate, RATE_RANGE)
-        factor = 2 ** (_clamp(voice.pitch, PITCH_RANGE) / 12)
+        rate = clamp(voice.rate, RATE_RANGE)
+        factor = 2 ** (clamp(voice.pitch, PITCH_RANGE) / 12)
         sentences = self._sentences(piper_voice, speakable(text), rate, factor)
         sample_rate = piper_voice.config.sample_rate
         pause = np.zeros(round(SENTENCE_PAUSE / rate * sample_rate), dtype=np.float32)
@@ -161,7 +156,7 @@ class PiperEngine:
         model = self._model(voice.voice)
         version = importlib.metadata.version("piper-tts")
         return (f"piper|piper-tts {version}|r{RENDER_VERSION}|{model.id}|{model.identity()}|"
-                f"rate {_clamp(voice.rate, RATE_RANGE):.3f}|pitch {_clamp(voice.pitch, PITCH_RANGE):.2f}")
+                f"rate {clamp(voice.rate, RATE_RANGE):.3f}|pitch {clamp(voice.pitch, PITCH_RANGE):.2f}")
 
     def _model(self, voice_id: str) -> _Model:
         """The model for `voice_id`, or ConfigError listing the valid ids."""

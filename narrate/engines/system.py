@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from narrate import ffmpeg
-from narrate.engines._dsp import from_pcm, resample, to_pcm
+from narrate.engines._dsp import clamp, from_pcm, resample, to_pcm
 from narrate.engines._quiet import quiet
 from narrate.engines._text import sentence_groups, speakable
 from narrate.engines.base import VoiceInfo
@@ -226,11 +226,6 @@ def _with_retries(speak: Callable[..., tuple[bytes, int]], *args: object) -> tup
     return speak(*args)
 
 
-def _clamp(value: float, limits: tuple[float, float]) -> float:
-    """`value` kept within `limits`."""
-    return min(limits[1], max(limits[0], value))
-
-
 class SystemEngine:
     """The system engine: whatever voices the operating system offers."""
 
@@ -245,10 +240,10 @@ class SystemEngine:
         """Speak `text` with `voice`, in sentence groups; raises EngineError on failure."""
         platform = _platform()
         self._check(voice.voice)
-        semitones = _clamp(voice.pitch, PITCH_RANGE)
+        semitones = clamp(voice.pitch, PITCH_RANGE)
         native_pitch = platform.driver == "espeak"
         slowdown = 1.0 if native_pitch else 2 ** (semitones / 12)
-        wpm = platform.base_wpm * _clamp(voice.rate, RATE_RANGE) / slowdown
+        wpm = platform.base_wpm * clamp(voice.rate, RATE_RANGE) / slowdown
         pitch = espeak_pitch(semitones) if native_pitch else None
         groups = sentence_groups(speakable(text), MAX_WORDS)
         parts = [_with_retries(platform.speak, group, voice.voice, wpm, pitch) for group in groups]
@@ -266,7 +261,7 @@ class SystemEngine:
         platform = _platform()
         self._check(voice.voice)
         return (f"system|{sys.platform}|{platform.driver}|{_library_version()}|r{RENDER_VERSION}|"
-                f"{voice.voice}|rate {_clamp(voice.rate, RATE_RANGE):.3f}|pitch {_clamp(voice.pitch, PITCH_RANGE):.2f}")
+                f"{voice.voice}|rate {clamp(voice.rate, RATE_RANGE):.3f}|pitch {clamp(voice.pitch, PITCH_RANGE):.2f}")
 
     def _check(self, voice_id: str) -> None:
         """ConfigError unless the platform has voice `voice_id`."""
