@@ -11,12 +11,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import tomlkit
-from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table
 
 from narrate.engines.base import VoiceInfo
 from narrate.errors import ConfigError
-from narrate.files import atomic_path
+from narrate.files import read_toml, write_toml
 from narrate.model import Cast, Character, Gender, Script, Voice
 
 Catalog = Mapping[str, Sequence[VoiceInfo]]
@@ -69,24 +68,12 @@ Hear a voice first: narrate preview piper en_US-joe-medium --pitch 2"""
 def cast(script: Script, voices_dir: Path, catalog: Catalog) -> Cast:
     """Load voices/<slug>.toml (creating it), add newcomers, validate, save if changed."""
     path = voices_dir / f"{script.work.slug}.toml"
-    doc = _read(path) if path.exists() else _new_document(script.work.meta.title, catalog)
+    doc = read_toml(path) if path.exists() else _new_document(script.work.meta.title, catalog)
     added = _add_newcomers(doc, script.characters, catalog)
     result = _to_cast(doc, path, catalog)
     if added or not path.exists():
-        _write(path, doc)
+        write_toml(path, doc)
     return result
-
-
-def _read(path: Path) -> tomlkit.TOMLDocument:
-    """Parse the cast file, turning syntax errors into one-line ConfigErrors."""
-    try:
-        return tomlkit.parse(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text (a cast file is TOML in UTF-8)") from None
-    except TOMLKitError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
 
 
 def _new_document(title: str, catalog: Catalog) -> tomlkit.TOMLDocument:
@@ -225,13 +212,3 @@ def _number(entry: Mapping, key: str, default: float, bounds: tuple[float, float
             or not low <= value <= high:
         raise ConfigError(f"{path}: [{where}] {key} = {value!r} is out of range (a number from {low} to {high})")
     return float(value)
-
-
-def _write(path: Path, doc: tomlkit.TOMLDocument) -> None:
-    """Save atomically: a temporary file beside the target, then rename."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(path) as temporary:
-            temporary.write_text(tomlkit.dumps(doc), encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot write the cast file ({error.strerror})") from None

@@ -87,7 +87,7 @@ def script(name: str, fmt: str) -> None:
         narrate script chapter4
         narrate script chapter4 --format jsonl > chapter4.jsonl
     """
-    parsed = pipeline.load_script(name, pipeline.Folders())
+    parsed = pipeline.load_scripts(name, pipeline.Folders())[0]
     if fmt == "jsonl":
         for record in script_records(parsed):
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -107,7 +107,7 @@ def cast_command(name: str) -> None:
         narrate cast chapter4
     """
     folders = pipeline.Folders()
-    parsed = pipeline.load_script(name, folders)
+    parsed = pipeline.load_scripts(name, folders)[0]
     with EngineHosts() as hosts:
         voices = pipeline.load_cast(parsed, folders, hosts)
     table = Table(title=f"{parsed.work.meta.title}: cast ({voices.path})")

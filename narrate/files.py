@@ -8,6 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
+from narrate.errors import ConfigError
+
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
@@ -28,3 +33,25 @@ def scratch(target: Path, suffix: str) -> Iterator[Path]:
         yield path
     finally:
         path.unlink(missing_ok=True)
+
+
+def read_toml(path: Path) -> tomlkit.TOMLDocument:
+    """Parse a user's TOML file (comments kept), turning every failure into a one-line ConfigError."""
+    try:
+        return tomlkit.parse(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text (expected TOML in UTF-8)") from None
+    except TOMLKitError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def write_toml(path: Path, doc: tomlkit.TOMLDocument) -> None:
+    """Save a TOML document atomically: a temporary file beside the target, then rename."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as temporary:
+            temporary.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot write ({error.strerror})") from None

@@ -128,6 +128,10 @@ class Segment:
     """Character name for dialogue; None for narration."""
     confidence: float = 1.0
     """How sure the attribution is, 0..1 (1 for narration)."""
+    id: str = ""
+    """Stable line id of a quote ("" for narration): survives edits elsewhere in the chapter."""
+    runs_on: bool = False
+    """True for a quote still open at the end of its paragraph (the speech goes on in the next)."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class Character:
     """Other names the text uses for this character."""
     lines: int = 0
     """Number of dialogue segments attributed to the character."""
+    gender_confidence: float = 0.0
+    """How sure `gender` is, 0..1 (1 when the user set it)."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,45 @@ class Script:
     """Narration and dialogue in reading order."""
     characters: tuple[Character, ...] = ()
     """Speaking characters, most lines first (filled in by attribute)."""
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """What the user has told narrate about speakers (voices/<work-slug>.speakers.toml)."""
+
+    path: Path
+    """The corrections file (it may not exist yet)."""
+    lines: dict[str, str] = field(default_factory=dict)
+    """Line id -> the speaker who really says it."""
+    genders: dict[str, Gender] = field(default_factory=dict)
+    """Character name -> gender, overriding what the text suggests."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Another name of a character -> the character's name ("Bex" -> "Rebecca")."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """How accurate attribution probably is, measured by hiding the speech tags narrate found."""
+
+    quotes: int
+    """Dialogue segments in the text."""
+    tagged: int
+    """Quotes with an explicit speech tag naming their speaker."""
+    recovered: int
+    """Tagged quotes given the same speaker again with their tags hidden."""
+
+    @property
+    def untagged_accuracy(self) -> float:
+        """Share of tagged quotes recovered without their tags (stands for the untagged ones)."""
+        return self.recovered / self.tagged if self.tagged else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        """Estimated share of all quotes with the right speaker (tags themselves counted right)."""
+        if not self.quotes:
+            return 1.0
+        untagged = self.quotes - self.tagged
+        return (self.tagged + untagged * self.untagged_accuracy) / self.quotes
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from narrate import ingest
 from narrate.assemble import assemble
 from narrate.attribute import attribute
 from narrate.cast import cast
+from narrate.corrections import load_corrections
 from narrate.cover import make_cover
 from narrate.export import export
 from narrate.model import Cast, Line, Script
@@ -31,10 +32,11 @@ class Folders:
     """Synthesized lines, by content hash."""
 
 
-def load_script(name: str, folders: Folders) -> Script:
-    """Ingest, parse and attribute the chapter called `name`."""
+def load_scripts(name: str, folders: Folders) -> list[Script]:
+    """Ingest, parse and attribute every chapter of the input called `name`, with the user's corrections."""
     work = ingest.load(ingest.resolve(name, folders.input))
-    return attribute(parse(work, work.chapters[0]))
+    corrections = load_corrections(folders.voices, work)
+    return attribute([parse(work, chapter) for chapter in work.chapters], corrections)
 
 
 def load_cast(script: Script, folders: Folders, hosts: EngineHosts) -> Cast:
@@ -61,7 +63,7 @@ def lines(script: Script) -> list[Line]:
 def render(name: str, folders: Folders, *, jobs: int | None = None,
            progress: Progress | None = None) -> list[Path]:
     """Narrate chapter `name` into output/<name>.mp3 and .m4b; returns the files written."""
-    script = load_script(name, folders)
+    script = load_scripts(name, folders)[0]
     with EngineHosts(jobs) as hosts:
         voices = load_cast(script, folders, hosts)
         clips = synthesize(lines(script), voices, hosts, folders.cache, progress)

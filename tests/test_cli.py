@@ -100,6 +100,6 @@ def test_every_command_has_help_with_an_example() -> None:
 
 def test_file_system_refusals_are_one_line(project: Path) -> None:
     (project / "voices").write_text("a file where the voices folder should be")
-    assert_one_line_error(run("cast", "lantern"), "voices/the-lantern-keeper.toml", "cannot write the cast file")
+    assert_one_line_error(run("cast", "lantern"), "voices/the-lantern-keeper.toml", "cannot write (")
     (project / "voices").unlink()
     assert_one_line_error(run("preview", "espeak", "en-us", "-o", "no/such/folder/x.wav"), "no/such/folder/x.wav")

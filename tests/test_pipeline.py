@@ -109,7 +109,7 @@ def test_recasting_one_character_synthesizes_only_their_lines(rendered) -> None:
                     r'\1"espeak"\2"en-gb-scotland+m2"', cast_file.read_text())
     cast_file.write_text(edited)
     pipeline.render("lantern", folders, jobs=2)
-    script = pipeline.load_script("lantern", folders)
+    script = pipeline.load_scripts("lantern", folders)[0]
     tom_lines = {segment.text for segment in script.segments if segment.speaker == "Tom"}
     assert len(set(folders.cache.rglob("*.wav")) - before) == len(tom_lines) == 2
     assert 'voice = "en-gb-scotland+m2"' in cast_file.read_text()

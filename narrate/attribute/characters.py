@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from narrate.model import Gender, Script
@@ -120,6 +121,8 @@ class Roster:
     """Canonical name -> inferred gender."""
     pattern: re.Pattern[str] | None
     """Matches any surface form, with an optional possessive."""
+    certainty: dict[str, float]
+    """Canonical name -> how sure its gender is, 0..1."""
 
     def aliases(self, name: str) -> tuple[str, ...]:
         """Other surface forms of `name`."""
@@ -130,16 +133,28 @@ class Roster:
         return self.genders.get(name, "unknown")
 
 
-def discover(script: Script) -> Roster:
-    """The named and role-noun people of `script`, with aliases merged and genders inferred."""
-    narration = [s.text for s in script.segments if s.kind == "narration"]
-    lower = {w for s in script.segments for w in _TOKEN.findall(s.text) if w[0].islower()}
-    names = _names(narration, lower)
-    forms = _merge(names)
+def discover(
+    scripts: Sequence[Script], genders: Mapping[str, Gender] | None = None, aliases: Mapping[str, str] | None = None
+) -> Roster:
+    """The named and role-noun people of `scripts`, with aliases merged and genders inferred.
+
+    `genders` and `aliases` are the user's overrides; they win over the text.
+    """
+    segments = [s for script in scripts for s in script.segments]
+    narration = [s.text for s in segments if s.kind == "narration"]
+    lower = {w for s in segments for w in _TOKEN.findall(s.text) if w[0].islower()}
+    forms = _merge(_names(narration, lower))
+    for alias, name in (aliases or {}).items():
+        forms[alias] = forms.get(name, name)
+        forms.setdefault(name, forms[alias])
     pattern = _pattern(forms)
-    roster = Roster(forms, {}, pattern)
-    genders = _genders(roster, narration, set(forms.values()))
-    return Roster(forms, genders, pattern)
+    scores = _gender_scores(Roster(forms, {}, pattern, {}), narration, set(forms.values()))
+    inferred = {name: _gender(name, *score) for name, score in scores.items()}
+    certainty = {name: _certainty(name, gender, *scores[name]) for name, gender in inferred.items()}
+    for name, gender in (genders or {}).items():
+        inferred[forms.get(name, name)] = gender
+        certainty[forms.get(name, name)] = 1.0
+    return Roster(forms, inferred, pattern, certainty)
 
 
 def mentions(roster: Roster, text: str) -> list[Mention]:
@@ -279,8 +294,8 @@ def _pattern(forms: dict[str, str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w’'-])(?P<name>{alternation})(?P<pos>[’']s)?(?![\w-])")
 
 
-def _genders(roster: Roster, narration: list[str], names: set[str]) -> dict[str, Gender]:
-    """Gender of each canonical name from the pronouns that follow its mentions and its title."""
+def _gender_scores(roster: Roster, narration: list[str], names: set[str]) -> dict[str, list[float]]:
+    """[male, female] pronoun scores of each canonical name, from the pronouns that follow its mentions."""
     scores: dict[str, list[float]] = {name: [0.0, 0.0] for name in names}
     for text in narration:
         found = mentions(roster, text)
@@ -291,7 +306,7 @@ def _genders(roster: Roster, narration: list[str], names: set[str]) -> dict[str,
             names_after = [m.start for m in opening[k + 1 :] if not m.is_pronoun]
             stop = min(names_after[:1] + [_second_sentence_end(text, mention.end)])
             _score(scores[mention.name], text[mention.end : stop])
-    return {name: _gender(name, *score) for name, score in scores.items()}
+    return scores
 
 
 def _sentence_break(between: str) -> bool:
@@ -315,6 +330,18 @@ def _score(score: list[float], window: str) -> None:
         weight = 0.5 if word in ("him", "her") else 2.0 if first else 1.0
         score[side] += weight
         first = False
+
+
+def _certainty(name: str, gender: Gender, male: float, female: float) -> float:
+    """How sure a gender decided from these scores is."""
+    if gender == "unknown":
+        return 0.0
+    votes = male if gender == "male" else female
+    against = female if gender == "male" else male
+    title = TITLES.get(name.split()[0].lower().rstrip("."))
+    if votes < 0.5:
+        return 0.9 if title == gender else 0.5
+    return round(min(0.99, votes / (votes + against + 1.0) + (0.3 if title == gender else 0.0)), 2)
 
 
 def _gender(name: str, male: float, female: float) -> Gender:

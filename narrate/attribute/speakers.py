@@ -1,24 +1,31 @@
 """Speakers: decide who says each quotation.
 
-Rules, strongest first, applied one paragraph at a time (a paragraph of
-dialogue has one speaker unless its quotes carry different tags):
+A first pass reads the chapter in order, one paragraph at a time (a paragraph
+of dialogue has one speaker unless its quotes carry different tags), and takes
+the strongest rule that applies:
 
-1. a speech tag next to the quote: "X said", "said X", "the man asked", "he said"
-   (the pronoun is the latest narration subject of that gender);
-2. a speech running on from the previous paragraph (its quote left open);
-3. an action beat in the same paragraph: the subject of its narration
-   ("X nodded. “Good.”");
-4. a voice the narration has not placed ("A voice. “...”"): the first new person
-   the following narration names;
-5. a listener's reaction between two parts of a speech ("X swallowed."): the
-   previous speaker goes on;
-6. a quote after a paragraph of narration about someone: that person;
-7. turn-taking: the other of the two people talking.
+1. the user's correction for the line;
+2. a speech tag next to the quote: "X said", "said X", "the man asked",
+   "he said" (the person of that gender in the conversation), "I said";
+3. a speech running on from the previous paragraph (its quote left open);
+4. an action beat in the same paragraph: the subject of its narration;
+5. a voice the narration has not placed ("A voice. “...”"): the first new
+   person the following narration names;
+6. a listener's reaction between two parts of a speech: the speaker goes on;
+7. the person the previous quote addressed by name ("..., Tom."): Tom answers;
+8. a quote after a paragraph of narration about someone: that person;
+9. turn-taking: the other of the two people talking.
+
+A second pass revisits the lines only turn-taking decided: a conversation
+whose first firm answer comes late is filled backwards from it, and a line
+that addresses its own guessed speaker by name goes to the other person.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
@@ -36,15 +43,28 @@ from narrate.model import Gender, Script, Segment
 UNKNOWN = "Unknown speaker"
 """The speaker given to a quote when nobody at all can be named."""
 
+FIRST_PERSON = "I"
+"""The speaker name of a first-person narrator the text never names."""
+
 CONFIDENCE = {
-    "tag": 0.95, "role tag": 0.9, "pronoun tag": 0.8, "alternating pronoun": 0.6,
-    "continued": 0.85, "beat": 0.85, "pronoun beat": 0.7, "voice": 0.5, "reaction": 0.55,
-    "previous": 0.65, "pronoun previous": 0.6, "turn": 0.5, "guess": 0.25, "unknown": 0.05,
+    "user": 1.0, "tag": 0.95, "role tag": 0.9, "pronoun tag": 0.8, "alternating pronoun": 0.6,
+    "continued": 0.9, "beat": 0.85, "pronoun beat": 0.7, "voice": 0.5, "reaction": 0.55,
+    "addressed": 0.7, "previous": 0.65, "pronoun previous": 0.6, "turn": 0.55, "backfill": 0.55,
+    "guess": 0.25, "unknown": 0.05,
 }  # fmt: skip
 """How sure each rule is."""
 
+TAGS = frozenset({"tag", "role tag"})
+"""Rules that read the speaker's name off an explicit speech tag."""
+
+WEAK = frozenset({"turn", "guess", "unknown"})
+"""Rules the second pass may overrule."""
+
+SOFT = WEAK | {"previous", "pronoun previous", "addressed", "backfill"}
+"""Rules that give way when they would make one person speak two paragraphs running."""
+
 REACTIONS = frozenset(
-    "swallowed blinked flinched froze stiffened gulped shivered winced paled shuddered stilled".split()
+    "swallowed blinked flinched froze stiffened gulped shivered winced paled shuddered stilled tensed".split()
 )
 """Silent reactions: a listener doing one of these lets the speaker go on."""
 
@@ -53,9 +73,14 @@ _UNOWNED_VOICE = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?…]*(?:[.!?…]+[\"”’)]*|$)")
-_CLOSERS = "”\"»"
+_VOCATIVE_BEFORE = re.compile(r"(?:^|[,;:!?.…—–-]|\b(?:[Oo]h|[Dd]ear|[Mm]y dear|[Mm]y|O))[\s\"“”‘’']*$")
+_VOCATIVE_AFTER = re.compile(r"^[\"”’']*\s*(?:[,;!?.…—–-]|$)")
 _LOOKAHEAD = 8
 _LOOKBACK = 3
+_MEMORY = 12
+"""How many recent speakers and subjects the reader keeps in mind."""
+_BREAK_WORDS = 120
+"""Narration longer than this between two quotes ends a conversation."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +96,24 @@ class _Pick:
 
 
 @dataclass
+class _Turn:
+    """A paragraph holding dialogue, as the first pass decided it."""
+
+    segments: list[Segment]
+    """The paragraph's segments."""
+    picks: dict[int, _Pick]
+    """Segment position -> decision, for each quote."""
+    pick: _Pick
+    """The paragraph's speaker (that of quotes without a tag of their own)."""
+    addressed: set[str]
+    """People its quotes address by name."""
+    conversation: int
+    """Number of the conversation it belongs to."""
+    after_narration: bool
+    """True when a paragraph of narration comes between it and the previous quote."""
+
+
+@dataclass
 class _State:
     """What the reader remembers while going through the chapter."""
 
@@ -78,6 +121,8 @@ class _State:
     """The chapter's people."""
     tagged: set[str]
     """Names that some explicit tag makes a speaker."""
+    corrections: Mapping[str, str]
+    """Line id -> speaker, from the user."""
     subjects: list[str] = field(default_factory=list)
     """Narration subjects so far, most recent last."""
     speakers: list[str] = field(default_factory=list)
@@ -88,10 +133,16 @@ class _State:
     """True when the previous paragraph ended inside a quotation."""
     previous_question: bool = False
     """True when the last quote of the previous dialogue paragraph was a question."""
+    addressed: set[str] = field(default_factory=set)
+    """People the previous dialogue paragraph addressed by name."""
     narrated: bool = False
     """True when the current paragraph has narration before the quote being read."""
     turns: int = 0
     """Consecutive paragraphs decided by turn-taking."""
+    conversation: int = 0
+    """Number of the current conversation."""
+    scene: int = 0
+    """Scene of the last paragraph read."""
 
     def gender(self, name: str) -> Gender:
         """Gender of a person by name or role."""
@@ -106,56 +157,99 @@ class _State:
         if not mention.is_pronoun:
             return mention.name if self.is_person(mention.name) else None
         if mention.name == "i":
-            return "I"
+            return FIRST_PERSON
         wanted = "male" if mention.name in ("he", "his") else "female"
-        return next((s for s in reversed(self.subjects) if self.gender(s) == wanted), None)
+        recent = self.subjects[-_MEMORY:] + self.speakers[-2:]
+        return next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == wanted), None) or next(
+            (s for s in reversed(recent) if self.gender(s) == wanted), None
+        )
 
     def others(self, name: str | None) -> list[str]:
         """Recent speakers other than `name`, most recent first."""
         seen: list[str] = []
-        for speaker in reversed(self.speakers):
+        for speaker in reversed(self.speakers[-_MEMORY:]):
             if speaker != name and speaker not in seen:
                 seen.append(speaker)
         return seen
 
 
-def assign(script: Script, roster: Roster) -> Script:
-    """`script` with a speaker and confidence on every dialogue segment."""
-    state = _State(roster, _tagged_names(script, roster))
+def assign(
+    script: Script, roster: Roster, corrections: Mapping[str, str] | None = None, hidden: frozenset[int] = frozenset()
+) -> Script:
+    """`script` with a speaker and confidence on every dialogue segment.
+
+    `corrections` maps line ids to the speakers the user gave them; the
+    paragraphs numbered in `hidden` are read without their narration (tags
+    hidden), which is how `estimate` tests the other rules.
+    """
+    state = _State(roster, _tagged_names(script, roster), corrections or {})
     paragraphs = [list(group) for _, group in groupby(script.segments, key=lambda s: s.paragraph)]
+    turns: dict[int, _Turn] = {}
+    for k, segments in enumerate(paragraphs):
+        seen = [s for s in segments if s.kind == "dialogue"] if segments[0].paragraph in hidden else segments
+        _enter_scene(state, segments[0].scene)
+        if any(s.kind == "dialogue" for s in seen):
+            turns[k] = _dialogue_paragraph(state, seen, paragraphs[k + 1 : k + 1 + _LOOKAHEAD])
+        else:
+            _remember_subjects(state, seen)
+            state.narration_run.append(seen)
+            if sum(len(s.text.split()) for p in state.narration_run for s in p) > _BREAK_WORDS:
+                state.conversation += 1
+    _second_pass(list(turns.values()))
     out: list[Segment] = []
     for k, segments in enumerate(paragraphs):
-        if any(s.kind == "dialogue" for s in segments):
-            out += _dialogue_paragraph(state, segments, paragraphs[k + 1 : k + 1 + _LOOKAHEAD], script)
-        else:
-            _remember_subjects(state, segments)
-            state.narration_run.append(segments)
-            out += segments
+        out += _decided(turns[k], segments) if k in turns else segments
     return replace(script, segments=tuple(out))
 
 
-def _dialogue_paragraph(state: _State, segments: list[Segment], ahead: list[list[Segment]], script: Script) -> list[Segment]:
-    """Attribute the quotes of one paragraph and update what the reader remembers."""
-    tags: dict[int, _Pick | None] = {}
+def _enter_scene(state: _State, scene: int) -> None:
+    """Forget the conversation when a new scene starts."""
+    if scene != state.scene:
+        state.scene = scene
+        state.conversation += 1
+        state.previous_open = False
+        state.addressed = set()
+
+
+def _decided(turn: _Turn, segments: list[Segment]) -> list[Segment]:
+    """The paragraph's segments with the turn's speakers on its quotes."""
+    quotes = {turn.segments[i].start: pick for i, pick in turn.picks.items()}
+    return [_with_speaker(s, quotes.get(s.start, turn.pick)) if s.kind == "dialogue" else s for s in segments]
+
+
+def _dialogue_paragraph(state: _State, segments: list[Segment], ahead: list[list[Segment]]) -> _Turn:
+    """Decide the quotes of one paragraph and update what the reader remembers."""
+    tags: dict[int, _Pick] = {}
     state.narrated = False
     for i, segment in enumerate(segments):
         if segment.kind == "narration":
             _remember_subjects(state, [segment])
             state.narrated = True
+        elif segment.id in state.corrections:
+            tags[i] = _Pick(state.corrections[segment.id], "user")
         else:
-            tags[i] = _tag(state, segments, i)
-    first_tag = next((pick for pick in tags.values() if pick), None)
-    pick = first_tag or _untagged(state, segments, ahead)
+            pick = _tag(state, segments, i)
+            if pick:
+                tags[i] = pick
+    pick = next(iter(tags.values()), None) or _untagged(state, segments, ahead)
+    picks = {i: tags.get(i, pick) for i, s in enumerate(segments) if s.kind == "dialogue"}
+    turn = _Turn(segments, picks, pick, addressed(state.roster, segments), state.conversation, bool(state.narration_run))
+    _remember_turn(state, turn)
+    return turn
+
+
+def _remember_turn(state: _State, turn: _Turn) -> None:
+    """Update the reader's memory after a dialogue paragraph."""
+    pick = turn.pick
     state.turns = state.turns + 1 if pick.rule == "turn" else 0
-    result = [_with_speaker(s, tags.get(i) or pick) if s.kind == "dialogue" else s for i, s in enumerate(segments)]
-    if pick.rule in ("tag", "role tag", "pronoun tag", "alternating pronoun", "beat", "pronoun beat"):
+    if pick.rule not in WEAK and pick.rule != "continued":
         state.subjects.append(pick.speaker)
     state.speakers.append(pick.speaker)
-    last = [s for s in segments if s.kind == "dialogue"][-1]
-    state.previous_open = _is_open(script, last)
-    state.previous_question = last.text.rstrip(" ”\"").endswith("?")
+    last = [s for s in turn.segments if s.kind == "dialogue"][-1]
+    state.previous_open = last.runs_on
+    state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
+    state.addressed = turn.addressed - {pick.speaker}
     state.narration_run = []
-    return result
 
 
 def _with_speaker(segment: Segment, pick: _Pick) -> Segment:
@@ -172,12 +266,13 @@ def _untagged(state: _State, segments: list[Segment], ahead: list[list[Segment]]
         _beat(state, segments)
         or _voice(state, ahead)
         or _reaction(state)
+        or _answer(state, segments)
         or _previous(state)
-        or _turn(state)
+        or _turn(state, segments)
     )
 
 
-# --- rule 1: tags -----------------------------------------------------------------------------
+# --- rule 2: tags -----------------------------------------------------------------------------
 
 
 def _tag(state: _State, segments: list[Segment], i: int) -> _Pick | None:
@@ -198,6 +293,8 @@ def _tag_in(state: _State, sentence: str) -> _Pick | None:
     for mention in mentions(state.roster, sentence):
         if mention.possessive or not (_verb_after(sentence, mention.end) or _verb_before(sentence, mention.start)):
             continue
+        if mention.name == "i":
+            return _Pick(FIRST_PERSON, "tag")
         if not mention.is_pronoun:
             return _Pick(mention.name, "role tag" if is_role(mention.name) else "tag")
         return _pronoun_tag(state, mention)
@@ -224,7 +321,7 @@ def _verb_after(sentence: str, at: int) -> bool:
 
 def _verb_before(sentence: str, at: int) -> bool:
     """True when a speech verb directly precedes position `at` ("said X")."""
-    match = re.search(r"(\w+)\s+(?:the\s+)?$", sentence[:at])
+    match = re.search(r"(\w+)\s+(?:\w+ly\s+)?(?:the\s+)?$", sentence[:at])
     return match is not None and match[1].lower() in SPEECH_VERBS and match[1].lower() not in PHRASAL
 
 
@@ -235,7 +332,7 @@ def _is_speech(verb: str, following: str) -> bool:
     return verb in SPEECH_VERBS and verb not in ("went", "spoke", "speaks") and following != "nothing"
 
 
-# --- rules 3-7 ----------------------------------------------------------------------------------
+# --- rules 4-9 ----------------------------------------------------------------------------------
 
 
 def _beat(state: _State, segments: list[Segment]) -> _Pick | None:
@@ -280,6 +377,16 @@ def _reaction(state: _State) -> _Pick | None:
     return None
 
 
+def _answer(state: _State, segments: list[Segment]) -> _Pick | None:
+    """The one person the previous quote addressed by name, when they are not addressed here."""
+    if state.narration_run or len(state.addressed) != 1:
+        return None
+    name = next(iter(state.addressed))
+    if name in addressed(state.roster, segments):
+        return None
+    return _Pick(name, "addressed")
+
+
 def _previous(state: _State) -> _Pick | None:
     """The subject of the narration paragraph just before the quote."""
     if not state.narration_run:
@@ -292,16 +399,73 @@ def _previous(state: _State) -> _Pick | None:
     return None
 
 
-def _turn(state: _State) -> _Pick:
+def _turn(state: _State, segments: list[Segment]) -> _Pick:
     """The other of the two people talking (or the likeliest person in the scene)."""
     last = state.speakers[-1] if state.speakers else None
-    others = state.others(last)
+    called = addressed(state.roster, segments)
+    others = [o for o in state.others(last) if o not in called] or state.others(last)
     if others:
         return _Pick(others[0], "turn", penalty=min(0.2, 0.05 * state.turns))
-    subject = next((s for s in reversed(state.subjects) if s != last), None)
+    subject = next((s for s in reversed(state.subjects) if s != last and s not in called), None)
     if subject:
         return _Pick(subject, "guess")
     return _Pick(last or UNKNOWN, "guess" if last else "unknown")
+
+
+# --- second pass ------------------------------------------------------------------------------
+
+
+def _second_pass(turns: list[_Turn]) -> None:
+    """Revisit turn-taking guesses with what later lines of the same conversation say."""
+    for _, group in groupby(turns, key=lambda t: t.conversation):
+        conversation = list(group)
+        firm = [k for k, t in enumerate(conversation) if t.pick.rule not in WEAK]
+        if not firm:
+            continue
+        first = firm[0]
+        pair = _pair(conversation, conversation[first].pick.speaker)
+        for k in range(first - 1, -1, -1):
+            turn = conversation[k]
+            if turn.pick.rule in WEAK and pair:
+                speaker = pair[(first - k) % 2]
+                _repick(turn, _Pick(speaker, "backfill"))
+        for k, turn in enumerate(conversation):
+            if turn.pick.rule in SOFT and _clashes(conversation, k):
+                other = next((s for s in _pair(conversation, turn.pick.speaker) or () if s != turn.pick.speaker), None)
+                if other:
+                    _repick(turn, _Pick(other, turn.pick.rule, penalty=0.1))
+
+
+def _clashes(conversation: list[_Turn], k: int) -> bool:
+    """True when turn k's guess addresses itself or repeats a neighbour's firm speaker with no narration between."""
+    turn = conversation[k]
+    if turn.pick.speaker in turn.addressed:
+        return True
+    after = conversation[k + 1] if k + 1 < len(conversation) else None
+    before = conversation[k - 1] if k > 0 else None
+    return (
+        after is not None and not after.after_narration and after.pick.rule not in SOFT | {"continued"}
+        and after.pick.speaker == turn.pick.speaker
+    ) or (
+        before is not None and not turn.after_narration and before.pick.rule not in SOFT
+        and before.pick.speaker == turn.pick.speaker and turn.pick.rule != "reaction"
+    )  # fmt: skip
+
+
+def _pair(conversation: list[_Turn], anchor: str) -> tuple[str, str] | None:
+    """(anchor, the other person talking) in a conversation, or None when nobody else is known."""
+    firm = Counter(t.pick.speaker for t in conversation if t.pick.rule not in WEAK and t.pick.speaker != anchor)
+    firm.update({name: 0.5 for t in conversation if t.pick.speaker == anchor for name in t.addressed - {anchor}})
+    if not firm:
+        return None
+    return anchor, firm.most_common(1)[0][0]
+
+
+def _repick(turn: _Turn, pick: _Pick) -> None:
+    """Give a turn a new speaker, keeping the quotes that carry their own tags."""
+    old = turn.pick
+    turn.picks = {i: pick if p is old else p for i, p in turn.picks.items()}
+    turn.pick = pick
 
 
 # --- memory -----------------------------------------------------------------------------------
@@ -315,8 +479,21 @@ def _remember_subjects(state: _State, segments: list[Segment]) -> None:
         for sentence in _sentences(segment.text):
             found = mentions(state.roster, sentence)
             name = state.resolve(found[0]) if found else None
-            if name and name != "I":
+            if name:
                 state.subjects.append(name)
+
+
+def addressed(roster: Roster, segments: list[Segment]) -> set[str]:
+    """People the quotes of a paragraph address by name ("Tom, wait." / "Wait, Tom!")."""
+    names: set[str] = set()
+    for segment in segments:
+        if segment.kind != "dialogue" or roster.pattern is None:
+            continue
+        text = segment.text
+        for m in roster.pattern.finditer(text):
+            if not m["pos"] and _VOCATIVE_BEFORE.search(text[: m.start()]) and _VOCATIVE_AFTER.match(text[m.end() :]):
+                names.add(roster.forms[m["name"]])
+    return names
 
 
 def _sentences(text: str) -> list[str]:
@@ -325,10 +502,18 @@ def _sentences(text: str) -> list[str]:
     return parts or [text]
 
 
-def _is_open(script: Script, segment: Segment) -> bool:
-    """True when a dialogue segment's quotation is not closed in its paragraph."""
-    rest = script.work.text[segment.end : segment.end + 4].lstrip(" \t")
-    return not rest or rest[0] not in _CLOSERS
+def explicit_tags(script: Script, roster: Roster) -> dict[int, tuple[int, str]]:
+    """Paragraph -> (offset, speaker) of its first quote whose speech tag names the speaker outright."""
+    state = _State(roster, set(), {})
+    found: dict[int, tuple[int, str]] = {}
+    for _, group in groupby(script.segments, key=lambda s: s.paragraph):
+        segments = list(group)
+        for i, segment in enumerate(segments):
+            pick = _tag(state, segments, i) if segment.kind == "dialogue" else None
+            if pick and pick.rule in TAGS:
+                found[segment.paragraph] = (segment.start, pick.speaker)
+                break
+    return found
 
 
 def _tagged_names(script: Script, roster: Roster) -> set[str]:

@@ -1,0 +1,53 @@
+"""The first-person narrator: find the name the other characters call them by.
+
+A narrator who says "I said" is a character of their own. Their name is not in
+the narration, but the people they talk to use it: the name that the lines
+answering the narrator (or answered by the narrator) address, and that no
+speech tag gives to anyone else, is theirs ("You have been in Afghanistan,
+Watson." / "How did you know?" I asked.).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from itertools import groupby
+
+from narrate.attribute.characters import Roster
+from narrate.attribute.speakers import FIRST_PERSON, addressed
+from narrate.model import Script, Segment
+
+_MIN_CALLS = 2
+"""How many times others must call the narrator by a name before it is theirs."""
+
+
+def name_narrator(scripts: Sequence[Script], roster: Roster, tagged: set[str]) -> list[Script]:
+    """`scripts` with the first-person speaker renamed to the name others call them, if one is clear."""
+    calls: Counter[str] = Counter()
+    for script in scripts:
+        calls.update(_calls(script, roster))
+    name = next((n for n, count in calls.most_common() if n not in tagged and n != FIRST_PERSON), None)
+    if name is None or calls[name] < _MIN_CALLS:
+        return list(scripts)
+    return [replace(s, segments=tuple(_renamed(seg, name) for seg in s.segments)) for s in scripts]
+
+
+def _calls(script: Script, roster: Roster) -> Counter[str]:
+    """Names addressed in dialogue paragraphs next to the narrator's own, by other speakers."""
+    turns = [
+        (speaker, addressed(roster, segments))
+        for segments in (list(g) for _, g in groupby(script.segments, key=lambda s: s.paragraph))
+        if (speaker := next((s.speaker for s in segments if s.kind == "dialogue"), None))
+    ]
+    calls: Counter[str] = Counter()
+    for k, (speaker, names) in enumerate(turns):
+        beside = {turns[j][0] for j in (k - 1, k + 1) if 0 <= j < len(turns)}
+        if speaker != FIRST_PERSON and FIRST_PERSON in beside:
+            calls.update(names - {speaker})
+    return calls
+
+
+def _renamed(segment: Segment, name: str) -> Segment:
+    """The segment with the first-person speaker called `name`."""
+    return replace(segment, speaker=name) if segment.speaker == FIRST_PERSON else segment
