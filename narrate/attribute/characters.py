@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from narrate.model import Gender, Script
 
@@ -74,9 +74,46 @@ ROLES: dict[str, Gender] = {
     "man": "male", "boy": "male", "gentleman": "male", "old man": "male", "woman": "female",
     "girl": "female", "lady": "female", "old woman": "female", "old lady": "female", "stranger": "unknown",
     "guard": "unknown", "soldier": "unknown", "child": "unknown", "kid": "unknown",
-    "figure": "unknown", "driver": "unknown", "newcomer": "unknown",
+    "figure": "unknown", "driver": "unknown", "newcomer": "unknown", "captain": "unknown",
+    "doctor": "unknown", "servant": "unknown", "maid": "female", "waiter": "unknown", "waitress": "female",
+    "landlord": "male", "landlady": "female", "clerk": "unknown", "nurse": "unknown", "officer": "unknown",
+    "policeman": "male", "constable": "unknown", "sailor": "unknown", "convict": "unknown",
+    "prisoner": "unknown", "barista": "unknown", "bartender": "unknown", "shopkeeper": "unknown",
+    "old gentleman": "male", "young man": "male", "young woman": "female", "young lady": "female",
+    "visitor": "unknown", "boatman": "male", "coachman": "male", "porter": "unknown", "innkeeper": "unknown",
+    "priest": "male", "knight": "male", "king": "male", "queen": "female", "sergeant": "unknown",
 }  # fmt: skip
 """Role nouns that name an unnamed person ("the man"), with their gender."""
+
+RELATIONS: dict[str, Gender] = {
+    "wife": "female", "husband": "male", "mother": "female", "father": "male", "sister": "female",
+    "brother": "male", "daughter": "female", "son": "male", "aunt": "female", "uncle": "male",
+    "niece": "female", "nephew": "male", "cousin": "unknown", "friend": "unknown", "companion": "unknown",
+    "lady": "female", "lord": "male", "master": "male", "mistress": "female", "guest": "unknown",
+    "host": "unknown", "visitor": "unknown", "partner": "unknown", "mum": "female", "mom": "female",
+    "dad": "male", "grandmother": "female", "grandfather": "male", "sweetheart": "unknown",
+    "boyfriend": "male", "girlfriend": "female", "fiancé": "male", "fiancée": "female",
+}  # fmt: skip
+"""Nouns that name a person by their tie to another ("his wife", "Scrooge’s nephew"), with their gender."""
+
+HYPOCORISMS: dict[str, tuple[str, ...]] = {
+    "Lizzy": ("Elizabeth",), "Lizzie": ("Elizabeth",), "Eliza": ("Elizabeth",), "Liz": ("Elizabeth",),
+    "Betsy": ("Elizabeth",), "Bess": ("Elizabeth",), "Bessie": ("Elizabeth",), "Beth": ("Elizabeth",),
+    "Bex": ("Rebecca",), "Becky": ("Rebecca",), "Becca": ("Rebecca",), "Bill": ("William",),
+    "Billy": ("William",), "Will": ("William",), "Bob": ("Robert",), "Bobby": ("Robert",), "Rob": ("Robert",),
+    "Dick": ("Richard",), "Rick": ("Richard",), "Peggy": ("Margaret",), "Meg": ("Margaret",),
+    "Maggie": ("Margaret",), "Jack": ("John",), "Johnny": ("John",), "Ned": ("Edward", "Edmund"),
+    "Ted": ("Edward", "Theodore"), "Harry": ("Henry", "Harold"), "Kate": ("Catherine", "Katherine"),
+    "Kitty": ("Catherine", "Katherine"), "Katie": ("Catherine", "Katherine"), "Polly": ("Mary",),
+    "Molly": ("Mary",), "Sally": ("Sarah",), "Nell": ("Eleanor", "Helen"), "Nelly": ("Eleanor", "Helen"),
+    "Jim": ("James",), "Jimmy": ("James",), "Tom": ("Thomas",), "Tommy": ("Thomas",), "Joe": ("Joseph",),
+    "Jo": ("Josephine",), "Dez": ("Desmond",), "Des": ("Desmond",), "Tony": ("Anthony",), "Jenny": ("Jennifer",),
+    "Abby": ("Abigail",), "Fred": ("Frederick",), "Freddie": ("Frederick",), "Chuck": ("Charles",),
+    "Charlie": ("Charles", "Charlotte"), "Hank": ("Henry",), "Jules": ("Julian", "Julia", "Juliet"),
+    "Mike": ("Michael",), "Mick": ("Michael",), "Andy": ("Andrew",), "Drew": ("Andrew",),
+    "Sandy": ("Alexander", "Alexandra"), "Lexie": ("Alexandra",), "Xander": ("Alexander",),
+}  # fmt: skip
+"""Common English nicknames and the full names they stand for (merged only when both appear)."""
 
 MALE = frozenset({"he", "his", "himself"})
 FEMALE = frozenset({"she", "hers", "herself"})
@@ -87,7 +124,21 @@ _ROLE = re.compile(
     r"(" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")\b(?![\w-])",
     re.IGNORECASE,
 )
+_RELATION = re.compile(
+    r"\b(?P<owner>[Hh]is|[Hh]er|[Mm]y|[Tt]heir|[Yy]our)\s+"
+    r"(?:(?:old|young|little|elder|younger|eldest|youngest|dear|new|best|own)\s+)?"
+    r"(?P<noun>" + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")\b(?![\w-])"
+)
+_KIN = re.compile(r"\s+(?P<noun>" + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")\b(?![\w-])")
 _SENTENCE_END = ".!?…:"
+_ABBREVIATION = r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bMt)(?<!\b[A-Z])"
+"""A lookbehind that keeps the full stop of "Mr." or an initial from ending a sentence."""
+STOP = _ABBREVIATION + r"[.!?…]"
+"""A regex for a sentence-ending mark."""
+SENTENCE = re.compile(r"(?:[^.!?…]|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bDr)\.|(?<=\bSt)\.|(?<=\b[A-Z])\.)*(?:[.!?…]+[\"”’)]*|$)")
+"""One sentence at a time, not broken after titles ("Mr. Bennet") or initials."""
+_PLACE_WORDS = frozenset("in at to from into on near of towards toward through across by under via the".split())
+"""Words before a capitalised phrase that make it a place or a thing rather than a person."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +155,8 @@ class Mention:
     """True when it opens a sentence."""
     possessive: bool
     """True for "X’s" and for "his"/"her" at the start of a sentence."""
+    owner: str = ""
+    """For a relation ("his wife"): the owner's pronoun in lower case ("his"); "" otherwise."""
 
     @property
     def is_pronoun(self) -> bool:
@@ -123,6 +176,10 @@ class Roster:
     """Matches any surface form, with an optional possessive."""
     certainty: dict[str, float]
     """Canonical name -> how sure its gender is, 0..1."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """Canonical name -> how often the text names them."""
+    seen: dict[str, tuple[Mention, ...]] = field(default_factory=dict, compare=False)
+    """Text -> its mentions, remembered (the same narration is read many times)."""
 
     def aliases(self, name: str) -> tuple[str, ...]:
         """Other surface forms of `name`."""
@@ -143,7 +200,12 @@ def discover(
     segments = [s for script in scripts for s in script.segments]
     narration = [s.text for s in segments if s.kind == "narration"]
     lower = {w for s in segments for w in _TOKEN.findall(s.text) if w[0].islower()}
-    forms = _merge(_names(narration, lower))
+    dialogue = [s.text for s in segments if s.kind == "dialogue"]
+    names = _names(narration, dialogue, lower)
+    forms = _merge(names)
+    counts: Counter[str] = Counter()
+    for form, n in _names(narration, [], lower).items():
+        counts[forms.get(form, form)] += n
     for alias, name in (aliases or {}).items():
         forms[alias] = forms.get(name, name)
         forms.setdefault(name, forms[alias])
@@ -154,25 +216,43 @@ def discover(
     for name, gender in (genders or {}).items():
         inferred[forms.get(name, name)] = gender
         certainty[forms.get(name, name)] = 1.0
-    return Roster(forms, inferred, pattern, certainty)
+    return Roster(forms, inferred, pattern, certainty, dict(counts))
 
 
-def mentions(roster: Roster, text: str) -> list[Mention]:
+def mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
     """People (names, role nouns, subject pronouns) mentioned in a narration `text`, in order."""
+    if text not in roster.seen:
+        roster.seen[text] = _find_mentions(roster, text)
+    return roster.seen[text]
+
+
+def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
+    """`mentions`, worked out."""
     found: list[Mention] = []
     if roster.pattern is not None:
         for m in roster.pattern.finditer(text):
-            found.append(Mention(roster.forms[m["name"]], m.start(), m.end(), _initial(text, m.start()), bool(m["pos"])))
+            kin = _KIN.match(text, m.end()) if m["pos"] else None
+            if kin:
+                name = f"{m['name']}{m['pos'][0]}s {kin['noun'].lower()}"
+                found.append(Mention(name, m.start(), kin.end(), _initial(text, m.start()), False))
+            else:
+                found.append(Mention(roster.forms[m["name"]], m.start(), m.end(), _initial(text, m.start()), bool(m["pos"])))
+    for m in _RELATION.finditer(text):
+        name = f"{m['owner'].lower()} {m['noun'].lower()}"
+        found.append(Mention(name, m.start(), m.end(), _initial(text, m.start()), False, m["owner"].lower()))
     for m in _ROLE.finditer(text):
+        indefinite = m[0][:2].lower() in ("a ", "an")
+        if indefinite and not _initial(text, m.start()):
+            continue
         if not any(f.start <= m.start() < f.end for f in found):
             name = role_name(m[1])
             found.append(Mention(name, m.start(), m.end(), _initial(text, m.start()), text[m.end() : m.end() + 2] in ("’s", "'s")))
     for m in re.finditer(r"\b([Hh]e|[Ss]he|I|His|Her)\b", text):
         initial = _initial(text, m.start())
-        if m[1] in ("His", "Her") and not initial:
+        if m[1] in ("His", "Her") and not initial or any(f.start <= m.start() < f.end for f in found):
             continue
         found.append(Mention(m[1].lower(), m.start(), m.end(), initial, m[1] in ("His", "Her")))
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def role_name(noun: str) -> str:
@@ -181,13 +261,20 @@ def role_name(noun: str) -> str:
 
 
 def is_role(name: str) -> bool:
-    """True for the name of an unnamed person ("the man")."""
-    return name.startswith("the ") and name[4:] in ROLES
+    """True for the name of an unnamed person ("the man", "Scrooge’s nephew")."""
+    return name.startswith("the ") and name[4:] in ROLES or _kin(name) is not None
 
 
 def role_gender(name: str) -> Gender:
-    """The gender a role-noun name implies ("the woman" -> female)."""
-    return ROLES.get(name.removeprefix("the "), "unknown")
+    """The gender a role-noun name implies ("the woman" -> female, "Scrooge’s nephew" -> male)."""
+    kin = _kin(name)
+    return RELATIONS[kin] if kin else ROLES.get(name.removeprefix("the "), "unknown")
+
+
+def _kin(name: str) -> str | None:
+    """The relation noun of a name like "Scrooge’s nephew", else None."""
+    match = re.fullmatch(r".+[’']s (\w+)", name)
+    return match[1] if match and match[1] in RELATIONS else None
 
 
 def _initial(text: str, at: int) -> bool:
@@ -196,27 +283,40 @@ def _initial(text: str, at: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
-def _names(narration: list[str], lower: set[str]) -> Counter[str]:
-    """Name phrases (one or more capitalised words, titles kept) and how often each occurs."""
+def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> Counter[str]:
+    """Name phrases (one or more capitalised words, titles kept) and how often each occurs.
+
+    A phrase is a name when the narration uses it like one: mid-sentence but not
+    after a preposition (a place), next to a speech verb, with a possessive, or
+    followed by a pronoun; a titled name ("Mrs. Long") counts wherever it is.
+    """
     evidence: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     for text in narration:
-        for phrase, end, initial, tagged, possessive in _phrases(text):
+        for phrase, end, initial, tagged, possessive, placed in _phrases(text):
             phrases[phrase] += 1
-            if not initial or tagged or possessive or _pronoun_follows(text, end):
+            participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
+            if (not initial and not placed) or tagged or possessive or _is_title(phrase.split()[0]) or (
+                not participle and _pronoun_follows(text, end)
+            ):
+                evidence[phrase] += 1
+    for text in dialogue:
+        for phrase, *_ in _phrases(text):
+            if _is_title(phrase.split()[0]) and " " in phrase:
+                phrases[phrase] += 1
                 evidence[phrase] += 1
     return Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
 
 
 def _pronoun_follows(text: str, at: int) -> bool:
     """True when a personal pronoun follows in the same sentence or opens the next one."""
-    rest = re.match(r"[^.!?…]*[.!?…]*\s*(\w*)", text[at:])
+    rest = re.match(rf"(?:(?!{STOP}).)*(?:{STOP})*\s*(\w*)", text[at:], re.DOTALL)
     same, following = (rest[0], rest[1]) if rest else ("", "")
     return bool(re.search(r"\b(?:he|she|his|her|him)\b", same)) or following in ("He", "She", "His", "Her")
 
 
-def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool]]:
-    """(phrase, end, sentence-initial, next to a speech verb, possessive) for each capitalised run."""
+def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, bool]]:
+    """(phrase, end, sentence-initial, next to a speech verb, possessive, after a preposition) per capitalised run."""
     out = []
     tokens = list(_TOKEN.finditer(text))
     i = 0
@@ -237,7 +337,8 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool]]:
             nxt = tokens[j][0].lower() if j < len(tokens) else ""
             tagged = prev in SPEECH_VERBS or nxt in SPEECH_VERBS
             initial = _initial(text, tokens[first].start())
-            out.append((re.sub(r"[’']s$", "", phrase), tokens[j - 1].end(), initial, tagged, possessive))
+            placed = prev in _PLACE_WORDS
+            out.append((re.sub(r"[’']s$", "", phrase), tokens[j - 1].end(), initial, tagged, possessive, placed))
         i = j
     return out
 
@@ -276,6 +377,9 @@ def _merge(names: Counter[str]) -> dict[str, str]:
     for word, longer in containing.items():
         if word in names and len(longer) == 1:
             parent[root(word)] = root(longer[0])
+    for short, full in _nicknames(names):
+        if root(short) != root(full):
+            parent[root(short)] = root(full)
     groups: dict[str, list[str]] = defaultdict(list)
     for name in names:
         groups[root(name)].append(name)
@@ -284,6 +388,18 @@ def _merge(names: Counter[str]) -> dict[str, str]:
         for members in groups.values()
         for form in members
     }
+
+
+def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
+    """(nickname, full name) pairs among one-word names: "Lizzy" -> "Elizabeth", "Theo" -> "Theodore"."""
+    firsts = {name.split()[0]: name for name in names if not _is_title(name.split()[0])}
+    pairs = []
+    for short in (n for n in names if " " not in n and not _is_title(n)):
+        longer = {firsts[f] for f in firsts if f != short and len(f) > len(short) >= 3 and f.startswith(short)}
+        longer |= {firsts[f] for f in HYPOCORISMS.get(short, ()) if f in firsts}
+        if len(longer) == 1:
+            pairs.append((short, longer.pop()))
+    return pairs
 
 
 def _pattern(forms: dict[str, str]) -> re.Pattern[str] | None:
@@ -311,12 +427,12 @@ def _gender_scores(roster: Roster, narration: list[str], names: set[str]) -> dic
 
 def _sentence_break(between: str) -> bool:
     """True when the text between two mentions ends a sentence."""
-    return bool(re.search(r"[.!?…]", between))
+    return bool(re.search(STOP, between))
 
 
 def _second_sentence_end(text: str, at: int) -> int:
     """The offset where the sentence after the one holding `at` ends."""
-    ends = [m.end() for m in re.finditer(r"[.!?…]+(?=\s|$)", text[at:])]
+    ends = [m.end() for m in re.finditer(STOP + r"+(?=\s|$)", text[at:])]
     return at + ends[1] if len(ends) > 1 else len(text)
 
 

@@ -31,6 +31,8 @@ from itertools import groupby
 
 from narrate.attribute.characters import (
     PHRASAL,
+    RELATIONS,
+    SENTENCE,
     SPEECH_VERBS,
     Mention,
     Roster,
@@ -72,9 +74,12 @@ _UNOWNED_VOICE = re.compile(
     r"\b(?:a|an|another|some|one|the same)\s+(?:\w+\s+){0,2}?voice\b|\bsomeone\s+(?:\w+ly\s+)?(?:said|called|spoke|shouted)",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.!?…]*(?:[.!?…]+[\"”’)]*|$)")
 _VOCATIVE_BEFORE = re.compile(r"(?:^|[,;:!?.…—–-]|\b(?:[Oo]h|[Dd]ear|[Mm]y dear|[Mm]y|O))[\s\"“”‘’']*$")
 _VOCATIVE_AFTER = re.compile(r"^[\"”’']*\s*(?:[,;!?.…—–-]|$)")
+_UNFINISHED = ",?!—–-…"
+"""Last characters of a quote that a speech tag usually follows."""
+_NOT_VERBS = frozenset("and but or who which that as with was is had has to of in on at for".split())
+"""Words that show a name after a quote is not the subject of a tag verb."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
 _MEMORY = 12
@@ -154,6 +159,8 @@ class _State:
 
     def resolve(self, mention: Mention) -> str | None:
         """The person a mention means; pronouns go to the latest subject of their gender."""
+        if mention.owner:
+            return self.relative(mention)
         if not mention.is_pronoun:
             return mention.name if self.is_person(mention.name) else None
         if mention.name == "i":
@@ -163,6 +170,22 @@ class _State:
         return next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == wanted), None) or next(
             (s for s in reversed(recent) if self.gender(s) == wanted), None
         )
+
+    def relative(self, mention: Mention) -> str | None:
+        """The person in the conversation a relation names ("his wife"): not the owner, of the right gender."""
+        owner = {"my": FIRST_PERSON, "his": "male", "her": "female"}.get(mention.owner)
+        if owner in ("male", "female"):
+            owner = next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == owner), None)
+        wanted = RELATIONS[mention.name.split()[-1]]
+        spouse = _spouse(owner, mention.name.split()[-1])
+        if spouse in self.roster.genders:
+            return spouse
+        candidates = [s for s in self.others(None) + self.subjects[::-1][:_MEMORY] if s != owner and s != UNKNOWN]
+        if wanted != "unknown":
+            counts = self.roster.counts
+            candidates += sorted((n for n in counts if self.gender(n) == wanted), key=lambda n: -counts[n])[:1]
+        found = next((s for s in candidates if wanted == "unknown" or self.gender(s) == wanted), None)
+        return found or mention.name
 
     def others(self, name: str | None) -> list[str]:
         """Recent speakers other than `name`, most recent first."""
@@ -282,23 +305,50 @@ def _tag(state: _State, segments: list[Segment], i: int) -> _Pick | None:
     for narration, first in ((after, True), (before, False)):
         if narration is not None:
             sentence = _sentences(narration.text)[0 if first else -1]
-            pick = _tag_in(state, sentence)
+            loose = first and segments[i].text[-1:] in _UNFINISHED
+            pick = _tag_in(state, sentence, loose)
             if pick:
                 return pick
     return None
 
 
-def _tag_in(state: _State, sentence: str) -> _Pick | None:
-    """The speaker of a "X said" / "said X" clause in `sentence`."""
+def _tag_in(state: _State, sentence: str, loose: bool = False) -> _Pick | None:
+    """The speaker of a "X said" / "said X" clause in `sentence`.
+
+    `loose` (the sentence follows a quote ending in a comma, "?", "!" or a
+    dash) accepts any verb in the tag's place: “Go,” Tom grinned / cried his wife.
+    """
     for mention in mentions(state.roster, sentence):
-        if mention.possessive or not (_verb_after(sentence, mention.end) or _verb_before(sentence, mention.start)):
+        spoken = _verb_after(sentence, mention.end) or _verb_before(sentence, mention.start)
+        if mention.possessive or not (spoken or loose and _in_tag_place(sentence, mention)):
             continue
         if mention.name == "i":
             return _Pick(FIRST_PERSON, "tag")
+        if mention.owner:
+            name = state.resolve(mention)
+            return _Pick(name, "pronoun tag") if name else None
         if not mention.is_pronoun:
             return _Pick(mention.name, "role tag" if is_role(mention.name) else "tag")
         return _pronoun_tag(state, mention)
     return None
+
+
+def _in_tag_place(sentence: str, mention: Mention) -> bool:
+    """True when `mention` opens the sentence before a verb, or follows one or two opening words ("cried his wife")."""
+    before = sentence[: mention.start].split()
+    after = sentence[mention.end :].split()
+    if not before:
+        return bool(after) and after[0][:1].islower() and after[0].rstrip(",.;:!?") not in _NOT_VERBS
+    return len(before) <= 2 and all(w[:1].islower() for w in before) and before[0] not in _NOT_VERBS
+
+
+def _spouse(owner: str | None, relation: str) -> str | None:
+    """"Mrs. X" for the wife of "Mr. X", and the other way round."""
+    if owner is None or relation not in ("wife", "husband", "lady"):
+        return None
+    title, _, surname = owner.partition(" ")
+    swapped = {"Mr.": "Mrs.", "Mr": "Mrs", "Mrs.": "Mr.", "Mrs": "Mr"}.get(title)
+    return f"{swapped} {surname}" if swapped and surname else None
 
 
 def _pronoun_tag(state: _State, mention: Mention) -> _Pick | None:
@@ -498,7 +548,7 @@ def addressed(roster: Roster, segments: list[Segment]) -> set[str]:
 
 def _sentences(text: str) -> list[str]:
     """The sentences of a narration piece (at least one)."""
-    parts = [m.group().strip() for m in _SENTENCE.finditer(text) if m.group().strip()]
+    parts = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip()]
     return parts or [text]
 
 
