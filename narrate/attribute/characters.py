@@ -361,7 +361,13 @@ def _acceptable(phrase: str, lower: set[str]) -> bool:
 
 
 def _merge(names: Counter[str]) -> dict[str, str]:
-    """Surface form -> canonical name; a word used alone and in exactly one longer name joins it."""
+    """Surface form -> canonical name.
+
+    Forms with the same name under compatible titles join ("Holmes", "Mr. Holmes");
+    a name that is part of exactly one longer name joins it ("Holmes" ->
+    "Sherlock Holmes"); so do known nicknames. "Mr. Bennet" and "Mrs. Bennet"
+    never join, and a bare "Bennet" then joins neither.
+    """
     parent = {name: name for name in names}
 
     def root(name: str) -> str:
@@ -369,25 +375,49 @@ def _merge(names: Counter[str]) -> dict[str, str]:
             name = parent[name]
         return name
 
-    containing: dict[str, list[str]] = defaultdict(list)
+    def join(a: str, b: str) -> None:
+        if root(a) != root(b):
+            parent[root(a)] = root(b)
+
+    by_core: dict[str, list[str]] = defaultdict(list)
     for name in names:
-        for word in set(name.split()) - {name}:
-            if not _is_title(word):
-                containing[word].append(name)
-    for word, longer in containing.items():
-        if word in names and len(longer) == 1:
-            parent[root(word)] = root(longer[0])
+        by_core[_core(name)].append(name)
+    for core, forms in by_core.items():
+        if len({_title_gender(f) for f in forms} - {None, "unknown"}) <= 1:
+            for form in forms:
+                join(form, max(forms, key=lambda n: (names[n], len(n))))
+    cores = [c for c in by_core if " " in c]
+    for core in by_core:
+        if " " not in core:
+            longer = {c for c in cores if core in c.split()}
+            if len(longer) == 1 and _compatible(by_core[core], by_core[next(iter(longer))]):
+                join(by_core[core][0], by_core[next(iter(longer))][0])
     for short, full in _nicknames(names):
-        if root(short) != root(full):
-            parent[root(short)] = root(full)
+        join(short, full)
     groups: dict[str, list[str]] = defaultdict(list)
     for name in names:
         groups[root(name)].append(name)
-    return {
-        form: max(members, key=lambda n: (names[n], len(n)))
-        for members in groups.values()
-        for form in members
-    }
+    return {form: max(members, key=lambda n: (names[n], -len(n))) for members in groups.values() for form in members}
+
+
+def _core(name: str) -> str:
+    """A name without its titles: "Mr. Sherlock Holmes" -> "Sherlock Holmes"."""
+    words = name.split()
+    while len(words) > 1 and _is_title(words[0]):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _title_gender(name: str) -> str | None:
+    """The gender a name's title implies, or None without a title."""
+    first = name.split()[0]
+    return TITLES.get(first.lower().rstrip(".")) if _is_title(first) and " " in name else None
+
+
+def _compatible(a: list[str], b: list[str]) -> bool:
+    """True when no two forms of the two groups carry titles of different genders."""
+    genders = {_title_gender(f) for f in a + b} - {None, "unknown"}
+    return len(genders) <= 1
 
 
 def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:

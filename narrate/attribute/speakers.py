@@ -522,15 +522,19 @@ def _repick(turn: _Turn, pick: _Pick) -> None:
 
 
 def _remember_subjects(state: _State, segments: list[Segment]) -> None:
-    """Record the subject (first person mentioned) of each narration sentence."""
+    """Record the people of each narration sentence, its subject (the first one named) last."""
     for segment in segments:
         if segment.kind != "narration":
             continue
         for sentence in _sentences(segment.text):
             found = mentions(state.roster, sentence)
-            name = state.resolve(found[0]) if found else None
-            if name:
-                state.subjects.append(name)
+            if not found:
+                continue
+            subject = state.resolve(found[0])
+            others = [state.resolve(m) for m in found[1:] if not m.is_pronoun]
+            state.subjects += [n for n in others if n and n != subject]
+            if subject:
+                state.subjects.append(subject)
 
 
 def addressed(roster: Roster, segments: list[Segment]) -> set[str]:
