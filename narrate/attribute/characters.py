@@ -53,7 +53,8 @@ _STOP = frozenset(
     nowhere anywhere everywhere don't didn't doesn't can't couldn't won't wouldn't shouldn't
     isn't wasn't weren't aren't haven't hasn't hadn't let let's good great god lord mr mrs
     ms miss dr sir madam chapter part book prologue epilogue monday tuesday wednesday
-    thursday friday saturday sunday january february september october november december hey hi hello goodbye bye please thanks thank sorry
+    thursday friday saturday sunday january february september october november december
+    christmas easter heaven hell hey hi hello goodbye bye please thanks thank sorry
     whatever however meanwhile instead otherwise somehow anyway together alone except
     suddenly finally quietly slowly""".split()
 )
@@ -137,6 +138,12 @@ STOP = _ABBREVIATION + r"[.!?…]"
 """A regex for a sentence-ending mark."""
 SENTENCE = re.compile(r"(?:[^.!?…]|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bDr)\.|(?<=\bSt)\.|(?<=\b[A-Z])\.)*(?:[.!?…]+[\"”’)]*|$)")
 """One sentence at a time, not broken after titles ("Mr. Bennet") or initials."""
+_VOCATIVE = re.compile(
+    r"(?:^|,\s+|\b(?:[Dd]ear|[Mm]y)\s+)(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=\s*(?:[,!?…—–]|\.\s*$|$))"
+)
+"""A name said to someone: "..., Watson." / "Jules, wait" / "my dear Watson"."""
+_PAST = frozenset("stood came sat ran said spoke went got took gave held rose began strode swept leaned".split())
+"""Irregular past tenses that show a person acting."""
 _PLACE_WORDS = frozenset("in at to from into on near of towards toward through across by under via the".split())
 """Words before a capitalised phrase that make it a place or a thing rather than a person."""
 
@@ -242,7 +249,7 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
         found.append(Mention(name, m.start(), m.end(), _initial(text, m.start()), False, m["owner"].lower()))
     for m in _ROLE.finditer(text):
         indefinite = m[0][:2].lower() in ("a ", "an")
-        if indefinite and not _initial(text, m.start()):
+        if indefinite and not _initial(text, m.start()) and not _acts(text, m.end()):
             continue
         if not any(f.start <= m.start() < f.end for f in found):
             name = role_name(m[1])
@@ -253,6 +260,12 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
             continue
         found.append(Mention(m[1].lower(), m.start(), m.end(), initial, m[1] in ("His", "Her")))
     return tuple(sorted(found, key=lambda f: f.start))
+
+
+def _acts(text: str, at: int) -> bool:
+    """True when a past-tense verb follows position `at` ("a man stepped in")."""
+    word = re.match(r"\s+(\w+)", text[at:])
+    return word is not None and (word[1].endswith("ed") or word[1] in _PAST)
 
 
 def role_name(noun: str) -> str:
@@ -292,6 +305,7 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> Counte
     """
     evidence: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
+    called: Counter[str] = Counter()
     for text in narration:
         for phrase, end, initial, tagged, possessive, placed in _phrases(text):
             phrases[phrase] += 1
@@ -305,6 +319,12 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> Counte
             if _is_title(phrase.split()[0]) and " " in phrase:
                 phrases[phrase] += 1
                 evidence[phrase] += 1
+        for match in _VOCATIVE.finditer(text):
+            called[match["name"]] += 1
+    for name, count in called.items():
+        if count >= 2 or name in phrases:
+            phrases[name] += count
+            evidence[name] += count
     return Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
 
 
@@ -355,8 +375,10 @@ def _is_title(word: str) -> bool:
 
 
 def _acceptable(phrase: str, lower: set[str]) -> bool:
-    """True when `phrase` can be a name: not a common word, not written in lower case elsewhere."""
+    """True when `phrase` can be a name: not a common word or a month, not written in lower case elsewhere."""
     core = [w for w in phrase.split() if not _is_title(w)]
+    if core == phrase.split() and len(core) == 1 and core[0].lower() in ("march", "april", "may", "june", "july", "august"):
+        return False
     return bool(core) and all(w.lower() not in _STOP and w.lower() not in lower and len(w) > 1 for w in core)
 
 
