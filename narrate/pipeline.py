@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from narrate import ingest
 from narrate.assemble import assemble
-from narrate.attribute import attribute
+from narrate.attribute import attribute, estimate
 from narrate.cast import cast
-from narrate.corrections import load_corrections
+from narrate.corrections import load_corrections, record
 from narrate.cover import make_cover
+from narrate.errors import InputError
 from narrate.export import export
-from narrate.model import Cast, Line, Script
-from narrate.parse import parse
+from narrate.model import Cast, Corrections, Estimate, Line, Paragraph, Script, Segment, Work
+from narrate.parse import parse, script_records
 from narrate.synthesize import EngineHosts, Progress, default_cache_dir, synthesize
 
 
@@ -32,11 +34,139 @@ class Folders:
     """Synthesized lines, by content hash."""
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A quote whose speaker narrate is unsure of, with the paragraphs around it."""
+
+    quote: Segment
+    """The quote, with the speaker narrate guessed and its confidence."""
+    chapter: int
+    """1-based index of its chapter in the file."""
+    heading: str
+    """Its chapter's heading."""
+    before: Paragraph | None
+    """The paragraph before it in the same scene (None at the start of a scene)."""
+    here: Paragraph
+    """The paragraph it is in."""
+    after: Paragraph | None
+    """The paragraph after it in the same scene (None at the end of a scene)."""
+    speakers: dict[int, tuple[str, ...]]
+    """Paragraph start offset -> who speaks in that paragraph, for the three paragraphs."""
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A correction just recorded."""
+
+    quote: Segment
+    """The quote as narrate had attributed it before the correction."""
+    speaker: str
+    """Who the user says speaks it (a known character's name when it matched one)."""
+    known: tuple[str, ...]
+    """The characters narrate knows in this input (to spot a misspelt speaker)."""
+    path: Path
+    """The corrections file written."""
+
+
 def load_scripts(name: str, folders: Folders) -> list[Script]:
     """Ingest, parse and attribute every chapter of the input called `name`, with the user's corrections."""
+    work, corrections = _load(name, folders)
+    return attribute(_parsed(work), corrections)
+
+
+def speaker_estimate(name: str, folders: Folders) -> Estimate:
+    """How accurate the speakers of `name` probably are: its tagged quotes re-attributed with their tags hidden."""
+    work, corrections = _load(name, folders)
+    return estimate(_parsed(work), corrections)
+
+
+def records(scripts: Sequence[Script]) -> list[dict]:
+    """The `narrate script --format jsonl` records of every chapter in reading order, with "id" and "chapter"."""
+    return [
+        {**fields, "id": segment.id, "chapter": number}
+        for number, script in enumerate(scripts, 1)
+        for fields, segment in zip(script_records(script), script.segments, strict=True)
+    ]
+
+
+def doubts(scripts: Sequence[Script], below: float) -> list[Doubt]:
+    """The quotes attributed with confidence under `below`, in reading order, with their context."""
+    return [
+        _doubt(number, script, segment)
+        for number, script in enumerate(scripts, 1)
+        for segment in script.segments
+        if segment.kind == "dialogue" and segment.confidence < below
+    ]
+
+
+def fix(name: str, folders: Folders, line_id: str, speaker: str) -> Fix:
+    """Record that quote `line_id` of input `name` is spoken by `speaker` (in voices/<work-slug>.speakers.toml)."""
+    work, corrections = _load(name, folders)
+    scripts = attribute(_parsed(work), corrections)
+    quote = _quote(scripts, line_id, name)
+    known = _known(scripts)
+    who = _canonical(speaker, known, work)
+    saved = record(corrections, work.meta.title, line_id, who, quote.text)
+    return Fix(quote, who, tuple(sorted(known.values())), saved.path)
+
+
+def _load(name: str, folders: Folders) -> tuple[Work, Corrections]:
+    """The input called `name` and the user's speaker corrections for its work."""
     work = ingest.load(ingest.resolve(name, folders.input))
-    corrections = load_corrections(folders.voices, work)
-    return attribute([parse(work, chapter) for chapter in work.chapters], corrections)
+    return work, load_corrections(folders.voices, work)
+
+
+def _parsed(work: Work) -> list[Script]:
+    """Every chapter of `work` as narration and dialogue, no speakers yet."""
+    return [parse(work, chapter) for chapter in work.chapters]
+
+
+def _doubt(number: int, script: Script, quote: Segment) -> Doubt:
+    """A doubtful quote with the paragraphs on either side of its own (within its scene)."""
+    scene = next(s for s in script.chapter.scenes if s.number == quote.scene)
+    first = sum(len(s.paragraphs) for s in script.chapter.scenes if s.number < quote.scene)
+    at = quote.paragraph - first
+    paragraphs = scene.paragraphs
+    before = paragraphs[at - 1] if at > 0 else None
+    after = paragraphs[at + 1] if at + 1 < len(paragraphs) else None
+    speakers: dict[int, list[str]] = {}
+    for segment in script.segments:
+        if segment.kind == "dialogue" and segment.speaker and abs(segment.paragraph - quote.paragraph) <= 1:
+            names = speakers.setdefault(paragraphs[segment.paragraph - first].start, [])
+            if segment.speaker not in names:
+                names.append(segment.speaker)
+    return Doubt(quote, number, script.chapter.heading, before, paragraphs[at], after,
+                 {start: tuple(names) for start, names in speakers.items()})
+
+
+def _quote(scripts: Sequence[Script], line_id: str, name: str) -> Segment:
+    """The quote whose line id is `line_id`, or a one-line error saying where ids are shown."""
+    for script in scripts:
+        for segment in script.segments:
+            if segment.kind == "dialogue" and segment.id and segment.id == line_id:
+                return segment
+    source = scripts[0].work.source if scripts else name
+    raise InputError(f"{source}: no quote has line id {line_id!r} (ids: `narrate script {name} --review`, "
+                     f"or the \"id\" of each line in `narrate script {name} --format jsonl`)")
+
+
+def _known(scripts: Sequence[Script]) -> dict[str, str]:
+    """Every name and alias of the input's speaking characters, lower-cased -> the character's name."""
+    known: dict[str, str] = {}
+    for script in scripts:
+        for character in script.characters:
+            for alias in character.aliases:
+                known.setdefault(alias.casefold(), character.name)
+            known[character.name.casefold()] = character.name
+    return known
+
+
+def _canonical(speaker: str, known: dict[str, str], work: Work) -> str:
+    """The character `speaker` names (any case, or an alias), else `speaker` itself, trimmed."""
+    who = " ".join(speaker.split())
+    if not who:
+        raise InputError(f"{work.source}: the speaker is empty (give a name, e.g. {next(iter(known.values()), 'Mara')!r})")
+    return known.get(who.casefold(), who)
 
 
 def load_cast(script: Script, folders: Folders, hosts: EngineHosts) -> Cast:

@@ -272,6 +272,7 @@ def _remember_turn(state: _State, turn: _Turn) -> None:
     state.previous_open = last.runs_on
     state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
     state.addressed = turn.addressed - {pick.speaker}
+    state.subjects += sorted(state.addressed)
     state.narration_run = []
 
 

@@ -1,4 +1,4 @@
-"""AO3 page chrome: the interface lines copied along with a chapter's text."""
+"""Page chrome: AO3 interface lines copied along with a chapter, and Project Gutenberg boilerplate."""
 
 from __future__ import annotations
 
@@ -23,6 +23,14 @@ _WEAK_CHROME = {
 
 _KUDOS = re.compile(r"left kudos on this work!?$|guests? left kudos|^kudos \(\d+\)$", re.I)
 
+_BOOK_START = re.compile(r"\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG|\*END\*?\s*THE SMALL PRINT", re.I)
+_BOOK_END = re.compile(r"\**\s*END OF (?:THE |THIS )?PROJECT GUTENBERG", re.I)
+_BOOK_CREDIT = re.compile(
+    r"(?:produced|prepared|transcribed|digitized|scanned|proofread|e-?text prepared|this (?:e-?text|e-?book|file) was)\b"
+    r"|.*(?:project gutenberg|gutenberg\.org|pgdp\.net|https?://)",
+    re.I,
+)
+
 
 def chrome_key(bare: str) -> str:
     """`bare` normalised for comparison with known interface lines."""
@@ -40,3 +48,19 @@ def is_edge_chrome(bare: str) -> bool:
     """True for an interface line dropped at the head or tail of the page."""
     key = chrome_key(bare)
     return key in _STRONG_CHROME or key in _WEAK_CHROME or bool(_KUDOS.search(bare))
+
+
+
+def is_book_start(bare: str) -> bool:
+    """True for the Gutenberg line after which the book begins ("*** START OF THE PROJECT GUTENBERG EBOOK ...")."""
+    return bool(_BOOK_START.match(bare))
+
+
+def is_book_end(bare: str) -> bool:
+    """True for the Gutenberg line where the book has ended ("*** END OF THE PROJECT GUTENBERG EBOOK ...")."""
+    return bool(_BOOK_END.match(bare))
+
+
+def is_book_credit(bare: str) -> bool:
+    """True for a transcriber's credit or a Gutenberg notice ahead of a book ("Produced by ...")."""
+    return bool(_BOOK_CREDIT.match(bare))
