@@ -35,6 +35,16 @@ class Folders:
 
 
 @dataclass(frozen=True)
+class Context:
+    """A paragraph shown with a doubtful quote."""
+
+    paragraph: Paragraph
+    """The paragraph."""
+    speakers: tuple[str, ...]
+    """Who narrate has speaking in it, in order (empty for narration only)."""
+
+
+@dataclass(frozen=True)
 class Doubt:
     """A quote whose speaker narrate is unsure of, with the paragraphs around it."""
 
@@ -44,14 +54,12 @@ class Doubt:
     """1-based index of its chapter in the file."""
     heading: str
     """Its chapter's heading."""
-    before: Paragraph | None
+    before: Context | None
     """The paragraph before it in the same scene (None at the start of a scene)."""
-    here: Paragraph
+    here: Context
     """The paragraph it is in."""
-    after: Paragraph | None
+    after: Context | None
     """The paragraph after it in the same scene (None at the end of a scene)."""
-    speakers: dict[int, tuple[str, ...]]
-    """Paragraph start offset -> who speaks in that paragraph, for the three paragraphs."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,8 @@ class Fix:
     """The characters narrate knows in this input (to spot a misspelt speaker)."""
     path: Path
     """The corrections file written."""
+    moved: tuple[Segment, ...]
+    """Other quotes whose speaker changes as a result (turn-taking follows the corrected line)."""
 
 
 def load_scripts(name: str, folders: Folders) -> list[Script]:
@@ -101,13 +111,16 @@ def doubts(scripts: Sequence[Script], below: float) -> list[Doubt]:
 
 def fix(name: str, folders: Folders, line_id: str, speaker: str) -> Fix:
     """Record that quote `line_id` of input `name` is spoken by `speaker` (in voices/<work-slug>.speakers.toml)."""
+    if not speaker.split():
+        raise InputError("narrate fix: SPEAKER is empty (give the name of who says the line, e.g. Mara)")
     work, corrections = _load(name, folders)
-    scripts = attribute(_parsed(work), corrections)
-    quote = _quote(scripts, line_id, name)
-    known = _known(scripts)
-    who = _canonical(speaker, known, work)
+    before = attribute(_parsed(work), corrections)
+    quote = _quote(before, line_id, name)
+    known = _known(before)
+    who = known.get(" ".join(speaker.split()).casefold(), " ".join(speaker.split()))
     saved = record(corrections, work.meta.title, line_id, who, quote.text)
-    return Fix(quote, who, tuple(sorted(known.values())), saved.path)
+    after = attribute(_parsed(work), saved)
+    return Fix(quote, who, tuple(sorted(set(known.values()))), saved.path, _moved(before, after, line_id))
 
 
 def _load(name: str, folders: Folders) -> tuple[Work, Corrections]:
@@ -123,20 +136,16 @@ def _parsed(work: Work) -> list[Script]:
 
 def _doubt(number: int, script: Script, quote: Segment) -> Doubt:
     """A doubtful quote with the paragraphs on either side of its own (within its scene)."""
-    scene = next(s for s in script.chapter.scenes if s.number == quote.scene)
-    first = sum(len(s.paragraphs) for s in script.chapter.scenes if s.number < quote.scene)
-    at = quote.paragraph - first
-    paragraphs = scene.paragraphs
-    before = paragraphs[at - 1] if at > 0 else None
-    after = paragraphs[at + 1] if at + 1 < len(paragraphs) else None
-    speakers: dict[int, list[str]] = {}
-    for segment in script.segments:
-        if segment.kind == "dialogue" and segment.speaker and abs(segment.paragraph - quote.paragraph) <= 1:
-            names = speakers.setdefault(paragraphs[segment.paragraph - first].start, [])
-            if segment.speaker not in names:
-                names.append(segment.speaker)
-    return Doubt(quote, number, script.chapter.heading, before, paragraphs[at], after,
-                 {start: tuple(names) for start, names in speakers.items()})
+    placed = [(scene.number, paragraph) for scene in script.chapter.scenes for paragraph in scene.paragraphs]
+    around = [_context(script, placed, k) if 0 <= k < len(placed) and placed[k][0] == quote.scene else None
+              for k in (quote.paragraph - 1, quote.paragraph + 1)]
+    return Doubt(quote, number, script.chapter.heading, around[0], _context(script, placed, quote.paragraph), around[1])
+
+
+def _context(script: Script, placed: list[tuple[int, Paragraph]], k: int) -> Context:
+    """Paragraph `k` of the chapter with the speakers narrate gave its quotes."""
+    names = dict.fromkeys(s.speaker for s in script.segments if s.paragraph == k and s.speaker)
+    return Context(placed[k][1], tuple(names))
 
 
 def _quote(scripts: Sequence[Script], line_id: str, name: str) -> Segment:
@@ -161,12 +170,10 @@ def _known(scripts: Sequence[Script]) -> dict[str, str]:
     return known
 
 
-def _canonical(speaker: str, known: dict[str, str], work: Work) -> str:
-    """The character `speaker` names (any case, or an alias), else `speaker` itself, trimmed."""
-    who = " ".join(speaker.split())
-    if not who:
-        raise InputError(f"{work.source}: the speaker is empty (give a name, e.g. {next(iter(known.values()), 'Mara')!r})")
-    return known.get(who.casefold(), who)
+def _moved(before: Sequence[Script], after: Sequence[Script], line_id: str) -> tuple[Segment, ...]:
+    """The quotes other than `line_id` whose speaker differs between two attributions of the same text."""
+    pairs = zip((s for script in before for s in script.segments), (s for script in after for s in script.segments))
+    return tuple(new for old, new in pairs if new.kind == "dialogue" and new.id != line_id and new.speaker != old.speaker)
 
 
 def load_cast(script: Script, folders: Folders, hosts: EngineHosts) -> Cast:

@@ -80,6 +80,8 @@ _UNFINISHED = ",?!—–-…"
 """Last characters of a quote that a speech tag usually follows."""
 _NOT_VERBS = frozenset("and but or who which that as with was is had has to of in on at for".split())
 """Words that show a name after a quote is not the subject of a tag verb."""
+_LEAD_IN = re.compile(r"\b(\w+)\b(?:\s+[\w’']+){0,5}?\s*[,:]\s*$")
+"""A verb and a few words ending the narration before a quote with a comma or colon."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
 _MEMORY = 12
@@ -291,7 +293,7 @@ def _untagged(state: _State, segments: list[Segment], ahead: list[list[Segment]]
         or _voice(state, ahead)
         or _reaction(state)
         or _answer(state, segments)
-        or _previous(state)
+        or _previous(state, segments)
         or _turn(state, segments)
     )
 
@@ -307,10 +309,20 @@ def _tag(state: _State, segments: list[Segment], i: int) -> _Pick | None:
         if narration is not None:
             sentence = _sentences(narration.text)[0 if first else -1]
             loose = first and segments[i].text[-1:] in _UNFINISHED
-            pick = _tag_in(state, sentence, loose)
+            pick = _tag_in(state, sentence, loose) or (None if first else _lead_in(state, sentence))
             if pick:
                 return pick
     return None
+
+
+def _lead_in(state: _State, sentence: str) -> _Pick | None:
+    """The speaker of narration that leads into a quote: "Lydia, who ran to her, cried in a whisper,"."""
+    match = _LEAD_IN.search(sentence)
+    if match is None or match[1].lower() not in SPEECH_VERBS:
+        return None
+    before = [m for m in mentions(state.roster, sentence[: match.start()]) if not m.possessive]
+    name = state.resolve(before[-1]) if before else None
+    return _Pick(name, "pronoun tag" if before[-1].is_pronoun else "tag") if name else None
 
 
 def _tag_in(state: _State, sentence: str, loose: bool = False) -> _Pick | None:
@@ -380,7 +392,7 @@ def _is_speech(verb: str, following: str) -> bool:
     """True when `verb` (followed by word `following`) tags speech."""
     if verb in PHRASAL and PHRASAL[verb] == following:
         return True
-    return verb in SPEECH_VERBS and verb not in ("went", "spoke", "speaks") and following != "nothing"
+    return verb in SPEECH_VERBS and verb not in ("went", "spoke", "speaks") and following not in ("nothing", "that")
 
 
 # --- rules 4-9 ----------------------------------------------------------------------------------
@@ -438,14 +450,15 @@ def _answer(state: _State, segments: list[Segment]) -> _Pick | None:
     return _Pick(name, "addressed")
 
 
-def _previous(state: _State) -> _Pick | None:
-    """The subject of the narration paragraph just before the quote."""
+def _previous(state: _State, segments: list[Segment]) -> _Pick | None:
+    """The subject of the narration paragraph just before the quote (not someone the quote addresses)."""
     if not state.narration_run:
         return None
+    called = addressed(state.roster, segments)
     for segment in state.narration_run[-1]:
         for mention in mentions(state.roster, segment.text):
             name = state.resolve(mention)
-            if name:
+            if name and name not in called:
                 return _Pick(name, "pronoun previous" if mention.is_pronoun else "previous")
     return None
 

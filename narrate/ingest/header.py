@@ -1,4 +1,4 @@
-"""AO3 page headers: labelled fields and blocks, or the bare copied layout, read into Metadata fields."""
+"""Page headers read into Metadata fields: AO3 (labelled, or the bare copied layout) and Project Gutenberg."""
 
 from __future__ import annotations
 
@@ -47,6 +47,22 @@ _BLOCKS = {
 
 _URL_LINE = re.compile(r"(?:posted originally on the archive of our own at\s+)?(?P<url>https?://\S+?)\.?", re.I)
 
+_BOOK_LANGUAGES = {
+    "english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it", "portuguese": "pt",
+    "dutch": "nl", "swedish": "sv", "danish": "da", "norwegian": "no", "finnish": "fi", "latin": "la",
+    "russian": "ru", "polish": "pl", "greek": "el", "chinese": "zh", "japanese": "ja", "esperanto": "eo",
+}  # fmt: skip
+"""Language names as a Gutenberg header writes them -> BCP 47 codes."""
+
+_BOOK_FIELDS = {"title": "title", "author": "author", "authors": "author", "language": "language"}
+"""Gutenberg header labels read -> Metadata field (every other label is ignored)."""
+
+_BOOK_LABEL = re.compile(r"(?P<label>[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?P<value>.*)")
+_BOOK_NAME = re.compile(
+    r"(?:the\s+)?project\s+gutenberg(?:'s|\s+e-?(?:book|text)\s+of)\s+(?P<title>.+?)(?:,\s+by\s+(?P<author>.+))?", re.I
+)
+_BOOK_NUMBER = re.compile(r"\[e-?(?:book|text)\s*#\s*(?P<number>\d+)\]", re.I)
+
 
 def read_header(lines: Iterable[str]) -> dict[str, str]:
     """Metadata fields from stripped header lines (labelled AO3 blocks or the bare copied layout)."""
@@ -67,6 +83,47 @@ def awaits(bare: str) -> str:
     if label is None or label[1]:
         return ""
     return "block" if label[2] else "line"
+
+
+def read_book_header(lines: Iterable[str]) -> dict[str, str]:
+    """Metadata fields from the raw lines of a Gutenberg header: Title, Author, Language and the eBook number."""
+    values: dict[str, list[str]] = {}
+    field, named, number = None, None, None
+    for raw in lines:
+        bare = raw.strip()
+        if field and bare and raw[0].isspace():
+            values[field].append(bare)
+            continue
+        label = _BOOK_LABEL.fullmatch(bare)
+        field = _BOOK_FIELDS.get(label["label"].casefold()) if label and label["value"] else None
+        if field and label:
+            values.setdefault(field, []).append(label["value"])
+        named = named or _BOOK_NAME.fullmatch(bare)
+        number = number or _BOOK_NUMBER.search(bare)
+    fields = {key: _book_value(key, parts) for key, parts in values.items()}
+    if named and "title" not in fields:
+        fields |= {key: value for key, value in named.groupdict().items() if value}
+    if number:
+        fields["source_url"] = f"https://www.gutenberg.org/ebooks/{number['number']}"
+    return fields
+
+
+def _book_value(field: str, parts: list[str]) -> str:
+    """One Gutenberg header field from its lines: a title's continuation lines joined on, authors listed."""
+    if field == "language":
+        return _language(parts[0])
+    if field == "author":
+        return ", ".join(parts)
+    title = parts[0]
+    for part in parts[1:]:
+        title += (" " if title[-1] in ",;:-—" else ": ") + part
+    return title
+
+
+def _language(name: str) -> str:
+    """The BCP 47 code for a language name (AO3's own names or English ones), or the name itself."""
+    key = name.casefold()
+    return _LANGUAGES.get(key) or _BOOK_LANGUAGES.get(key) or name
 
 
 class _HeaderReader:
@@ -103,7 +160,7 @@ class _HeaderReader:
         if "rating" in out:
             out["rating"] = _rating(out["rating"]) or out["rating"]
         if "language" in out:
-            out["language"] = _LANGUAGES.get(out["language"].casefold(), out["language"])
+            out["language"] = _language(out["language"])
         for key in ("summary", "notes"):
             if key in out:
                 out[key] = re.sub(r"(?<=[a-z][.!?])(?=[A-Z])", " ", out[key])
