@@ -139,7 +139,8 @@ STOP = _ABBREVIATION + r"[.!?…]"
 SENTENCE = re.compile(r"(?:[^.!?…]|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bDr)\.|(?<=\bSt)\.|(?<=\b[A-Z])\.)*(?:[.!?…]+[\"”’)]*|$)")
 """One sentence at a time, not broken after titles ("Mr. Bennet") or initials."""
 _VOCATIVE = re.compile(
-    r"(?:^|,\s+|\b(?:[Dd]ear|[Mm]y)\s+)(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=\s*(?:[,!?…—–]|\.\s*$|$))"
+    r"^(?P<first>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=,)"
+    r"|(?:,\s+|\b(?:[Dd]ear|[Mm]y)\s+)(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=\s*(?:[,!?…—–]|\.\s*$|$))"
 )
 """A name said to someone: "..., Watson." / "Jules, wait" / "my dear Watson"."""
 _PAST = frozenset("stood came sat ran said spoke went got took gave held rose began strode swept leaned".split())
@@ -320,7 +321,7 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> Counte
                 phrases[phrase] += 1
                 evidence[phrase] += 1
         for match in _VOCATIVE.finditer(text):
-            called[match["name"]] += 1
+            called[match["name"] or match["first"]] += 1
     for name, count in called.items():
         if count >= 2 or name in phrases:
             phrases[name] += count

@@ -321,8 +321,13 @@ def _lead_in(state: _State, sentence: str) -> _Pick | None:
     if match is None or match[1].lower() not in SPEECH_VERBS:
         return None
     before = [m for m in mentions(state.roster, sentence[: match.start()]) if not m.possessive]
-    name = state.resolve(before[-1]) if before else None
-    return _Pick(name, "pronoun tag" if before[-1].is_pronoun else "tag") if name else None
+    if not before:
+        return None
+    last = before[-1]
+    if last.is_pronoun or last.owner:
+        name = state.resolve(last)
+        return _Pick(name, "pronoun tag") if name else None
+    return _Pick(last.name, "role tag" if is_role(last.name) else "tag")
 
 
 def _tag_in(state: _State, sentence: str, loose: bool = False) -> _Pick | None:
