@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import shlex
 import shutil
 import sys
 from collections.abc import Iterator
@@ -18,11 +20,12 @@ from narrate import pipeline
 from narrate.engines.base import ENGINES
 from narrate.errors import AudioError, ConfigError, NarrateError
 from narrate.files import atomic_path
-from narrate.model import NARRATOR, Script, Voice
-from narrate.parse import script_records
+from narrate.model import NARRATOR, Estimate, Paragraph, Script, Segment, Voice
 from narrate.synthesize import EngineHosts, Progress as ProgressCallback, speak
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+REVIEW_BELOW = 0.7
+"""`narrate script --review` shows quotes with a confidence under this."""
 stderr = Console(stderr=True)
 
 
@@ -48,6 +51,8 @@ def cli() -> None:
     Example:
         narrate chapter4                 # -> output/chapter4.mp3 and .m4b
         narrate script chapter4          # who says what
+        narrate script chapter4 --review # only the lines narrate is unsure of
+        narrate fix chapter4 LINE_ID Sasuke  # correct one
         narrate cast chapter4            # characters and their voices
         narrate voices --engine piper    # voices to choose from
     """
@@ -68,31 +73,77 @@ def render(name: str, jobs: int | None, quiet: bool) -> None:
         narrate chapter4
         narrate render chapter4 --jobs 2 --quiet
     """
+    folders = pipeline.Folders()
     with _progress(quiet) as progress:
-        written = pipeline.render(name, pipeline.Folders(), jobs=jobs, progress=progress)
+        written = pipeline.render(name, folders, jobs=jobs, progress=progress)
     if not quiet:
         for path in written:
             click.echo(f"wrote {path}")
+        click.echo(_estimate_line(pipeline.speaker_estimate(name, folders)))
 
 
 @cli.command()
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
               help="text: a readable script; jsonl: one JSON object per segment.")
-def script(name: str, fmt: str) -> None:
-    """Print chapter NAME as a script: narration and who says each line.
+@click.option("--review", is_flag=True,
+              help="Show only the quotes narrate is unsure of, in context, each with the command that fixes it.")
+@click.option("--below", type=click.FloatRange(0, 1), metavar="CONFIDENCE",
+              help=f"With --review: unsure means a confidence below this [default: {REVIEW_BELOW}].")
+def script(name: str, fmt: str, review: bool, below: float | None) -> None:
+    """Print NAME as a script: narration, and who says each line with how sure narrate is.
+
+    Every chapter in the file is printed. Each quote shows its line id, which
+    `narrate fix` takes. On stderr, one line estimates how accurate the speakers
+    are: narrate hides the speech tags it found ("said Mara") and checks that
+    it still gives those quotes the same speakers.
 
     \b
     Example:
         narrate script chapter4
+        narrate script chapter4 --review --below 0.8
         narrate script chapter4 --format jsonl > chapter4.jsonl
     """
-    parsed = pipeline.load_scripts(name, pipeline.Folders())[0]
-    if fmt == "jsonl":
-        for record in script_records(parsed):
+    if (review or below is not None) and fmt == "jsonl":
+        raise click.UsageError("--review prints text for reading; with --format jsonl, filter on \"confidence\"")
+    folders = pipeline.Folders()
+    scripts = pipeline.load_scripts(name, folders)
+    if review or below is not None:
+        click.echo(_review_text(name, scripts, REVIEW_BELOW if below is None else below))
+    elif fmt == "jsonl":
+        for record in pipeline.records(scripts):
             click.echo(json.dumps(record, ensure_ascii=False))
     else:
-        click.echo(_script_text(parsed))
+        click.echo(_script_text(scripts))
+    click.echo(_estimate_line(pipeline.speaker_estimate(name, folders)), err=True)
+
+
+@cli.command()
+@click.argument("name")
+@click.argument("line_id")
+@click.argument("speaker")
+def fix(name: str, line_id: str, speaker: str) -> None:
+    """Say who really speaks line LINE_ID of NAME; every later run uses it.
+
+    Line ids are shown by `narrate script NAME --review` (the doubtful lines)
+    and `narrate script NAME` (all of them). The correction is saved in
+    voices/<work>.speakers.toml, and holds when the rest of the chapter is
+    edited. Put a SPEAKER with spaces in quotes.
+
+    \b
+    Example:
+        narrate fix chapter4 q7k2m9 Sasuke
+        narrate fix chapter4 q3x8d1 "the man"
+    """
+    done = pipeline.fix(name, pipeline.Folders(), line_id, speaker)
+    was = done.quote.speaker or "nobody"
+    change = f"stays {done.speaker}, now for certain" if was == done.speaker else f"{was} -> {done.speaker}"
+    click.echo(f"line {line_id} “{_excerpt(done.quote.text, 50)}”: {change} (saved in {done.path})")
+    for moved in done.moved:
+        click.echo(f"  so line {moved.id} “{_excerpt(moved.text, 50)}” is now {moved.speaker}")
+    if done.speaker not in done.known:
+        known = ", ".join(done.known) or "none yet"
+        click.echo(f"note: {done.speaker} is new to this text (speakers so far: {known}); check the spelling", err=True)
 
 
 @cli.command(name="cast")
@@ -178,18 +229,94 @@ def _voice_cells(voice: Voice) -> tuple[str, str, str, str]:
     return voice.engine, voice.voice, f"{voice.rate:g}", f"{voice.pitch:+g}"
 
 
-def _script_text(parsed: Script) -> str:
-    """A readable script: scene headings, narration, and NAME: “line” (confidence)."""
-    out, scene = [], 0
-    for segment in parsed.segments:
-        if segment.scene != scene:
-            scene = segment.scene
-            out.append(f"\n── Scene {scene} ──")
-        if segment.kind == "dialogue":
-            out.append(f"  {segment.speaker}: “{segment.text}”  ({segment.confidence:.2f})")
-        else:
-            out.append(segment.text)
+def _script_text(scripts: list[Script]) -> str:
+    """A readable script: chapter and scene headings, narration, and NAME: “line” (confidence) [line id]."""
+    out: list[str] = []
+    for script in scripts:
+        if len(scripts) > 1:
+            out.append(f"\n══ {script.chapter.heading} ══")
+        scene = 0
+        for segment in script.segments:
+            if segment.scene != scene:
+                scene = segment.scene
+                out.append(f"\n── Scene {scene} ──")
+            out.append(_quote_line(segment) if segment.kind == "dialogue" else segment.text)
     return "\n".join(out).lstrip("\n")
+
+
+def _quote_line(segment: Segment) -> str:
+    """One quote of the script: who says it, how sure narrate is, and its line id."""
+    line_id = f"  [{segment.id}]" if segment.id else ""
+    return f"  {segment.speaker}: “{segment.text}”  ({segment.confidence:.2f}){line_id}"
+
+
+def _review_text(name: str, scripts: list[Script], below: float) -> str:
+    """The doubtful quotes in context, each with its fix command, and a count."""
+    doubts = pipeline.doubts(scripts, below)
+    quotes = sum(1 for script in scripts for segment in script.segments if segment.kind == "dialogue")
+    blocks = [_doubt_text(name, doubt, len(scripts) > 1) for doubt in doubts]
+    summary = f"{len(doubts)} of {_count(quotes, 'quote')} {'is' if quotes == 1 else 'are'} doubtful (confidence below {below:g})"
+    if not doubts:
+        summary += ": nothing to review"
+    return "\n\n".join([*blocks, summary])
+
+
+def _doubt_text(name: str, doubt: pipeline.Doubt, chapters: bool) -> str:
+    """One doubtful quote: where it is, the guess, the paragraphs around it, and the command that fixes it."""
+    quote = doubt.quote
+    place = f"{doubt.heading}, scene {quote.scene}" if chapters else f"scene {quote.scene}"
+    focus = quote.start - doubt.here.paragraph.start
+    return "\n".join([
+        f"line {quote.id or '(no id)'} · {place} · “{_excerpt(quote.text, 60)}”",
+        _context_line(doubt.before, "   ", -1, "(scene starts)"),
+        _context_line(doubt.here, " ▶ ", focus, ""),
+        _context_line(doubt.after, "   ", 0, "(scene ends)"),
+        f"   {quote.speaker or 'nobody'}? {math.floor(quote.confidence * 100)}% sure."
+        f"  Fix: narrate fix {shlex.quote(name)} {quote.id or 'LINE_ID'} SPEAKER",
+    ])
+
+
+def _context_line(context: pipeline.Context | None, mark: str, focus: int, missing: str) -> str:
+    """A paragraph around a doubtful quote on one line, with who speaks in it."""
+    if context is None:
+        return f"{mark}{missing}"
+    who = f"[{', '.join(context.speakers)}] " if context.speakers else ""
+    text = context.paragraph.text
+    return f"{mark}{who}{_window(text, 110, len(text) if focus < 0 else focus)}"
+
+
+def _window(text: str, limit: int, focus: int) -> str:
+    """`text` on one line, cut to about `limit` characters around position `focus`, with "…" where cut."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    at = len(" ".join(text[:focus].split()))
+    start = max(0, min(at - limit // 2, len(flat) - limit))
+    cut = flat[start : start + limit]
+    return ("…" if start else "") + cut + ("…" if start + limit < len(flat) else "")
+
+
+def _excerpt(text: str, limit: int) -> str:
+    """The start of `text` on one line, cut with "…" past `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _estimate_line(estimate: Estimate) -> str:
+    """The self-estimate of attribution accuracy in one line."""
+    quotes = _count(estimate.quotes, "quote")
+    if not estimate.quotes:
+        return "speakers: no quotes"
+    if not estimate.tagged:
+        return f"speakers: {quotes}, none with a name tag: no estimate of accuracy"
+    percent = math.floor(estimate.accuracy * 100)
+    return (f"speakers: {quotes}, {estimate.tagged} with a name tag; with those tags hidden "
+            f"{estimate.recovered}/{estimate.tagged} come back right: estimated accuracy {percent}%")
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 quote", "2 quotes"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @contextmanager

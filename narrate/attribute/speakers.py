@@ -82,6 +82,8 @@ _NOT_VERBS = frozenset("and but or who which that as with was is had has to of i
 """Words that show a name after a quote is not the subject of a tag verb."""
 _LEAD_IN = re.compile(r"\b(\w+)\b(?:\s+[\w’']+){0,5}?\s*[,:]\s*$")
 """A verb and a few words ending the narration before a quote with a comma or colon."""
+_SUBORDINATORS = frozenset("when as while after before once since until if though although because whenever".split())
+"""Words that open a clause whose people are not the sentence's subject."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
 _MEMORY = 12
@@ -407,11 +409,23 @@ def _beat(state: _State, segments: list[Segment]) -> _Pick | None:
     """The subject of the paragraph's own narration."""
     for segment in segments:
         if segment.kind == "narration":
-            for mention in mentions(state.roster, segment.text):
+            for mention in _main_mentions(state.roster, segment.text):
                 name = state.resolve(mention)
                 if name:
                     return _Pick(name, "pronoun beat" if mention.is_pronoun else "beat")
     return None
+
+
+def _main_mentions(roster: Roster, text: str) -> list[Mention]:
+    """The people of each sentence of `text`, leaving out a leading "When the waitress had gone," clause."""
+    found: list[Mention] = []
+    for sentence in _sentences(text):
+        start = 0
+        first = sentence.split(maxsplit=1)[0].lower() if sentence.split() else ""
+        if first in _SUBORDINATORS and "," in sentence:
+            start = sentence.index(",") + 1
+        found += [m for m in mentions(roster, sentence) if m.start >= start]
+    return found
 
 
 def _voice(state: _State, ahead: list[list[Segment]]) -> _Pick | None:
@@ -461,7 +475,7 @@ def _previous(state: _State, segments: list[Segment]) -> _Pick | None:
         return None
     called = addressed(state.roster, segments)
     for segment in state.narration_run[-1]:
-        for mention in mentions(state.roster, segment.text):
+        for mention in _main_mentions(state.roster, segment.text):
             name = state.resolve(mention)
             if name and name not in called:
                 return _Pick(name, "pronoun previous" if mention.is_pronoun else "previous")
