@@ -171,9 +171,14 @@ class _State:
             return FIRST_PERSON
         wanted = "male" if mention.name in ("he", "his") else "female"
         recent = self.subjects[-_MEMORY:] + self.speakers[-2:]
-        return next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == wanted), None) or next(
+        return next((s for s in reversed(self.subjects[-_MEMORY:]) if self.fits(s, wanted)), None) or next(
             (s for s in reversed(recent) if self.gender(s) == wanted), None
         )
+
+    def fits(self, name: str, gender: Gender) -> bool:
+        """True when `name` can be called by a pronoun of `gender` (an ungendered role like "the captain" can)."""
+        own = self.gender(name)
+        return own == gender or own == "unknown" and is_role(name)
 
     def relative(self, mention: Mention) -> str | None:
         """The person in the conversation a relation names ("his wife"): not the owner, of the right gender."""
