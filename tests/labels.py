@@ -54,9 +54,10 @@ def scripts_of(path: Path) -> list[Script]:
     return attribute([parse(work, chapter) for chapter in work.chapters])
 
 
-def score(scripts: list[Script], path: Path) -> Score:
-    """Compare attributed `scripts` of fixture `path` with its labels."""
-    labels = [json.loads(line) for line in path.with_suffix(".labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+def score(scripts: list[Script], path: Path, labels_path: Path | None = None) -> Score:
+    """Compare attributed `scripts` of fixture `path` with its labels (NAME.labels.jsonl beside it by default)."""
+    labels_path = labels_path or path.with_suffix(".labels.jsonl")
+    labels = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     names_file = path.with_suffix(".names.json")
     names = json.loads(names_file.read_text(encoding="utf-8")) if names_file.exists() else {}
     dialogue = [s for script in scripts for s in script.segments if s.kind == "dialogue"]

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from narrate.attribute.characters import Roster, discover, role_gender
 from narrate.attribute.narrator import name_narrator
-from narrate.attribute.speakers import assign, explicit_tags
+from narrate.attribute.speakers import assign, explicit_tags, tagged_names
 from narrate.model import Character, Corrections, Estimate, Script
 
 _FOLDS = 4
@@ -24,7 +24,8 @@ def attribute(scripts: Sequence[Script], corrections: Corrections | None = None)
     """The chapters of a work with every quote's speaker and confidence set, and their speaking characters."""
     roster = _roster(scripts, corrections)
     lines = corrections.lines if corrections else {}
-    attributed = [assign(script, roster, lines) for script in scripts]
+    people = tagged_names(scripts, roster)
+    attributed = [assign(script, roster, lines, tagged=people) for script in scripts]
     tagged = {name for script in scripts for name in explicit_tags(script, roster).values()}
     named = name_narrator(attributed, roster, tagged)
     return [replace(script, characters=_characters(script, roster)) for script in named]
@@ -33,6 +34,7 @@ def attribute(scripts: Sequence[Script], corrections: Corrections | None = None)
 def estimate(scripts: Sequence[Script], corrections: Corrections | None = None) -> Estimate:
     """How accurate `attribute` probably is: re-attribute the tagged quotes with their tags hidden."""
     roster = _roster(scripts, corrections)
+    people = tagged_names(scripts, roster)
     quotes = tagged = recovered = 0
     for script in scripts:
         quotes += sum(1 for s in script.segments if s.kind == "dialogue")
@@ -42,7 +44,7 @@ def estimate(scripts: Sequence[Script], corrections: Corrections | None = None) 
         for fold in range(_FOLDS):
             hidden = frozenset(order[fold::_FOLDS])
             if hidden:
-                guessed = assign(script, roster, hidden=hidden)
+                guessed = assign(script, roster, hidden=hidden, tagged=people)
                 recovered += sum(1 for s in guessed.segments if s.paragraph in hidden and s.kind == "dialogue"
                                  and s.start == tags[s.paragraph][0] and s.speaker == tags[s.paragraph][1])
     return Estimate(quotes=quotes, tagged=tagged, recovered=recovered)

@@ -143,7 +143,9 @@ _VOCATIVE = re.compile(
     r"|(?:,\s+|\b(?:[Dd]ear|[Mm]y)\s+)(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=\s*(?:[,!?…—–]|\.\s*$|$))"
 )
 """A name said to someone: "..., Watson." / "Jules, wait" / "my dear Watson"."""
-_PAST = frozenset("stood came sat ran said spoke went got took gave held rose began strode swept leaned".split())
+_PAST = frozenset(
+    "was were had stood came sat ran said spoke went got took gave held rose began strode swept leaned".split()
+)
 """Irregular past tenses that show a person acting."""
 _PLACE_WORDS = frozenset("in at to from into on near of towards toward through across by under via the".split())
 """Words before a capitalised phrase that make it a place or a thing rather than a person."""
@@ -264,9 +266,9 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
 
 
 def _acts(text: str, at: int) -> bool:
-    """True when a past-tense verb follows position `at` ("a man stepped in")."""
-    word = re.match(r"\s+(\w+)", text[at:])
-    return word is not None and (word[1].endswith("ed") or word[1] in _PAST)
+    """True when a past-tense verb comes within a few words of position `at` ("a man stepped in")."""
+    words = re.match(r"(?:\s+[\w’']+){1,5}", text[at:])
+    return words is not None and any(w.endswith("ed") or w in _PAST for w in words[0].split())
 
 
 def role_name(noun: str) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
@@ -158,8 +158,8 @@ class _State:
         return self.roster.gender(name) if name in self.roster.genders else role_gender(name)
 
     def is_person(self, name: str) -> bool:
-        """True for names that behave like people (gendered, a role, or tagged as speaking)."""
-        return is_role(name) or name in self.tagged or self.gender(name) != "unknown"
+        """True for names that behave like people (gendered, a role, tagged as speaking, named in narration)."""
+        return is_role(name) or name in self.tagged or self.gender(name) != "unknown" or name in self.roster.counts
 
     def resolve(self, mention: Mention) -> str | None:
         """The person a mention means; pronouns go to the latest subject of their gender."""
@@ -171,8 +171,10 @@ class _State:
             return FIRST_PERSON
         wanted = "male" if mention.name in ("he", "his") else "female"
         recent = self.subjects[-_MEMORY:] + self.speakers[-2:]
-        return next((s for s in reversed(self.subjects[-_MEMORY:]) if self.fits(s, wanted)), None) or next(
-            (s for s in reversed(recent) if self.gender(s) == wanted), None
+        return (
+            next((s for s in reversed(self.subjects[-_MEMORY:]) if self.fits(s, wanted)), None)
+            or next((s for s in reversed(recent) if self.gender(s) == wanted), None)
+            or next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
         )
 
     def fits(self, name: str, gender: Gender) -> bool:
@@ -206,15 +208,20 @@ class _State:
 
 
 def assign(
-    script: Script, roster: Roster, corrections: Mapping[str, str] | None = None, hidden: frozenset[int] = frozenset()
+    script: Script,
+    roster: Roster,
+    corrections: Mapping[str, str] | None = None,
+    hidden: frozenset[int] = frozenset(),
+    tagged: set[str] | None = None,
 ) -> Script:
     """`script` with a speaker and confidence on every dialogue segment.
 
     `corrections` maps line ids to the speakers the user gave them; the
     paragraphs numbered in `hidden` are read without their narration (tags
-    hidden), which is how `estimate` tests the other rules.
+    hidden), which is how `estimate` tests the other rules. `tagged` names the
+    people some speech tag in the work names (by default, in this chapter).
     """
-    state = _State(roster, _tagged_names(script, roster), corrections or {})
+    state = _State(roster, tagged if tagged is not None else tagged_names([script], roster), corrections or {})
     paragraphs = [list(group) for _, group in groupby(script.segments, key=lambda s: s.paragraph)]
     turns: dict[int, _Turn] = {}
     for k, segments in enumerate(paragraphs):
@@ -312,6 +319,12 @@ def _tag(state: _State, segments: list[Segment], i: int) -> _Pick | None:
     """The speaker a speech tag next to quote `i` names, if any."""
     after = segments[i + 1] if i + 1 < len(segments) and segments[i + 1].kind == "narration" else None
     before = segments[i - 1] if i > 0 and segments[i - 1].kind == "narration" else None
+    if i == 0 and before is None and state.narration_run and not state.narrated:
+        previous = state.narration_run[-1][-1].text
+        if previous.rstrip()[-1:] in ",:":
+            pick = _lead_in(state, _sentences(previous)[-1])
+            if pick:
+                return pick
     for narration, first in ((after, True), (before, False)):
         if narration is not None:
             sentence = _sentences(narration.text)[0 if first else -1]
@@ -363,7 +376,8 @@ def _in_tag_place(sentence: str, mention: Mention) -> bool:
     before = sentence[: mention.start].split()
     after = sentence[mention.end :].split()
     if not before:
-        return bool(after) and after[0][:1].islower() and after[0].rstrip(",.;:!?") not in _NOT_VERBS
+        verb = bool(after) and after[0][:1].islower() and after[0].rstrip(",.;:!?") not in _NOT_VERBS
+        return verb and (len(after) < 2 or after[1] != "that")
     return len(before) <= 2 and all(w[:1].islower() for w in before) and before[0] not in _NOT_VERBS
 
 
@@ -608,10 +622,10 @@ def explicit_tags(script: Script, roster: Roster) -> dict[int, tuple[int, str]]:
     return found
 
 
-def _tagged_names(script: Script, roster: Roster) -> set[str]:
+def tagged_names(scripts: Sequence[Script], roster: Roster) -> set[str]:
     """Names that appear with a speech verb anywhere in the narration."""
     names = set()
-    for segment in script.segments:
+    for segment in (s for script in scripts for s in script.segments):
         if segment.kind == "narration":
             for mention in mentions(roster, segment.text):
                 if not mention.is_pronoun and (
