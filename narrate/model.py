@@ -185,22 +185,21 @@ class Estimate:
     quotes: int
     """Dialogue segments in the text."""
     tagged: int
-    """Quotes with an explicit speech tag naming their speaker."""
+    """Quotes with a speech tag naming their speaker, re-attributed with the tag hidden."""
     recovered: int
-    """Tagged quotes given the same speaker again with their tags hidden."""
+    """Of those, how many were given the tagged speaker again."""
+    expected_right: float
+    """Quotes expected right: each counted at how often its deciding rule recovered hidden tags."""
 
     @property
     def untagged_accuracy(self) -> float:
-        """Share of tagged quotes recovered without their tags (stands for the untagged ones)."""
+        """Share of tagged quotes recovered without their tags."""
         return self.recovered / self.tagged if self.tagged else 0.0
 
     @property
     def accuracy(self) -> float:
-        """Estimated share of all quotes with the right speaker (tags themselves counted right)."""
-        if not self.quotes:
-            return 1.0
-        untagged = self.quotes - self.tagged
-        return (self.tagged + untagged * self.untagged_accuracy) / self.quotes
+        """Estimated share of all quotes with the right speaker."""
+        return self.expected_right / self.quotes if self.quotes else 1.0
 
 
 @dataclass(frozen=True)

@@ -211,11 +211,11 @@ def discover(
     narration = [s.text for s in segments if s.kind == "narration"]
     lower = {w for s in segments for w in _TOKEN.findall(s.text) if w[0].islower()}
     dialogue = [s.text for s in segments if s.kind == "dialogue"]
-    names = _names(narration, dialogue, lower)
+    names, narrated = _names(narration, dialogue, lower)
     forms = _merge(names)
     counts: Counter[str] = Counter()
-    for form, n in _names(narration, [], lower).items():
-        counts[forms.get(form, form)] += n
+    for form, n in narrated.items():
+        counts[forms[form]] += n
     for alias, name in (aliases or {}).items():
         forms[alias] = forms.get(name, name)
         forms.setdefault(name, forms[alias])
@@ -299,8 +299,8 @@ def _initial(text: str, at: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
-def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> Counter[str]:
-    """Name phrases (one or more capitalised words, titles kept) and how often each occurs.
+def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> tuple[Counter[str], Counter[str]]:
+    """Name phrases (one or more capitalised words, titles kept): how often each occurs, and in narration.
 
     A phrase is a name when the narration uses it like one: mid-sentence but not
     after a preposition (a place), next to a speech verb, with a possessive, or
@@ -317,6 +317,7 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> Counte
                 not participle and _pronoun_follows(text, end)
             ):
                 evidence[phrase] += 1
+    narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
     for text in dialogue:
         for phrase, *_ in _phrases(text):
             if _is_title(phrase.split()[0]) and " " in phrase:
@@ -328,7 +329,7 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> Counte
         if count >= 2 or name in phrases:
             phrases[name] += count
             evidence[name] += count
-    return Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
+    return Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)}), narrated
 
 
 def _pronoun_follows(text: str, at: int) -> bool:
