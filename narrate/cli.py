@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import shlex
 import shutil
 import sys
@@ -20,7 +19,7 @@ from narrate import pipeline
 from narrate.engines.base import ENGINES
 from narrate.errors import AudioError, ConfigError, NarrateError
 from narrate.files import atomic_path
-from narrate.model import NARRATOR, Estimate, Paragraph, Script, Segment, Voice
+from narrate.model import NARRATOR, Estimate, Script, Segment, Voice
 from narrate.synthesize import EngineHosts, Progress as ProgressCallback, speak
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -49,12 +48,12 @@ def cli() -> None:
 
     \b
     Example:
-        narrate chapter4                 # -> output/chapter4.mp3 and .m4b
-        narrate script chapter4          # who says what
-        narrate script chapter4 --review # only the lines narrate is unsure of
-        narrate fix chapter4 LINE_ID Sasuke  # correct one
-        narrate cast chapter4            # characters and their voices
-        narrate voices --engine piper    # voices to choose from
+        narrate chapter4                      # -> output/chapter4.mp3 and .m4b
+        narrate script chapter4               # who says what
+        narrate script chapter4 --review      # the lines narrate is unsure of
+        narrate fix chapter4 LINE_ID Sasuke   # say who really says one
+        narrate cast chapter4                 # characters and their voices
+        narrate voices --engine piper         # voices to choose from
     """
 
 
@@ -67,6 +66,7 @@ def render(name: str, jobs: int | None, quiet: bool) -> None:
 
     NAME is a file in input/ without its extension, or a path. The first run
     writes the cast file voices/<work>.toml; later runs only add newcomers.
+    The last line estimates how accurate the speakers are (see `narrate script`).
 
     \b
     Example:
@@ -132,12 +132,12 @@ def fix(name: str, line_id: str, speaker: str) -> None:
 
     \b
     Example:
-        narrate fix chapter4 q7k2m9 Sasuke
-        narrate fix chapter4 q3x8d1 "the man"
+        narrate fix chapter4 3f9c0a12de Sasuke
+        narrate fix chapter4 b41e77d0c2 "the man"
     """
     done = pipeline.fix(name, pipeline.Folders(), line_id, speaker)
     was = done.quote.speaker or "nobody"
-    change = f"stays {done.speaker}, now for certain" if was == done.speaker else f"{was} -> {done.speaker}"
+    change = f"{was} -> {done.speaker}" if was != done.speaker else f"stays {done.speaker}, now for certain"
     click.echo(f"line {line_id} “{_excerpt(done.quote.text, 50)}”: {change} (saved in {done.path})")
     for moved in done.moved:
         click.echo(f"  so line {moved.id} “{_excerpt(moved.text, 50)}” is now {moved.speaker}")
@@ -255,7 +255,8 @@ def _review_text(name: str, scripts: list[Script], below: float) -> str:
     doubts = pipeline.doubts(scripts, below)
     quotes = sum(1 for script in scripts for segment in script.segments if segment.kind == "dialogue")
     blocks = [_doubt_text(name, doubt, len(scripts) > 1) for doubt in doubts]
-    summary = f"{len(doubts)} of {_count(quotes, 'quote')} {'is' if quotes == 1 else 'are'} doubtful (confidence below {below:g})"
+    verb = "is" if quotes == 1 else "are"
+    summary = f"{len(doubts)} of {_count(quotes, 'quote')} {verb} doubtful (confidence below {below:g})"
     if not doubts:
         summary += ": nothing to review"
     return "\n\n".join([*blocks, summary])
@@ -271,7 +272,7 @@ def _doubt_text(name: str, doubt: pipeline.Doubt, chapters: bool) -> str:
         _context_line(doubt.before, "   ", -1, "(scene starts)"),
         _context_line(doubt.here, " ▶ ", focus, ""),
         _context_line(doubt.after, "   ", 0, "(scene ends)"),
-        f"   {quote.speaker or 'nobody'}? {math.floor(quote.confidence * 100)}% sure."
+        f"   {quote.speaker or 'nobody'}? {quote.confidence:.0%} sure."
         f"  Fix: narrate fix {shlex.quote(name)} {quote.id or 'LINE_ID'} SPEAKER",
     ])
 
@@ -309,7 +310,9 @@ def _estimate_line(estimate: Estimate) -> str:
         return "speakers: no quotes"
     if not estimate.tagged:
         return f"speakers: {quotes}, none with a name tag: no estimate of accuracy"
-    percent = math.floor(estimate.accuracy * 100)
+    percent = round(estimate.accuracy * 100)
+    if estimate.recovered < estimate.tagged:
+        percent = min(percent, 99)  # never "100%" while some came back wrong
     return (f"speakers: {quotes}, {estimate.tagged} with a name tag; with those tags hidden "
             f"{estimate.recovered}/{estimate.tagged} come back right: estimated accuracy {percent}%")
 

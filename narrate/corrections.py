@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import tomlkit
+from tomlkit.items import InlineTable
 
 from narrate.errors import ConfigError
 from narrate.files import read_toml, write_toml
@@ -57,11 +58,14 @@ def record(corrections: Corrections, title: str, line_id: str, speaker: str, quo
     """Save "line `line_id` is spoken by `speaker`" to the corrections file, with the quote as a comment."""
     path = corrections.path
     doc = read_toml(path) if path.exists() else _new_document(title)
-    lines = doc.get("lines")
+    if "lines" not in doc:
+        doc.add("lines", tomlkit.table())
+    lines = doc["lines"]
     if not isinstance(lines, Mapping):
         raise ConfigError(f"{path}: [lines] must be a table of line id = \"speaker\"")
     lines[line_id] = speaker  # type: ignore[index]
-    lines[line_id].comment(_excerpt(quote))  # type: ignore[index]
+    if not isinstance(lines, InlineTable):  # an inline table cannot hold comments
+        lines[line_id].comment(_excerpt(quote))  # type: ignore[index]
     write_toml(path, doc)
     return Corrections(path, {**corrections.lines, line_id: speaker}, corrections.genders, corrections.aliases)
 

@@ -1,43 +1,156 @@
 """Parse: split each paragraph into narration and dialogue segments.
 
-Dialogue is the text inside quotation marks (curly “ ”, straight ", or « »);
-apostrophes and single quotes are never quotation marks. A quotation left open
-at the end of a paragraph is a speech running on into the next paragraph: its
-part in each paragraph is its own dialogue segment. Short quoted words inside a
-sentence ("he called it “home” and left") are scare quotes, read as narration.
+Dialogue is the text inside one pair of quotation marks, marks excluded and
+trimmed. Each chapter is read in one of two styles, chosen by which marks open
+more quotations: double marks (curly “ ”, straight ", « », „ “) or single marks
+(curly ‘ ’, straight '). The other family is then a quotation nested inside a
+speech (“He said, ‘Go home,’ and left.” is one segment), or a thought such as
+‘Run,’ he thought when it starts a sentence and closes after punctuation.
+
+Apostrophes are told from single quotation marks by where they stand: inside a
+word (don’t), before a known elision or a year (’cause, ’em, ’tis, ’99), or,
+at a word's end (goin’, the twins’ room), by which candidate closes the
+quotation best: one after punctuation first, then one before punctuation, then
+one followed by a speech tag. Quotation state starts afresh in every paragraph,
+so a missing or doubled straight mark cannot flip the paragraphs after it.
+
+Quotation marks that are not speech stay narration: a sign or note (the sign
+read “CLOSED”), a title (a copy of “The Raven”), a mention or scare quote (the
+word “forever”, their so-called “plan”) and any quote of one to three words in
+the middle of a sentence that no speech verb introduces.
+
+A speech running over several paragraphs (no closing mark until the last one,
+each paragraph re-opening) is one segment per paragraph; each but the last has
+`runs_on` set.
+
+Line ids: every dialogue segment gets `id` = the first 10 hex digits of the
+SHA-1 of "<chapter number>\\n<quote text with whitespace collapsed to single
+spaces>" (an empty number for a chapter without one). The 2nd, 3rd... identical
+quote in the chapter gets "-2", "-3"... appended. Editing another paragraph or
+re-wrapping lines never changes an id. Narration has id "".
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 
 from narrate.model import Chapter, Kind, Paragraph, Script, Segment, Work
 
-_OPENERS = "“«"
-"""Characters that always open a quotation."""
-_CLOSERS = "”»"
-"""Characters that always close a quotation."""
-_QUOTE_CHARS = re.compile(r"[\"“”«»]")
+Span = tuple[int, int]
+"""(open, close) indexes of a quotation's marks in a paragraph: the quote is text[open + 1:close].
 
-_SPEECH_BEFORE = frozenset(
-    "said says say saying asked asks ask replied replies answered whispered shouted yelled "
-    "muttered murmured screamed cried called".split()
-)
-"""Words after which a short quotation is speech, not a scare quote."""
+open is start - 1 for a quotation with no opening mark; close is the scanned
+stretch's end for one still open there.
+"""
+
+_DOUBLE = re.compile(r"[\"“”„«»]")
+_SINGLE = re.compile(r"['‘’`]")
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+_WORDS = re.compile(r"[\w'’-]+")
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]*(?:\s|$)")
 
 _WS = " \t\n\r\f\v\xa0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u3000\ufeff"
 """Whitespace stripped from segment edges."""
 
+_MARKS = "\"'“”„«»‘’`"
+"""Every quotation mark, of both families."""
+
+_BEFORE_OPEN = "([{<—–-/…" + _MARKS
+"""Characters after which a mark touching a word opens a quotation."""
+
+_AFTER_CLOSE = ".,;:!?)]}>—–-…" + _MARKS
+"""Characters before which a mark touching a word closes a quotation."""
+
+_PUNCT_BEFORE = ".,;:!?—–-…”\"»"
+"""Characters before a closing mark that make it surely a closing mark (not an apostrophe)."""
+
+_SENTENCE_END = ".!?…—–:" + _MARKS
+"""Characters a sentence-initial quotation may follow."""
+
+_ELISIONS = frozenset(
+    "tis twas twere twill twould tisn twasn tain taint em cause cos coz cuz til till bout round fore gainst "
+    "mongst midst neath nother n kay sup spose specially scuse fraid member nuff course less pon appen un ud "
+    "ere ello im er e is ave ad alf ome ow eard ouse ope urt".split()
+)
+"""Words that an apostrophe at their start shortens ('tis, 'em, 'cause; Cockney 'ow, 'im)."""
+
+_SPEECH_VERBS = frozenset(
+    "said says say saying asked asks ask asking replied replies reply answered answers answer whispered "
+    "whispers whisper shouted shouts shout yelled yells yell muttered mutters mutter murmured murmurs screamed "
+    "screams cried cries called calls snapped hissed growled added began continued repeated mumbled breathed "
+    "sighed laughed grunted snarled barked exclaimed declared demanded insisted pleaded begged protested "
+    "retorted mused offered suggested warned agreed admitted stammered stuttered croaked gasped groaned moaned "
+    "whimpered sobbed chuckled giggled sang sings chanted roared bellowed howled wailed squeaked squealed "
+    "shrieked purred drawled spat teased joked lied noted observed remarked explained interrupted corrected "
+    "finished went goes echoed quipped prompted ventured announced ordered commanded responded mouthed swore "
+    "thought thinks think wondered prayed then".split()
+)
+"""Words after which a short quotation is speech, not a scare quote."""
+
+_TITLE_NOUNS = frozenset(
+    "word words phrase term name title song book novel poem film movie show series play album track story "
+    "article chapter essay headline slogan motto nickname expression catchphrase hymn tune ballad anthem opera "
+    "musical painting magazine newspaper column episode podcast game password label brand".split()
+)
+"""Nouns after which a quotation is a title or a mention (the word “forever”)."""
+
+_COPY_NOUNS = _TITLE_NOUNS | frozenset(
+    "copy copies issue edition verse verses chorus line lines strains version rendition recording performance "
+    "reading bars notes".split()
+)
+"""Nouns that make "<noun> of “X”" a title (a copy of “The Raven”)."""
+
+_SIGN_NOUNS = frozenset(
+    "sign signs note notes notice letter card label banner poster plaque message text texts email e-mail caption "
+    "inscription placard billboard whiteboard blackboard chalkboard noticeboard board screen display headline "
+    "telegram memo postcard tag sticker graffiti envelope menu ticket receipt list sheet page form door gate "
+    "wall shirt t-shirt mug cover spine title writing handwriting words letters contact notification id "
+    "display readout subject".split()
+)
+"""Things that say or read something without speaking (the sign read “CLOSED”)."""
+
+_SIGN_VERBS = frozenset("read reads reading said says saying declared declares proclaimed proclaims announced "
+                        "announces warned warns showed shows".split())  # fmt: skip
+"""Verbs a sign or note says its words with."""
+
+_NAMING = frozenset("titled entitled called named nicknamed dubbed labelled labeled marked stamped signed captioned "
+                    "spelled spelt so-called unquote quote-unquote".split())  # fmt: skip
+"""Words after which a quotation is a name or a label (a town called “Hope”)."""
+
+_BLOCKERS = frozenset("and but then so he she they i we you".split())
+"""Words that end the search for a sign noun before a sign verb (a new clause has begun)."""
+
+_TAG_WORDS = _SPEECH_VERBS | frozenset("he she they i we you".split())
+"""Words that, right after a possible closing mark, show it closed a quotation."""
+
+_SMALL_WORDS = frozenset("a an the of and or in on at to for with from by".split())
+"""Words a title leaves in lower case."""
+
+_LINE_ID_DIGITS = 10
+"""Hex digits of a line id's digest."""
+
+_SIGN_REACH = 6
+"""Words looked back from a sign verb for the sign noun."""
+
+_CONTEXT = 300
+"""Characters before a quotation looked at to judge it (keeps parsing linear)."""
+
 
 def parse(work: Work, chapter: Chapter) -> Script:
     """The chapter as narration and dialogue segments in reading order (no speakers yet)."""
+    paragraphs = [(scene.number, p) for scene in chapter.scenes for p in scene.paragraphs]
+    texts = [p.text for _, p in paragraphs]
+    left_used = any("‘" in text for text in texts)
+    single = _single_style(texts, left_used)
     segments: list[Segment] = []
-    index = 0
-    for scene in chapter.scenes:
-        for paragraph in scene.paragraphs:
-            segments += _split(paragraph, scene.number, index)
-            index += 1
-    return Script(work=work, chapter=chapter, segments=tuple(segments))
+    for index, (scene, paragraph) in enumerate(paragraphs):
+        segments += _split(paragraph, scene, index, _quotations(paragraph.text, single, left_used))
+    return Script(work=work, chapter=chapter, segments=tuple(_with_ids(segments, chapter.number)))
 
 
 def script_records(script: Script) -> list[dict]:
@@ -51,68 +164,303 @@ def script_records(script: Script) -> list[dict]:
             "end": s.end,
             "confidence": round(s.confidence, 3),
             "scene": s.scene,
+            "id": s.id,
         }
         for s in script.segments
     ]
 
 
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """(open, close) index pairs of the quotations in a paragraph.
+# --- which marks open speech in this chapter ----------------------------------------------------
 
-    The quoted text is text[open + 1:close]; open is -1 when the paragraph starts
-    inside a quotation with no opening mark, and close is len(text) when the
-    quotation is still open at the end of the paragraph.
-    """
-    spans: list[tuple[int, int]] = []
+
+def _single_style(texts: list[str], left_used: bool) -> bool:
+    """True when single marks open more quotations than double marks do (British style)."""
+    double = single = 0
+    for text in texts:
+        double += sum(_weight(m.start()) for m in _DOUBLE.finditer(text) if _double_opens(text, m.start()))
+        single += sum(_weight(m.start()) for m in _SINGLE.finditer(text) if _single_role(text, m.start(), left_used) == "open")
+    return single > double
+
+
+def _weight(at: int) -> int:
+    """How much an opening mark counts: a paragraph that starts with one is surely speech."""
+    return 3 if at == 0 else 1
+
+
+def _double_opens(text: str, i: int) -> bool:
+    """True when the double mark at `i` looks like an opening mark wherever it stands."""
+    return text[i] in "“„«" or text[i] == '"' and _side(text, i) == "open"
+
+
+# --- where a mark stands ------------------------------------------------------------------------
+
+
+def _blank(ch: str) -> bool:
+    """True for whitespace (including zero-width and no-break spaces)."""
+    return ch.isspace() or ch in "\u200b\ufeff"
+
+
+def _around(text: str, i: int) -> tuple[str, str]:
+    """The characters before and after position `i` (a space beyond either end)."""
+    return (text[i - 1] if i > 0 else " "), (text[i + 1] if i + 1 < len(text) else " ")
+
+
+def _side(text: str, i: int) -> str:
+    """"open" where the mark at `i` stands like an opening mark, "close" like a closing one, else ""."""
+    before, after = _around(text, i)
+    if _blank(before) != _blank(after):
+        return "open" if _blank(before) else "close"
+    if _blank(before):
+        return ""
+    if after in _AFTER_CLOSE:
+        return "close"
+    return "open" if before in _BEFORE_OPEN else ""
+
+
+# --- double marks -------------------------------------------------------------------------------
+
+
+def _double_role(text: str, i: int, inside: bool) -> str:
+    """"open" or "close" for the double mark at `i`, given whether a quotation is open."""
+    ch, side = text[i], _side(text, i)
+    if ch == '"':
+        return side or ("close" if inside else "open")
+    if ch in "“«":
+        return "close" if inside and side == "close" else "open"
+    if ch in "”»":
+        return "open" if not inside and side == "open" else "close"
+    return "open"
+
+
+def _double_spans(text: str, lo: int, hi: int) -> list[Span]:
+    """The double-mark quotations in text[lo:hi]."""
+    spans: list[Span] = []
     open_at: int | None = None
-    for match in _QUOTE_CHARS.finditer(text):
-        i, ch = match.start(), match.group()
-        if _is_opening(ch, open_at is not None) or open_at is None and _opens_by_position(text, i):
-            if open_at is not None:
-                spans.append((open_at, i))
-            open_at = i
-        elif open_at is not None:
+    for match in _DOUBLE.finditer(text, lo, hi):
+        i = match.start()
+        role = _double_role(text, i, open_at is not None)
+        if open_at is None:
+            if role == "open":
+                open_at = i
+            elif not spans and text[lo:i].strip(_WS) and _closes_speech(text, i):
+                spans.append((lo - 1, i))
+        elif role == "close":
             spans.append((open_at, i))
             open_at = None
-        elif not spans and text[:i].strip(_WS):
-            spans.append((-1, i))
-    if open_at is not None:
-        spans.append((open_at, len(text)))
-    return [span for span in spans if not _is_scare_quote(text, *span)]
+        else:
+            if text[open_at + 1 : i].strip(_WS):
+                spans.append((open_at, i))
+            open_at = i
+    return spans + ([(open_at, hi)] if open_at is not None else [])
 
 
-def _is_opening(ch: str, inside: bool) -> bool:
-    """True when quote character `ch` opens a quotation (straight quotes toggle)."""
-    if ch == '"':
-        return not inside
-    return ch in _OPENERS
+def _closes_speech(text: str, i: int) -> bool:
+    """True when an unopened closing mark at `i` ends speech begun before the paragraph (“...home.”)."""
+    before = _around(text, i)[0]
+    return before in _PUNCT_BEFORE or text[i] != '"' and before.isalnum()
 
 
-def _opens_by_position(text: str, i: int) -> bool:
-    """True when a closing-style mark at `i` stands where an opening one belongs (after a space)."""
-    return (i == 0 or text[i - 1] in _WS) and i + 1 < len(text) and text[i + 1] not in _WS
+# --- single marks -------------------------------------------------------------------------------
 
 
-def _is_scare_quote(text: str, open_at: int, close_at: int) -> bool:
-    """True for a short quoted word or phrase inside a sentence (read as narration)."""
-    if open_at < 0 or close_at >= len(text):
+def _single_role(text: str, i: int, left_used: bool) -> str:
+    """What the single mark at `i` is: "open", "elided", "strong"/"medium"/"weak" close, or "" (apostrophe)."""
+    before, after = _around(text, i)
+    if before.isalnum() and after.isalnum():
+        return ""
+    side = _side(text, i)
+    if side == "open":
+        return "elided" if _elided(text, i + 1) or text[i] == "’" and left_used else "open"
+    if side != "close":
+        return ""
+    if before in _PUNCT_BEFORE:
+        return "strong"
+    return "medium" if i + 1 == len(text) or not _blank(after) else "weak"
+
+
+def _elided(text: str, j: int) -> bool:
+    """True when the word at `j` is a known elision or a two-digit year ('tis, '99)."""
+    word = _WORD.match(text, j)
+    if word is None:
         return False
+    token = word.group()
+    return len(token) == 2 if token.isdigit() else token.lower() in _ELISIONS
+
+
+def _single_spans(text: str, lo: int, hi: int, left_used: bool) -> list[Span]:
+    """The single-mark quotations in text[lo:hi]."""
+    marks = [(m.start(), role) for m in _SINGLE.finditer(text, lo, hi) if (role := _single_role(text, m.start(), left_used))]
+    spans: list[Span] = []
+    elided: int | None = None
+    k = 0
+    while k < len(marks):
+        at, role = marks[k]
+        if role == "open":
+            close = _single_close(text, marks, k + 1)
+            if close is None:
+                return spans + [(at, hi)]
+            spans.append((at, marks[close][0]))
+            k, elided = close + 1, None
+            continue
+        if role == "elided":
+            elided = at
+        elif role == "strong" and (elided is not None or not spans and text[lo:at].strip(_WS)):
+            spans.append((lo - 1 if elided is None else elided, at))
+            elided = None
+        k += 1
+    return spans
+
+
+def _single_close(text: str, marks: list[tuple[int, str]], k: int) -> int | None:
+    """Index in `marks` of the mark closing the quotation opened before marks[k], or None if it runs on."""
+    medium: int | None = None
+    weak: list[int] = []
+    for j in range(k, len(marks)):
+        role = marks[j][1]
+        if role == "open" and (medium is not None or weak):
+            break
+        if role == "strong":
+            return j
+        if role == "medium" and medium is None:
+            medium = j
+        elif role == "weak":
+            weak.append(j)
+    if medium is not None:
+        return medium
+    tagged = [j for j in weak if _next_word(text, marks[j][0] + 1) in _TAG_WORDS]
+    if tagged:
+        return tagged[0]
+    return weak[-1] if weak else None
+
+
+def _next_word(text: str, i: int) -> str:
+    """The lower-cased word starting at or after `i` (skipping spaces)."""
+    match = _WORD.search(text, i, i + 40)
+    return match.group().lower() if match else ""
+
+
+# --- both families ------------------------------------------------------------------------------
+
+
+def _quotations(text: str, single: bool, left_used: bool) -> list[Span]:
+    """The spoken quotations of a paragraph, in order (`left_used`: the chapter has ‘ marks)."""
+    doubles = partial(_double_spans, text)
+    singles = partial(_single_spans, text, left_used=left_used)
+    primary, secondary = (singles, doubles) if single else (doubles, singles)
+    spans = primary(0, len(text))
+    spans = sorted(spans + _secondary(text, spans, secondary))
+    return [span for span in spans if _is_speech(text, *span)]
+
+
+def _secondary(text: str, spans: list[Span], scan: Callable[[int, int], list[Span]]) -> list[Span]:
+    """Quotations in the other family's marks between the main ones: sentence-initial, closed after punctuation."""
+    found: list[Span] = []
+    cursor = 0
+    for open_at, close_at in spans + [(len(text), len(text))]:
+        lo, hi = cursor, max(open_at, 0)
+        if hi > lo:
+            found += [
+                (o, c) for o, c in scan(lo, hi)
+                if lo <= o and c < hi and text[c - 1] in _PUNCT_BEFORE and _starts_sentence(text, o)
+            ]  # fmt: skip
+        cursor = close_at + 1
+    return found
+
+
+def _starts_sentence(text: str, i: int) -> bool:
+    """True when position `i` begins the paragraph or follows the end of a sentence or quotation."""
+    before = text[max(0, i - _CONTEXT) : i].rstrip(_WS)
+    return not before or before[-1] in _SENTENCE_END
+
+
+# --- speech or not ------------------------------------------------------------------------------
+
+
+def _is_speech(text: str, open_at: int, close_at: int) -> bool:
+    """False for a quotation that is a sign, a title, a mention or a scare quote (read as narration)."""
+    if open_at < 0 or close_at >= len(text):
+        return True
     inner = text[open_at + 1 : close_at].strip(_WS)
-    before = text[:open_at].rstrip(_WS)
-    after = text[close_at + 1 : close_at + 3]
-    previous = before.split()[-1].lower() if before.split() else ""
-    return (
-        0 < len(inner.split()) <= 3 and inner[-1].isalnum() and bool(before) and before[-1].isalnum()
-        and previous not in _SPEECH_BEFORE and (not after or after[0] in ".,;:)" or after[1:2].islower())
-    )  # fmt: skip
+    before = text[max(0, open_at - _CONTEXT) : open_at].rstrip(_WS)
+    if not before or not inner:
+        return True
+    sentence = _SENTENCE_BREAK.split(before)[-1]
+    words = _WORDS.findall(sentence.lower())
+    if _cued(words, before[-1].isalnum(), inner) or _after_sign(words, inner):
+        return False
+    if before[-1] == ":" and _labelled(words):
+        return False
+    if not before[-1].isalnum() or inner[-1] in "!?" or _introduced(words):
+        return True
+    count = len(inner.split())
+    return not (count <= 3 or count <= 8 and _title_case(inner))
 
 
-def _split(paragraph: Paragraph, scene: int, index: int) -> list[Segment]:
-    """The narration and dialogue segments of one paragraph."""
+def _cued(words: list[str], touching: bool, inner: str) -> bool:
+    """True when the words just before a quotation make it a title, a name or a sign's words."""
+    prev = words[-1] if words else ""
+    prior = words[-2] if len(words) > 1 else ""
+    if prev in _SIGN_VERBS and _sign_subject(words[:-1]):
+        return True
+    if not touching:
+        return False
+    if prev in _TITLE_NOUNS or prev == "of" and prior in _COPY_NOUNS:
+        return True
+    naming = next((word for word in reversed(words[-3:]) if word in _NAMING), None)
+    return naming is not None and not (naming in _SPEECH_VERBS and inner[-1] in "!?")
+
+
+def _sign_subject(words: list[str]) -> bool:
+    """True when a sign noun is the subject of the verb that follows `words` (a note that said)."""
+    for word in reversed(words[-_SIGN_REACH:]):
+        if word in _SIGN_NOUNS:
+            return True
+        if word in _BLOCKERS:
+            return False
+    return False
+
+
+def _after_sign(words: list[str], inner: str) -> bool:
+    """True for a short quotation later in a sentence whose sign already spoke (…said 'NO HAWKERS', and, 'Ring twice')."""
+    if len(inner.split()) > 5:
+        return False
+    for k in range(len(words) - 1, -1, -1):
+        if words[k] in _SIGN_VERBS and _sign_subject(words[:k]):
+            return not any(word in _SPEECH_VERBS for word in words[k + 1 :])
+    return False
+
+
+def _labelled(words: list[str]) -> bool:
+    """True when the clause before a colon shows writing, not a speaker (the list in her hand: “eggs”)."""
+    return any(word in _SIGN_NOUNS for word in words) and not any(word in _SPEECH_VERBS for word in words)
+
+
+def _introduced(words: list[str]) -> bool:
+    """True when a speech verb (maybe with an adverb: said softly) comes right before the quotation."""
+    if not words:
+        return False
+    if words[-1] in _SPEECH_VERBS:
+        return True
+    return len(words) > 1 and words[-1].endswith("ly") and words[-2] in _SPEECH_VERBS
+
+
+def _title_case(inner: str) -> bool:
+    """True for Title Case Words without closing punctuation (The Lord of the Rings)."""
+    words = _WORD.findall(inner)
+    if not words or inner[-1] in ".!?…":
+        return False
+    return words[0][0].isupper() and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words[1:])
+
+
+# --- segments -----------------------------------------------------------------------------------
+
+
+def _split(paragraph: Paragraph, scene: int, index: int, spans: list[Span]) -> list[Segment]:
+    """The narration and dialogue segments of one paragraph, given its quotations."""
     text, base = paragraph.text, paragraph.start
     segments: list[Segment] = []
     cursor = 0
-    for open_at, close_at in _quote_spans(text):
+    for open_at, close_at in spans:
         segments += _piece("narration", text, cursor, max(open_at, 0), base, scene, index)
         segments += _piece("dialogue", text, open_at + 1, close_at, base, scene, index)
         cursor = close_at + 1
@@ -123,10 +471,30 @@ def _split(paragraph: Paragraph, scene: int, index: int) -> list[Segment]:
 def _piece(kind: Kind, text: str, start: int, end: int, base: int, scene: int, index: int) -> list[Segment]:
     """A segment for text[start:end] trimmed (narration also of a leading ",;:—"), or none if nothing is left to say."""
     piece = text[start:end]
-    lead_chars = _WS + ",;:—–" if kind == "narration" else _WS
+    lead_chars = _WS + ",;:—–-" if kind == "narration" else _WS
     lead = len(piece) - len(piece.lstrip(lead_chars))
     piece = piece.lstrip(lead_chars).rstrip(_WS)
     if not piece or kind == "narration" and not any(ch.isalnum() for ch in piece):
         return []
     begin = base + start + lead
-    return [Segment(kind, piece, begin, begin + len(piece), scene, index)]
+    runs_on = kind == "dialogue" and end >= len(text)
+    return [Segment(kind, piece, begin, begin + len(piece), scene, index, runs_on=runs_on)]
+
+
+def _with_ids(segments: list[Segment], chapter: int | None) -> list[Segment]:
+    """`segments` with a stable line id on every dialogue segment (see the module docstring)."""
+    seen: Counter[str] = Counter()
+    result = []
+    for segment in segments:
+        if segment.kind == "dialogue":
+            key = _line_id(chapter, segment.text)
+            seen[key] += 1
+            segment = replace(segment, id=key if seen[key] == 1 else f"{key}-{seen[key]}")
+        result.append(segment)
+    return result
+
+
+def _line_id(chapter: int | None, text: str) -> str:
+    """The digest part of a quote's line id."""
+    source = f"{'' if chapter is None else chapter}\n{' '.join(text.split())}"
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:_LINE_ID_DIGITS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -112,7 +113,7 @@ def doubts(scripts: Sequence[Script], below: float) -> list[Doubt]:
 def fix(name: str, folders: Folders, line_id: str, speaker: str) -> Fix:
     """Record that quote `line_id` of input `name` is spoken by `speaker` (in voices/<work-slug>.speakers.toml)."""
     if not speaker.split():
-        raise InputError("narrate fix: SPEAKER is empty (give the name of who says the line, e.g. Mara)")
+        raise InputError(f"SPEAKER is empty: give the name of who says line {line_id}")
     work, corrections = _load(name, folders)
     before = attribute(_parsed(work), corrections)
     quote = _quote(before, line_id, name)
@@ -154,9 +155,9 @@ def _quote(scripts: Sequence[Script], line_id: str, name: str) -> Segment:
         for segment in script.segments:
             if segment.kind == "dialogue" and segment.id and segment.id == line_id:
                 return segment
-    source = scripts[0].work.source if scripts else name
-    raise InputError(f"{source}: no quote has line id {line_id!r} (ids: `narrate script {name} --review`, "
-                     f"or the \"id\" of each line in `narrate script {name} --format jsonl`)")
+    source, shown = scripts[0].work.source, shlex.quote(name)
+    raise InputError(f"{source}: no quote has line id {line_id!r} (every line's id is in [brackets] in "
+                     f"`narrate script {shown}`; the doubtful ones: `narrate script {shown} --review`)")
 
 
 def _known(scripts: Sequence[Script]) -> dict[str, str]:

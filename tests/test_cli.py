@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import tomlkit
 
 from narrate.cli import cli
 
@@ -103,3 +105,200 @@ def test_file_system_refusals_are_one_line(project: Path) -> None:
     assert_one_line_error(run("cast", "lantern"), "voices/the-lantern-keeper.toml", "cannot write (")
     (project / "voices").unlink()
     assert_one_line_error(run("preview", "espeak", "en-us", "-o", "no/such/folder/x.wav"), "no/such/folder/x.wav")
+
+
+# --- script over every chapter, review, fix, self-estimate ------------------------------------
+
+TWO_CHAPTERS = """\
+Chapter 1: Arrival
+
+“Hello,” said Anna.
+
+“Hi,” Ben said.
+
+Chapter 2: Departure
+
+“Goodbye,” said Ben.
+
+Anna looked at the door. “Already?”
+"""
+
+ESTIMATE = re.compile(r"speakers: (\d+) quotes, (\d+) with a name tag; with those tags hidden (\d+)/\2 come back right: "
+                      r"estimated accuracy (\d+)%")
+
+
+def records(name: str) -> list[dict]:
+    """`narrate script NAME --format jsonl`, parsed."""
+    result = run("script", name, "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def quotes(name: str) -> dict[str, dict]:
+    """The dialogue records of NAME by line id."""
+    return {record["id"]: record for record in records(name) if record["kind"] == "dialogue"}
+
+
+def review_ids(output: str) -> list[str]:
+    """The line ids `narrate script --review` lists, in order."""
+    return re.findall(r"^line (\S+) · ", output, re.MULTILINE)
+
+
+@pytest.fixture()
+def ferry(project: Path) -> Path:
+    """The project with input/ferry.txt (two scenes, a few doubtful lines) beside lantern."""
+    shutil.copy(FIXTURES / "ferry.txt", project / "input" / "ferry.txt")
+    return project / "input" / "ferry.txt"
+
+
+@pytest.mark.parametrize("below", [None, "0.8"])
+def test_review_lists_only_the_doubtful_quotes_with_their_ids(ferry: Path, below: str | None) -> None:
+    threshold = float(below or 0.7)
+    by_id = quotes("ferry")
+    doubtful = [line_id for line_id, record in by_id.items() if record["confidence"] < threshold]
+    assert doubtful and len(doubtful) < len(by_id)
+    result = run("script", "ferry", "--review", *(["--below", below] if below else []))
+    assert result.returncode == 0, result.stderr
+    assert review_ids(result.stdout) == doubtful
+    for line_id in doubtful:
+        record = by_id[line_id]
+        guess = f"   {record['speaker']}? {record['confidence']:.0%} sure.  Fix: narrate fix ferry {line_id} SPEAKER"
+        assert guess in result.stdout.splitlines()
+    assert result.stdout.splitlines()[-1] == f"{len(doubtful)} of {len(by_id)} quotes are doubtful (confidence below {threshold:g})"
+
+
+def test_review_shows_the_paragraphs_around_a_doubtful_quote(ferry: Path) -> None:
+    line_id = next(i for i, record in quotes("ferry").items() if record["text"] == "That isn’t an answer.")
+    result = run("script", "ferry", "--review", "--below", "1")
+    block = result.stdout.split(f"line {line_id} · ")[1].split("\n\n")[0].splitlines()
+    assert block[0] == "scene 1 · “That isn’t an answer.”"
+    assert block[1].startswith("   [Joren] Joren untied the line. “Across.”")
+    assert block[2].startswith(" ▶ [") and block[2].endswith("] “That isn’t an answer.”")
+    assert block[3].endswith("“It’s the only one I have.”")
+    last = next(b for b in result.stdout.split("\n\n") if "· “Then I’ll take it.”" in b).splitlines()
+    assert last[3] == "   (scene ends)"
+
+
+def test_review_says_when_nothing_is_doubtful(project: Path) -> None:
+    result = run("script", "lantern", "--review", "--below", "0.05")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "0 of 5 quotes are doubtful (confidence below 0.05): nothing to review\n"
+
+
+def test_fix_then_script_shows_the_corrected_speaker_for_certain(ferry: Path) -> None:
+    line_id, record = next((i, r) for i, r in quotes("ferry").items() if r["text"] == "That isn’t an answer.")
+    other = "Joren" if record["speaker"] == "Mira" else "Mira"
+    result = run("fix", "ferry", line_id, other.lower())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (f"line {line_id} “That isn’t an answer.”: {record['speaker']} -> {other} "
+                                             f"(saved in {Path('voices/the-ferry.speakers.toml')})")
+    assert result.stderr == ""  # a known character (any case): no note about a new name
+    fixed = quotes("ferry")[line_id]
+    assert (fixed["speaker"], fixed["confidence"]) == (other, 1.0)
+    assert f"  {other}: “That isn’t an answer.”  (1.00)  [{line_id}]" in run("script", "ferry").stdout
+    assert line_id not in review_ids(run("script", "ferry", "--review", "--below", "1").stdout)
+    saved = tomlkit.parse((ferry.parent.parent / "voices" / "the-ferry.speakers.toml").read_text(encoding="utf-8"))
+    assert saved["lines"] == {line_id: other}
+
+
+def test_fix_notes_a_speaker_the_text_never_names(ferry: Path) -> None:
+    line_id = next(i for i, r in quotes("ferry").items() if r["text"] == "That isn’t an answer.")
+    result = run("fix", "ferry", line_id, "the  ferryman")
+    assert result.returncode == 0, result.stderr
+    assert "-> the ferryman (saved in" in result.stdout
+    assert result.stderr.startswith("note: the ferryman is new to this text (speakers so far: ")
+    assert quotes("ferry")[line_id]["speaker"] == "the ferryman"
+
+
+def test_correction_survives_edits_elsewhere_in_the_chapter(ferry: Path) -> None:
+    line_id, record = next((i, r) for i, r in quotes("ferry").items() if r["text"] == "That isn’t an answer.")
+    other = "Joren" if record["speaker"] == "Mira" else "Mira"
+    assert run("fix", "ferry", line_id, other).returncode == 0
+    text = ferry.read_text(encoding="utf-8")
+    edited = text.replace("The river widened.", "The river widened, and fog came down over the water.")
+    edited = edited.replace("Joren untied the line.", "Joren untied the\nline and pushed off.", 1)
+    assert edited.count("widened, and fog") == 1 and "the\nline and pushed" in edited
+    ferry.write_text(edited, encoding="utf-8")
+    again = quotes("ferry")[line_id]
+    assert (again["speaker"], again["confidence"]) == (other, 1.0)
+    assert again["start"] > record["start"]  # the quote moved in the file; its id and correction did not
+
+
+def test_fix_refuses_an_unknown_line_id_and_keeps_the_file(ferry: Path) -> None:
+    line_id = next(iter(quotes("ferry")))
+    assert run("fix", "ferry", line_id, "Mira").returncode == 0
+    corrections = ferry.parent.parent / "voices" / "the-ferry.speakers.toml"
+    before = corrections.read_bytes()
+    assert_one_line_error(run("fix", "ferry", "0000000000", "Mira"),
+                          str(Path("input/ferry.txt")), "'0000000000'", "narrate script ferry --review")
+    assert_one_line_error(run("fix", "ferry", line_id, " "), "SPEAKER is empty")
+    assert corrections.read_bytes() == before
+    assert sorted(p.name for p in corrections.parent.iterdir()) == ["the-ferry.speakers.toml"]
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("[lines]\nabc = Mira\n", "invalid TOML"),
+    ("[genders]\nMira = \"girl\"\n", "[genders] Mira = 'girl' (valid: male, female, unknown)"),
+    ("[lines]\nabc = 1\n", "[lines] abc = 1"),
+])
+def test_a_broken_corrections_file_is_one_line_and_left_alone(ferry: Path, text: str, needle: str) -> None:
+    corrections = ferry.parent.parent / "voices" / "the-ferry.speakers.toml"
+    corrections.parent.mkdir()
+    corrections.write_text(text, encoding="utf-8")
+    for args in (("script", "ferry"), ("script", "ferry", "--review"), ("fix", "ferry", "abc", "Mira")):
+        assert_one_line_error(run(*args), str(Path("voices/the-ferry.speakers.toml")), needle)
+    assert corrections.read_text(encoding="utf-8") == text
+
+
+def test_review_is_text_only(project: Path) -> None:
+    assert_one_line_error(run("script", "lantern", "--review", "--format", "jsonl"), "--review", "jsonl")
+
+
+def test_script_prints_every_chapter(project: Path) -> None:
+    path = project / "input" / "two.txt"
+    path.write_text(TWO_CHAPTERS, encoding="utf-8")
+    found = records("two")
+    assert [(r["chapter"], r["text"]) for r in found if r["kind"] == "dialogue"] == [
+        (1, "Hello,"), (1, "Hi,"), (2, "Goodbye,"), (2, "Already?")]
+    source = open(path, encoding="utf-8").read()
+    assert all(source[r["start"]:r["end"]] == r["text"] for r in found)
+    assert set(found[0]) == {"kind", "speaker", "text", "start", "end", "confidence", "scene", "id", "chapter"}
+    ids = [r["id"] for r in found if r["kind"] == "dialogue"]
+    assert all(ids) and len(set(ids)) == 4
+    assert all(r["id"] == "" for r in found if r["kind"] == "narration")
+    text = run("script", "two").stdout.splitlines()
+    headings = [line for line in text if line.startswith("══")]
+    assert headings == ["══ Chapter 1: Arrival ══", "══ Chapter 2: Departure ══"]
+    assert text.index(headings[1]) > text.index("  Anna: “Hello,”  (0.95)  [" + ids[0] + "]")
+    assert not any(line.startswith("══") for line in run("script", "lantern").stdout.splitlines())
+
+
+def test_script_review_names_the_chapter_when_there_are_several(project: Path) -> None:
+    (project / "input" / "two.txt").write_text(TWO_CHAPTERS, encoding="utf-8")
+    result = run("script", "two", "--review", "--below", "1")
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.split("\n\n")
+    assert blocks[0].splitlines()[0].endswith(" · Chapter 1: Arrival, scene 1 · “Hello,”")
+    assert blocks[0].splitlines()[1] == "   (scene starts)"
+    assert "· Chapter 2: Departure, scene 1 · “Already?”" in result.stdout
+
+
+def test_script_estimates_its_accuracy_on_stderr(ferry: Path) -> None:
+    result = run("script", "ferry", "--format", "jsonl")
+    assert result.returncode == 0
+    assert all(json.loads(line) for line in result.stdout.splitlines())  # stdout stays clean jsonl
+    found = ESTIMATE.fullmatch(result.stderr.strip())
+    assert found, result.stderr
+    quoted, tagged, recovered, percent = map(int, found.groups())
+    assert quoted == len(quotes("ferry")) and 0 < tagged <= quoted and recovered <= tagged
+    assert abs(percent - (tagged + (quoted - tagged) * recovered / tagged) / quoted * 100) <= 1
+    assert run("script", "ferry", "--review").stderr == result.stderr
+
+
+def test_render_ends_with_the_estimate(project: Path) -> None:
+    result = run("lantern", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [f"wrote {Path('output/lantern.mp3')}", f"wrote {Path('output/lantern.m4b')}"]
+    assert len(lines) == 3 and ESTIMATE.fullmatch(lines[2]) and lines[2].startswith("speakers: 5 quotes, ")
+    assert run("lantern", "--jobs", "2", "--quiet").stdout == ""

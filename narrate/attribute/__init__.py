@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from narrate.attribute.characters import Roster, discover, role_gender
+from narrate.attribute.characters import Roster, discover, role_gender, with_address
 from narrate.attribute.narrator import name_narrator
 from narrate.attribute.speakers import CONFIDENCE, assign, explicit_tags, tagged_names
 from narrate.model import Character, Corrections, Estimate, Script
@@ -28,6 +28,10 @@ def attribute(scripts: Sequence[Script], corrections: Corrections | None = None)
     lines = corrections.lines if corrections else {}
     people = tagged_names(scripts, roster)
     attributed = [assign(script, roster, lines, tagged=people) for script in scripts]
+    addressed = with_address(roster, attributed)
+    if addressed is not roster:
+        roster = addressed
+        attributed = [assign(script, roster, lines, tagged=people) for script in scripts]
     tagged = {name for script in scripts for name in explicit_tags(script, roster).values()}
     named = name_narrator(attributed, roster, tagged)
     return [replace(script, characters=_characters(script, roster)) for script in named]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import groupby
 
 from narrate.model import Gender, Script
 
@@ -147,6 +148,13 @@ _PAST = frozenset(
     "was were had stood came sat ran said spoke went got took gave held rose began strode swept leaned".split()
 )
 """Irregular past tenses that show a person acting."""
+_MALE_ADDRESS = {"sir", "mister", "lad", "son", "sonny", "my lord", "my boy", "young man"}
+_FEMALE_ADDRESS = {"ma'am", "madam", "miss", "lass", "my lady", "my girl", "young lady", "missus"}
+_ADDRESS = re.compile(
+    r"(?:^|[,;!?]\s*)(" + "|".join(sorted(_MALE_ADDRESS | _FEMALE_ADDRESS | {"ma’am"}, key=len, reverse=True)) + r")\s*(?:[,.!?;…—]|$)",
+    re.IGNORECASE,
+)
+"""A form of address said to the listener: "Yes, sir." / "Madam, ..."."""
 _PLACE_WORDS = frozenset("in at to from into on near of towards toward through across by under via the".split())
 """Words before a capitalised phrase that make it a place or a thing rather than a person."""
 
@@ -227,6 +235,40 @@ def discover(
         inferred[forms.get(name, name)] = gender
         certainty[forms.get(name, name)] = 1.0
     return Roster(forms, inferred, pattern, certainty, dict(counts))
+
+
+def with_address(roster: Roster, scripts: Sequence[Script]) -> Roster:
+    """The roster with genders learnt from forms of address ("Yes, sir." answers a man) for people it had none for."""
+    votes: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for script in scripts:
+        turns = [
+            (speaker, " ".join(s.text for s in group if s.kind == "dialogue"))
+            for group in (list(g) for _, g in groupby(script.segments, key=lambda s: s.paragraph))
+            if (speaker := next((s.speaker for s in group if s.kind == "dialogue"), None))
+        ]
+        for k, (speaker, text) in enumerate(turns):
+            side = _addressed_gender(text)
+            for j in (k - 1, k + 1):
+                if side is not None and 0 <= j < len(turns) and turns[j][0] != speaker:
+                    votes[turns[j][0]][side] += 1.0
+    learnt = {
+        name: gender
+        for name, (male, female) in votes.items()
+        if roster.genders.get(name, "unknown") == "unknown" and name in roster.genders
+        and (gender := _gender("", male * 0.5, female * 0.5)) != "unknown"
+    }  # fmt: skip
+    if not learnt:
+        return roster
+    certainty = roster.certainty | {name: 0.6 for name in learnt}
+    return replace(roster, genders=roster.genders | learnt, certainty=certainty, seen={})
+
+
+def _addressed_gender(text: str) -> int | None:
+    """0 when a quote calls its listener something male ("sir"), 1 for female ("ma’am"), else None."""
+    found = _ADDRESS.search(text)
+    if found is None:
+        return None
+    return 0 if found[1].lower().replace("’", "'") in _MALE_ADDRESS else 1
 
 
 def mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
