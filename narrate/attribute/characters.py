@@ -155,6 +155,11 @@ _ADDRESS = re.compile(
     re.IGNORECASE,
 )
 """A form of address said to the listener: "Yes, sir." / "Madam, ..."."""
+_NOT_OWNED = frozenset(
+    "and to the a an that as in on at with for from up down off out back again away too so but or if when then "
+    "than into over through by of was is had".split()
+)
+"""Words after "her" that show it is an object ("gave her a cup"), not a possessive ("her cup")."""
 _PLACE_WORDS = frozenset("in at to from into on near of towards toward through across by under via the".split())
 """Words before a capitalised phrase that make it a place or a thing rather than a person."""
 
@@ -518,7 +523,7 @@ def _gender_scores(roster: Roster, narration: list[str], names: set[str]) -> dic
             if mention.name not in scores:
                 continue
             names_after = [m.start for m in opening[k + 1 :] if not m.is_pronoun]
-            stop = min(names_after[:1] + [_second_sentence_end(text, mention.end)])
+            stop = min(names_after[:1] + [_third_sentence_end(text, mention.end)])
             _score(scores[mention.name], text[mention.end : stop])
     return scores
 
@@ -528,22 +533,31 @@ def _sentence_break(between: str) -> bool:
     return bool(re.search(STOP, between))
 
 
-def _second_sentence_end(text: str, at: int) -> int:
-    """The offset where the sentence after the one holding `at` ends."""
+def _third_sentence_end(text: str, at: int) -> int:
+    """The offset where the second sentence after the one holding `at` ends."""
     ends = [m.end() for m in re.finditer(STOP + r"+(?=\s|$)", text[at:])]
-    return at + ends[1] if len(ends) > 1 else len(text)
+    return at + ends[2] if len(ends) > 2 else len(text)
 
 
 def _score(score: list[float], window: str) -> None:
-    """Add the gendered pronouns in `window` to [male, female] scores (the first counts double)."""
+    """Add the gendered pronouns in `window` to [male, female] scores (the first counts double).
+
+    "him" and an object "her" ("took it off her") usually mean someone else and
+    are left out; a possessive "her" ("her phone") counts half.
+    """
     first = True
-    for word in re.findall(r"[A-Za-z]+", window.lower()):
-        side = 0 if word in MALE or word == "him" else 1 if word in FEMALE or word == "her" else None
-        if side is None:
+    words = re.findall(r"[A-Za-z]+", window.lower())
+    for k, word in enumerate(words):
+        following = words[k + 1] if k + 1 < len(words) else ""
+        if word == "her":
+            side, weight = (1, 0.75) if following and following not in _NOT_OWNED else (None, 0.0)
+        elif word in MALE or word in FEMALE:
+            side, weight = (0 if word in MALE else 1), (2.0 if first else 1.0)
+        else:
             continue
-        weight = 0.5 if word in ("him", "her") else 2.0 if first else 1.0
-        score[side] += weight
-        first = False
+        if side is not None:
+            score[side] += weight
+            first = False
 
 
 def _certainty(name: str, gender: Gender, male: float, female: float) -> float:
