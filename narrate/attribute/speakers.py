@@ -497,8 +497,9 @@ def _previous(state: _State, segments: list[Segment]) -> _Pick | None:
     if not state.narration_run:
         return None
     called = addressed(state.roster, segments)
-    for segment in state.narration_run[-1]:
-        for mention in _main_mentions(state.roster, segment.text):
+    text = " ".join(segment.text for segment in state.narration_run[-1])
+    for sentence in reversed(_sentences(text)):
+        for mention in _main_mentions(state.roster, sentence):
             name = state.resolve(mention)
             if name and name not in called:
                 return _Pick(name, "pronoun previous" if mention.is_pronoun else "previous")

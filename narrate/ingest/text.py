@@ -473,7 +473,7 @@ def _marks(lines: list[_Line]) -> list[_Mark]:
         mark = _mark(at, line.bare, after) if line.bare and not line.aside and after else None
         found += [mark] if mark else []
         after = "blank" if not line.bare or line.aside else "mark" if mark else ""
-    return _without_contents(_parts_over_chapters(_romans_in_sequence(found)), lines)
+    return _without_contents(_parts_over_chapters(_numerals_as_chapters(found)), lines)
 
 
 def _mark(at: int, bare: str, after: str) -> _Mark | None:
@@ -493,12 +493,13 @@ def _mark(at: int, bare: str, after: str) -> _Mark | None:
     return None
 
 
-def _romans_in_sequence(marks: list[_Mark]) -> list[_Mark]:
-    """`marks` keeping a bare numeral as a chapter only when it is I or follows the last one (not a signature "L.")."""
+def _numerals_as_chapters(marks: list[_Mark]) -> list[_Mark]:
+    """`marks` with bare numerals as chapters: only in a book without "Chapter" headings, counting I, II, III..."""
+    worded = any(mark.kind == "chapter" and mark.number is not None for mark in marks)
     kept, last = [], 0
     for mark in marks:
         if mark.kind == "roman":
-            if mark.number not in (1, last + 1):
+            if worded or mark.number not in (1, last + 1):
                 continue
             last = mark.number or 0
             mark = replace(mark, kind="chapter")
