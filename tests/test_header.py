@@ -1,10 +1,10 @@
-"""Tests for narrate.ingest.header: reading AO3 page headers into Metadata fields."""
+"""Tests for narrate.ingest.header: reading AO3 page headers and Gutenberg headers into Metadata fields."""
 
 from __future__ import annotations
 
 import pytest
 
-from narrate.ingest.header import awaits, is_header_line, read_header
+from narrate.ingest.header import awaits, is_header_line, read_book_header, read_header
 
 
 def test_labelled_fields_and_blocks() -> None:
@@ -48,3 +48,59 @@ def test_story_lines_are_not_header_lines(line: str) -> None:
 )  # fmt: skip
 def test_awaits(line: str, opens: str) -> None:
     assert awaits(line) == opens
+
+
+GUTENBERG_HEADER = """The Project Gutenberg eBook of A Christmas Carol
+
+This ebook is for the use of anyone anywhere in the United States and
+most other parts of the world at no cost and with almost no restrictions
+whatsoever.
+
+Title: A Christmas Carol
+
+Author: Charles Dickens
+
+Illustrator: John Leech
+
+Release date: August 11, 2004 [eBook #46]
+                Most recently updated: October 15, 2023
+
+Language: English
+
+Credits: Produced by Jose Menendez
+"""
+
+
+def test_book_header_fields() -> None:
+    assert read_book_header(GUTENBERG_HEADER.splitlines()) == {
+        "title": "A Christmas Carol", "author": "Charles Dickens", "language": "en",
+        "source_url": "https://www.gutenberg.org/ebooks/46",
+    }  # fmt: skip
+
+
+def test_book_header_continuation_lines() -> None:
+    lines = ["Title: Frankenstein", "       or, The Modern Prometheus", "", "Title: ignored", "Author: Mary Shelley",
+             "        Percy Bysshe Shelley", "Language: French", "Release Date: 1993 [EBook #84]"]  # fmt: skip
+    assert read_book_header(lines) == {
+        "title": "Frankenstein: or, The Modern Prometheus", "author": "Mary Shelley, Percy Bysshe Shelley",
+        "language": "fr", "source_url": "https://www.gutenberg.org/ebooks/84",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [("The Project Gutenberg Etext of A Scandal in Bohemia, by Arthur Conan Doyle",
+      {"title": "A Scandal in Bohemia", "author": "Arthur Conan Doyle"}),
+     ("Project Gutenberg's Pride and Prejudice, by Jane Austen", {"title": "Pride and Prejudice", "author": "Jane Austen"}),
+     ("The Project Gutenberg EBook of Emma", {"title": "Emma"})],
+)  # fmt: skip
+def test_book_header_title_from_first_line(line: str, fields: dict[str, str]) -> None:
+    assert read_book_header([line, "", "Copyright laws are changing all over the world."]) == fields
+
+
+def test_book_header_title_line_wins_over_first_line() -> None:
+    assert read_book_header(["The Project Gutenberg eBook of Emma", "", "Title: Emma, a Novel"])["title"] == "Emma, a Novel"
+
+
+def test_book_header_unknown_language_kept_as_named() -> None:
+    assert read_book_header(["Language: Klingon"]) == {"language": "Klingon"}

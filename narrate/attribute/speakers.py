@@ -52,7 +52,7 @@ CONFIDENCE = {
     "user": 1.0, "tag": 0.97, "role tag": 0.95, "pronoun tag": 0.85, "alternating pronoun": 0.75,
     "continued": 0.9, "beat": 0.93, "pronoun beat": 0.85, "voice": 0.6, "reaction": 0.7,
     "addressed": 0.8, "previous": 0.72, "pronoun previous": 0.55, "turn": 0.75, "backfill": 0.7,
-    "guess": 0.3, "unknown": 0.05,
+    "monologue": 0.6, "guess": 0.3, "unknown": 0.05,
 }  # fmt: skip
 """How sure each rule is: how often it was right on the labelled passages in tests/fixtures (rounded down)."""
 
@@ -307,7 +307,8 @@ def _untagged(state: _State, segments: list[Segment], ahead: list[list[Segment]]
     if state.previous_open and segments[0].kind == "dialogue" and state.speakers:
         return _Pick(state.speakers[-1], "continued")
     return (
-        _beat(state, segments)
+        _monologue(state, segments)
+        or _beat(state, segments)
         or _voice(state, ahead)
         or _reaction(state)
         or _answer(state, segments)
@@ -449,6 +450,14 @@ def _main_mentions(roster: Roster, text: str) -> list[Mention]:
             start = sentence.index(",") + 1
         found += [m for m in mentions(roster, sentence) if m.start >= start]
     return found
+
+
+def _monologue(state: _State, segments: list[Segment]) -> _Pick | None:
+    """A speech over several paragraphs straight after a line that asked nothing: its speaker goes on to tell it."""
+    quotes = [s for s in segments if s.kind == "dialogue"]
+    if len(quotes) != len(segments) or not quotes[-1].runs_on or state.narration_run or state.previous_question:
+        return None
+    return _Pick(state.speakers[-1], "monologue") if state.speakers else None
 
 
 def _voice(state: _State, ahead: list[list[Segment]]) -> _Pick | None:
