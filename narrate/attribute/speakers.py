@@ -6,19 +6,24 @@ the strongest rule that applies:
 
 1. the user's correction for the line;
 2. a speech tag next to the quote: "X said", "said X", "the man asked",
-   "he said" (the person of that gender in the conversation), "I said";
-3. a speech running on from the previous paragraph (its quote left open);
+   "cried his wife", "he said" (the person of that gender in the
+   conversation), "I said", or narration leading into it ("Lydia, who ran
+   to her, cried,");
+3. a speech running on from the previous paragraph (its quote left open), or
+   a story over several paragraphs told straight after its teller's own line;
 4. an action beat in the same paragraph: the subject of its narration;
 5. a voice the narration has not placed ("A voice. “...”"): the first new
    person the following narration names;
 6. a listener's reaction between two parts of a speech: the speaker goes on;
 7. the person the previous quote addressed by name ("..., Tom."): Tom answers;
-8. a quote after a paragraph of narration about someone: that person;
+8. a quote after a paragraph of narration: the subject of its last sentence;
 9. turn-taking: the other of the two people talking.
 
-A second pass revisits the lines only turn-taking decided: a conversation
-whose first firm answer comes late is filled backwards from it, and a line
-that addresses its own guessed speaker by name goes to the other person.
+A second pass revisits what turn-taking guessed, within each conversation: a
+conversation whose first firm answer comes late is filled backwards from it;
+a stretch of guesses in which someone would call themselves by name is
+re-alternated; a guess that would make one person speak twice running next to
+a firm line goes to the other person.
 """
 
 from __future__ import annotations
@@ -84,6 +89,12 @@ _LEAD_IN = re.compile(r"\b(\w+)\b(?:\s+[\w’']+){0,5}?\s*[,:]\s*$")
 """A verb and a few words ending the narration before a quote with a comma or colon."""
 _SUBORDINATORS = frozenset("when as while after before once since until if though although because whenever".split())
 """Words that open a clause whose people are not the sentence's subject."""
+_EVIDENCE = {"previous": 0.7, "addressed": 0.7, "pronoun previous": 0.3}
+"""Log-odds a soft rule's own guess carries when realigning (turn-taking guesses carry none of their own)."""
+_SELF_ADDRESS = -3.9
+"""Log-odds of a speaker calling themselves by name (about 1 in 50)."""
+_TWICE = -1.7
+"""Log-odds of one person speaking two paragraphs running across a firm line (about 1 in 7)."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
 _MEMORY = 12
@@ -545,11 +556,72 @@ def _second_pass(turns: list[_Turn]) -> None:
             if turn.pick.rule in WEAK and pair:
                 speaker = pair[(first - k) % 2]
                 _repick(turn, _Pick(speaker, "backfill"))
+        for run in _exchanges(conversation):
+            _realign(run)
         for k, turn in enumerate(conversation):
             if turn.pick.rule in SOFT and _clashes(conversation, k):
                 other = next((s for s in _pair(conversation, turn.pick.speaker) or () if s != turn.pick.speaker), None)
                 if other:
                     _repick(turn, _Pick(other, turn.pick.rule, penalty=0.1))
+
+
+def _exchanges(conversation: list[_Turn]) -> list[list[_Turn]]:
+    """Runs of three or more lines in a row with no narration between them and nobody going on twice."""
+    runs: list[list[_Turn]] = []
+    for turn in conversation:
+        goes_on = bool(runs) and [s for s in runs[-1][-1].segments if s.kind == "dialogue"][-1].runs_on
+        joined = runs and not turn.after_narration and not goes_on and turn.pick.rule not in ("continued", "monologue", "reaction")
+        if joined:
+            runs[-1].append(turn)
+        else:
+            runs.append([turn])
+    return [run for run in runs if len(run) >= 3]
+
+
+def _realign(run: list[_Turn]) -> None:
+    """Give each stretch of soft guesses in a run the alternation of two people that best fits the evidence."""
+    k = 0
+    while k < len(run):
+        if run[k].pick.rule not in SOFT:
+            k += 1
+            continue
+        end = k
+        while end < len(run) and run[end].pick.rule in SOFT:
+            end += 1
+        left = run[k - 1].pick.speaker if k > 0 else None
+        right = run[end].pick.speaker if end < len(run) else None
+        _align(run[k:end], left, right)
+        k = end
+
+
+def _align(stretch: list[_Turn], left: str | None, right: str | None) -> None:
+    """Alternate two people over `stretch`, between firm lines by `left` and `right`, in the likelier order.
+
+    Only a stretch where someone seems to call themselves by name is touched.
+    """
+    if not any(t.pick.speaker in t.addressed for t in stretch):
+        return
+    people = [p for p in dict.fromkeys([left, right]) if p]
+    people += [name for name, _ in Counter(t.pick.speaker for t in stretch if t.pick.speaker not in people).most_common()]
+    if len(people) < 2:
+        return
+    a, b = people[:2]
+    orders = ([a if i % 2 == 0 else b for i in range(len(stretch))], [b if i % 2 == 0 else a for i in range(len(stretch))])
+    current = [t.pick.speaker for t in stretch]
+    best = max(orders, key=lambda order: (_fit(stretch, order, left, right), order == current))
+    for turn, speaker in zip(stretch, best):
+        if turn.pick.speaker != speaker:
+            _repick(turn, _Pick(speaker, turn.pick.rule, penalty=0.05))
+
+
+def _fit(stretch: list[_Turn], order: list[str], left: str | None, right: str | None) -> float:
+    """Log-odds that `order` is who speaks: nobody calls themselves by name, one person seldom speaks twice running."""
+    score = 0.0
+    for turn, speaker in zip(stretch, order):
+        score += _EVIDENCE.get(turn.pick.rule, 0.0) * (1 if turn.pick.speaker == speaker else -1)
+        score += _SELF_ADDRESS * (speaker in turn.addressed)
+    score += _TWICE * ((order[0] == left) + (order[-1] == right))
+    return score
 
 
 def _clashes(conversation: list[_Turn], k: int) -> bool:
