@@ -143,7 +143,8 @@ def fix(name: str, line_id: str, speaker: str) -> None:
         click.echo(f"  so line {moved.id} “{_excerpt(moved.text, 50)}” is now {moved.speaker}")
     if done.speaker not in done.known:
         known = ", ".join(done.known) or "none yet"
-        click.echo(f"note: {done.speaker} is new to this text (speakers so far: {known}); check the spelling", err=True)
+        click.echo(f"note: {done.speaker} is new to this text (speakers so far: {known}); check the spelling",
+                   err=True)
 
 
 @cli.command(name="cast")

@@ -42,11 +42,7 @@ from functools import partial
 from narrate.model import Chapter, Kind, Paragraph, Script, Segment, Work
 
 Span = tuple[int, int]
-"""(open, close) indexes of a quotation's marks in a paragraph: the quote is text[open + 1:close].
-
-open is start - 1 for a quotation with no opening mark; close is the scanned
-stretch's end for one still open there.
-"""
+"""(open, close) marks of a quotation: the quote is text[open + 1:close] (open = start - 1 with no opening mark)."""
 
 _DOUBLE = re.compile(r"[\"“”„«»]")
 _SINGLE = re.compile(r"['‘’`]")
@@ -74,28 +70,31 @@ _SENTENCE_END = ".!?…—–:" + _MARKS
 
 _ELISIONS = frozenset(
     "tis twas twere twill twould tisn twasn tain taint em cause cos coz cuz til till bout round fore gainst "
-    "mongst midst neath nother n kay sup spose specially scuse fraid member nuff course less pon appen un ud "
-    "ere ello im er e is ave ad alf ome ow eard ouse ope urt".split()
+    "mongst midst neath nother n kay sup spose specially scuse fraid member nuff course less pon appen un ud ere "
+    "ello im er e is ave ad alf ome ow eard ouse ope urt elp ospital orse appy ead ard eart ungry urry ang eavens".split()
 )
 """Words that an apostrophe at their start shortens ('tis, 'em, 'cause; Cockney 'ow, 'im)."""
 
+_CLIPPED = frozenset("an o th wi ol tho thro".split())
+"""Words whose final letters an apostrophe stands for and that never end a sentence (an' = and)."""
+
 _SPEECH_VERBS = frozenset(
-    "said says say saying asked asks ask asking replied replies reply answered answers answer whispered "
-    "whispers whisper shouted shouts shout yelled yells yell muttered mutters mutter murmured murmurs screamed "
-    "screams cried cries called calls snapped hissed growled added began continued repeated mumbled breathed "
-    "sighed laughed grunted snarled barked exclaimed declared demanded insisted pleaded begged protested "
-    "retorted mused offered suggested warned agreed admitted stammered stuttered croaked gasped groaned moaned "
-    "whimpered sobbed chuckled giggled sang sings chanted roared bellowed howled wailed squeaked squealed "
-    "shrieked purred drawled spat teased joked lied noted observed remarked explained interrupted corrected "
-    "finished went goes echoed quipped prompted ventured announced ordered commanded responded mouthed swore "
-    "thought thinks think wondered prayed then".split()
+    "said says say saying asked asks ask asking replied replies reply answered answers answer whispered whispers "
+    "whisper shouted shouts shout yelled yells yell muttered mutters mutter murmured murmurs screamed screams "
+    "cried cries called calls snapped hissed growled added began continued repeated mumbled breathed sighed "
+    "laughed grunted snarled barked exclaimed declared demanded insisted pleaded begged protested retorted mused "
+    "offered suggested warned agreed admitted stammered stuttered croaked gasped groaned moaned whimpered sobbed "
+    "chuckled giggled sang sings chanted roared bellowed howled wailed squeaked squealed shrieked purred drawled "
+    "spat teased joked lied noted observed remarked explained interrupted corrected finished went goes echoed "
+    "quipped prompted ventured announced ordered commanded responded mouthed swore thought thinks think wondered "
+    "prayed then".split()
 )
 """Words after which a short quotation is speech, not a scare quote."""
 
 _TITLE_NOUNS = frozenset(
-    "word words phrase term name title song book novel poem film movie show series play album track story "
-    "article chapter essay headline slogan motto nickname expression catchphrase hymn tune ballad anthem opera "
-    "musical painting magazine newspaper column episode podcast game password label brand".split()
+    "word words phrase term name title song book novel poem film movie show series play album track story article "
+    "chapter essay headline slogan motto nickname expression catchphrase hymn tune ballad anthem opera musical "
+    "painting magazine newspaper column episode podcast game password label brand".split()
 )
 """Nouns after which a quotation is a title or a mention (the word “forever”)."""
 
@@ -108,18 +107,22 @@ _COPY_NOUNS = _TITLE_NOUNS | frozenset(
 _SIGN_NOUNS = frozenset(
     "sign signs note notes notice letter card label banner poster plaque message text texts email e-mail caption "
     "inscription placard billboard whiteboard blackboard chalkboard noticeboard board screen display headline "
-    "telegram memo postcard tag sticker graffiti envelope menu ticket receipt list sheet page form door gate "
-    "wall shirt t-shirt mug cover spine title writing handwriting words letters contact notification id "
-    "display readout subject".split()
+    "telegram memo postcard tag sticker graffiti envelope menu ticket receipt list sheet page form door gate wall "
+    "shirt t-shirt mug cover spine title writing handwriting words letters contact notification id display "
+    "readout subject".split()
 )
 """Things that say or read something without speaking (the sign read “CLOSED”)."""
 
-_SIGN_VERBS = frozenset("read reads reading said says saying declared declares proclaimed proclaims announced "
-                        "announces warned warns showed shows".split())  # fmt: skip
+_SIGN_VERBS = frozenset(
+    "read reads reading said says saying declared declares proclaimed proclaims announced announces warned warns "
+    "showed shows".split()
+)
 """Verbs a sign or note says its words with."""
 
-_NAMING = frozenset("titled entitled called named nicknamed dubbed labelled labeled marked stamped signed captioned "
-                    "spelled spelt so-called unquote quote-unquote".split())  # fmt: skip
+_NAMING = frozenset(
+    "titled entitled called named nicknamed dubbed labelled labeled marked stamped signed captioned spelled spelt "
+    "so-called unquote quote-unquote".split()
+)
 """Words after which a quotation is a name or a label (a town called “Hope”)."""
 
 _BLOCKERS = frozenset("and but then so he she they i we you".split())
@@ -174,22 +177,16 @@ def script_records(script: Script) -> list[dict]:
 
 
 def _single_style(texts: list[str], left_used: bool) -> bool:
-    """True when single marks open more quotations than double marks do (British style)."""
+    """True when single marks open more quotations than double marks do (an opening paragraph counts 3)."""
     double = single = 0
     for text in texts:
-        double += sum(_weight(m.start()) for m in _DOUBLE.finditer(text) if _double_opens(text, m.start()))
-        single += sum(_weight(m.start()) for m in _SINGLE.finditer(text) if _single_role(text, m.start(), left_used) == "open")
+        for match in _DOUBLE.finditer(text):
+            i = match.start()
+            double += (3 if i == 0 else 1) * (text[i] in "“„«" or text[i] == '"' and _side(text, i) == "open")
+        for match in _SINGLE.finditer(text):
+            i = match.start()
+            single += (3 if i == 0 else 1) * (_single_role(text, i, left_used) == "open")
     return single > double
-
-
-def _weight(at: int) -> int:
-    """How much an opening mark counts: a paragraph that starts with one is surely speech."""
-    return 3 if at == 0 else 1
-
-
-def _double_opens(text: str, i: int) -> bool:
-    """True when the double mark at `i` looks like an opening mark wherever it stands."""
-    return text[i] in "“„«" or text[i] == '"' and _side(text, i) == "open"
 
 
 # --- where a mark stands ------------------------------------------------------------------------
@@ -236,28 +233,51 @@ def _double_spans(text: str, lo: int, hi: int) -> list[Span]:
     """The double-mark quotations in text[lo:hi]."""
     spans: list[Span] = []
     open_at: int | None = None
+    depth = 0
+    nests = text.count("“", lo, hi) == text.count("”", lo, hi)
     for match in _DOUBLE.finditer(text, lo, hi):
         i = match.start()
-        role = _double_role(text, i, open_at is not None)
         if open_at is None:
-            if role == "open":
+            if _double_role(text, i, inside=False) == "open":
                 open_at = i
-            elif not spans and text[lo:i].strip(_WS) and _closes_speech(text, i):
+            elif not spans and _closes_speech(text, lo, i):
                 spans.append((lo - 1, i))
-        elif role == "close":
-            spans.append((open_at, i))
-            open_at = None
-        else:
-            if text[open_at + 1 : i].strip(_WS):
+        elif (text[i] in "«»") == (text[open_at] in "«»"):
+            role = _double_role(text, i, inside=True)
+            if role == "close" and not depth:
                 spans.append((open_at, i))
-            open_at = i
+                open_at = None
+            elif role == "close" or nests and text[i] == "“":
+                depth += -1 if role == "close" else 1
+            else:
+                spans += [(open_at, i)] if _has_text(text, open_at + 1, i) else []
+                open_at = i
     return spans + ([(open_at, hi)] if open_at is not None else [])
 
 
-def _closes_speech(text: str, i: int) -> bool:
-    """True when an unopened closing mark at `i` ends speech begun before the paragraph (“...home.”)."""
+def _closes_speech(text: str, lo: int, i: int) -> bool:
+    """True when an unopened closing mark at `i` ends speech begun before text[lo:] (…home.”)."""
     before = _around(text, i)[0]
-    return before in _PUNCT_BEFORE or text[i] != '"' and before.isalnum()
+    return (before in _PUNCT_BEFORE or text[i] != '"' and before.isalnum()) and _has_text(text, lo, i)
+
+
+def _has_text(text: str, lo: int, hi: int) -> bool:
+    """True when text[lo:hi] is not all whitespace (looks back from `hi` only as far as the whitespace goes)."""
+    return _last_index(text, hi) >= lo
+
+
+def _last_index(text: str, i: int) -> int:
+    """Index of the last non-blank character before `i` (-1 if none)."""
+    j = i - 1
+    while j >= 0 and _blank(text[j]):
+        j -= 1
+    return j
+
+
+def _last_char(text: str, i: int) -> str:
+    """The last non-blank character before `i` ("" if none)."""
+    j = _last_index(text, i)
+    return text[j] if j >= 0 else ""
 
 
 # --- single marks -------------------------------------------------------------------------------
@@ -271,7 +291,7 @@ def _single_role(text: str, i: int, left_used: bool) -> str:
     side = _side(text, i)
     if side == "open":
         return "elided" if _elided(text, i + 1) or text[i] == "’" and left_used else "open"
-    if side != "close":
+    if side != "close" or _clipped(text, i):
         return ""
     if before in _PUNCT_BEFORE:
         return "strong"
@@ -285,6 +305,14 @@ def _elided(text: str, j: int) -> bool:
         return False
     token = word.group()
     return len(token) == 2 if token.isdigit() else token.lower() in _ELISIONS
+
+
+def _clipped(text: str, i: int) -> bool:
+    """True when the mark at `i` ends a clipped word that never ends a quotation (an', th', tho')."""
+    start = i
+    while start > 0 and text[start - 1].isalpha() and i - start < 5:
+        start -= 1
+    return text[start:i].lower() in _CLIPPED and not (start > 0 and text[start - 1].isalpha())
 
 
 def _single_spans(text: str, lo: int, hi: int, left_used: bool) -> list[Span]:
@@ -304,7 +332,7 @@ def _single_spans(text: str, lo: int, hi: int, left_used: bool) -> list[Span]:
             continue
         if role == "elided":
             elided = at
-        elif role == "strong" and (elided is not None or not spans and text[lo:at].strip(_WS)):
+        elif role == "strong" and (elided is not None or not spans and _has_text(text, lo, at)):
             spans.append((lo - 1 if elided is None else elided, at))
             elided = None
         k += 1
@@ -314,23 +342,24 @@ def _single_spans(text: str, lo: int, hi: int, left_used: bool) -> list[Span]:
 def _single_close(text: str, marks: list[tuple[int, str]], k: int) -> int | None:
     """Index in `marks` of the mark closing the quotation opened before marks[k], or None if it runs on."""
     medium: int | None = None
+    tagged: int | None = None
     weak: list[int] = []
+    inline = _last_char(text, marks[k - 1][0]).isalnum()
     for j in range(k, len(marks)):
-        role = marks[j][1]
-        if role == "open" and (medium is not None or weak):
-            break
+        at, role = marks[j]
+        if role == "open" and (medium is not None or tagged is not None or weak and text[at + 1 : at + 2].isupper()):
+            return medium if medium is not None else tagged if tagged is not None else weak[0 if inline else -1]
         if role == "strong":
             return j
         if role == "medium" and medium is None:
             medium = j
         elif role == "weak":
             weak.append(j)
-    if medium is not None:
-        return medium
-    tagged = [j for j in weak if _next_word(text, marks[j][0] + 1) in _TAG_WORDS]
-    if tagged:
-        return tagged[0]
-    return weak[-1] if weak else None
+            if tagged is None and _next_word(text, at + 1) in _TAG_WORDS:
+                tagged = j
+    if medium is not None or tagged is not None:
+        return medium if medium is not None else tagged
+    return weak[0] if weak and inline else None
 
 
 def _next_word(text: str, i: int) -> str:
@@ -348,8 +377,15 @@ def _quotations(text: str, single: bool, left_used: bool) -> list[Span]:
     singles = partial(_single_spans, text, left_used=left_used)
     primary, secondary = (singles, doubles) if single else (doubles, singles)
     spans = primary(0, len(text))
-    spans = sorted(spans + _secondary(text, spans, secondary))
-    return [span for span in spans if _is_speech(text, *span)]
+    spoken: list[Span] = []
+    mention_end: int | None = None
+    for span in sorted(spans + _secondary(text, spans, secondary)):
+        if _is_speech(text, *span) and not _listed(text, mention_end, span):
+            spoken.append(span)
+            mention_end = None
+        else:
+            mention_end = span[1]
+    return spoken
 
 
 def _secondary(text: str, spans: list[Span], scan: Callable[[int, int], list[Span]]) -> list[Span]:
@@ -369,8 +405,8 @@ def _secondary(text: str, spans: list[Span], scan: Callable[[int, int], list[Spa
 
 def _starts_sentence(text: str, i: int) -> bool:
     """True when position `i` begins the paragraph or follows the end of a sentence or quotation."""
-    before = text[max(0, i - _CONTEXT) : i].rstrip(_WS)
-    return not before or before[-1] in _SENTENCE_END
+    before = _last_char(text, i)
+    return not before or before in _SENTENCE_END
 
 
 # --- speech or not ------------------------------------------------------------------------------
@@ -386,9 +422,9 @@ def _is_speech(text: str, open_at: int, close_at: int) -> bool:
         return True
     sentence = _SENTENCE_BREAK.split(before)[-1]
     words = _WORDS.findall(sentence.lower())
-    if _cued(words, before[-1].isalnum(), inner) or _after_sign(words, inner):
+    if _cued(words, before[-1].isalnum(), inner):
         return False
-    if before[-1] == ":" and _labelled(words):
+    if before[-1] == ":" and _shown(words, inner):
         return False
     if not before[-1].isalnum() or inner[-1] in "!?" or _introduced(words):
         return True
@@ -420,18 +456,20 @@ def _sign_subject(words: list[str]) -> bool:
     return False
 
 
-def _after_sign(words: list[str], inner: str) -> bool:
-    """True for a short quotation later in a sentence whose sign already spoke (…said 'NO HAWKERS', and, 'Ring twice')."""
-    if len(inner.split()) > 5:
+def _listed(text: str, mention_end: int | None, span: Span) -> bool:
+    """True for a short quotation in the same sentence as a mention just before it ('GOD SEES ALL', and, 'So it does')."""
+    if mention_end is None or len(text[span[0] + 1 : span[1]].split()) > 5:
         return False
-    for k in range(len(words) - 1, -1, -1):
-        if words[k] in _SIGN_VERBS and _sign_subject(words[:k]):
-            return not any(word in _SPEECH_VERBS for word in words[k + 1 :])
-    return False
+    between = text[mention_end + 1 : span[0]]
+    if _SENTENCE_BREAK.search(between):
+        return False
+    return not any(word in _SPEECH_VERBS for word in _WORDS.findall(between.lower()))
 
 
-def _labelled(words: list[str]) -> bool:
-    """True when the clause before a colon shows writing, not a speaker (the list in her hand: “eggs”)."""
+def _shown(words: list[str], inner: str) -> bool:
+    """True for a quotation after a colon that shows writing (the list: “eggs”) or a bare word (she did: 'hospital')."""
+    if len(inner.split()) <= 2 and inner[0].islower() and inner[-1].isalnum():
+        return True
     return any(word in _SIGN_NOUNS for word in words) and not any(word in _SPEECH_VERBS for word in words)
 
 

@@ -92,12 +92,9 @@ def speaker_estimate(name: str, folders: Folders) -> Estimate:
 
 
 def records(scripts: Sequence[Script]) -> list[dict]:
-    """The `narrate script --format jsonl` records of every chapter in reading order, with "id" and "chapter"."""
-    return [
-        {**fields, "id": segment.id, "chapter": number}
-        for number, script in enumerate(scripts, 1)
-        for fields, segment in zip(script_records(script), script.segments, strict=True)
-    ]
+    """The `narrate script --format jsonl` records of every chapter in reading order, each with its "chapter"."""
+    return [{**fields, "chapter": number}
+            for number, script in enumerate(scripts, 1) for fields in script_records(script)]
 
 
 def doubts(scripts: Sequence[Script], below: float) -> list[Doubt]:
@@ -112,13 +109,14 @@ def doubts(scripts: Sequence[Script], below: float) -> list[Doubt]:
 
 def fix(name: str, folders: Folders, line_id: str, speaker: str) -> Fix:
     """Record that quote `line_id` of input `name` is spoken by `speaker` (in voices/<work-slug>.speakers.toml)."""
-    if not speaker.split():
+    given = " ".join(speaker.split())
+    if not given:
         raise InputError(f"SPEAKER is empty: give the name of who says line {line_id}")
     work, corrections = _load(name, folders)
     before = attribute(_parsed(work), corrections)
     quote = _quote(before, line_id, name)
     known = _known(before)
-    who = known.get(" ".join(speaker.split()).casefold(), " ".join(speaker.split()))
+    who = known.get(given.casefold(), given)
     saved = record(corrections, work.meta.title, line_id, who, quote.text)
     after = attribute(_parsed(work), saved)
     return Fix(quote, who, tuple(sorted(set(known.values()))), saved.path, _moved(before, after, line_id))
@@ -140,7 +138,8 @@ def _doubt(number: int, script: Script, quote: Segment) -> Doubt:
     placed = [(scene.number, paragraph) for scene in script.chapter.scenes for paragraph in scene.paragraphs]
     around = [_context(script, placed, k) if 0 <= k < len(placed) and placed[k][0] == quote.scene else None
               for k in (quote.paragraph - 1, quote.paragraph + 1)]
-    return Doubt(quote, number, script.chapter.heading, around[0], _context(script, placed, quote.paragraph), around[1])
+    here = _context(script, placed, quote.paragraph)
+    return Doubt(quote, number, script.chapter.heading, around[0], here, around[1])
 
 
 def _context(script: Script, placed: list[tuple[int, Paragraph]], k: int) -> Context:
@@ -153,7 +152,7 @@ def _quote(scripts: Sequence[Script], line_id: str, name: str) -> Segment:
     """The quote whose line id is `line_id`, or a one-line error saying where ids are shown."""
     for script in scripts:
         for segment in script.segments:
-            if segment.kind == "dialogue" and segment.id and segment.id == line_id:
+            if segment.kind == "dialogue" and segment.id == line_id:
                 return segment
     source, shown = scripts[0].work.source, shlex.quote(name)
     raise InputError(f"{source}: no quote has line id {line_id!r} (every line's id is in [brackets] in "
@@ -173,8 +172,9 @@ def _known(scripts: Sequence[Script]) -> dict[str, str]:
 
 def _moved(before: Sequence[Script], after: Sequence[Script], line_id: str) -> tuple[Segment, ...]:
     """The quotes other than `line_id` whose speaker differs between two attributions of the same text."""
-    pairs = zip((s for script in before for s in script.segments), (s for script in after for s in script.segments))
-    return tuple(new for old, new in pairs if new.kind == "dialogue" and new.id != line_id and new.speaker != old.speaker)
+    old = (segment for script in before for segment in script.segments)
+    new = (segment for script in after for segment in script.segments)
+    return tuple(b for a, b in zip(old, new) if b.kind == "dialogue" and b.id != line_id and b.speaker != a.speaker)
 
 
 def load_cast(script: Script, folders: Folders, hosts: EngineHosts) -> Cast:

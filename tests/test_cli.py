@@ -152,12 +152,12 @@ def ferry(project: Path) -> Path:
     return project / "input" / "ferry.txt"
 
 
-@pytest.mark.parametrize("below", [None, "0.8"])
+@pytest.mark.parametrize("below", [None, "0.9"])
 def test_review_lists_only_the_doubtful_quotes_with_their_ids(ferry: Path, below: str | None) -> None:
     threshold = float(below or 0.7)
     by_id = quotes("ferry")
     doubtful = [line_id for line_id, record in by_id.items() if record["confidence"] < threshold]
-    assert doubtful and len(doubtful) < len(by_id)
+    assert len(doubtful) < len(by_id) and (doubtful or not below)  # some tagged lines are sure; some are not
     result = run("script", "ferry", "--review", *(["--below", below] if below else []))
     assert result.returncode == 0, result.stderr
     assert review_ids(result.stdout) == doubtful
@@ -165,7 +165,8 @@ def test_review_lists_only_the_doubtful_quotes_with_their_ids(ferry: Path, below
         record = by_id[line_id]
         guess = f"   {record['speaker']}? {record['confidence']:.0%} sure.  Fix: narrate fix ferry {line_id} SPEAKER"
         assert guess in result.stdout.splitlines()
-    assert result.stdout.splitlines()[-1] == f"{len(doubtful)} of {len(by_id)} quotes are doubtful (confidence below {threshold:g})"
+    summary = f"{len(doubtful)} of {len(by_id)} quotes are doubtful (confidence below {threshold:g})"
+    assert result.stdout.splitlines()[-1] == summary
 
 
 def test_review_shows_the_paragraphs_around_a_doubtful_quote(ferry: Path) -> None:
@@ -270,7 +271,8 @@ def test_script_prints_every_chapter(project: Path) -> None:
     text = run("script", "two").stdout.splitlines()
     headings = [line for line in text if line.startswith("══")]
     assert headings == ["══ Chapter 1: Arrival ══", "══ Chapter 2: Departure ══"]
-    hello = next(i for i, line in enumerate(text) if line.startswith("  Anna: “Hello,”  (0.") and line.endswith(f"[{ids[0]}]"))
+    hello = next(i for i, line in enumerate(text)
+                 if line.startswith("  Anna: “Hello,”  (0.") and line.endswith(f"[{ids[0]}]"))
     assert text.index(headings[0]) < hello < text.index(headings[1])
     assert not any(line.startswith("══") for line in run("script", "lantern").stdout.splitlines())
 

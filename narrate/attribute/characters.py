@@ -230,8 +230,10 @@ def discover(
     for form, n in narrated.items():
         counts[forms[form]] += n
     for alias, name in (aliases or {}).items():
-        forms[alias] = forms.get(name, name)
-        forms.setdefault(name, forms[alias])
+        joined = {forms.get(alias, alias), forms.get(name, name)}
+        forms.update({form: name for form, canon in forms.items() if canon in joined})
+        forms[alias] = forms[name] = name
+        counts[name] += sum(counts.pop(old, 0) for old in joined - {name})
     pattern = _pattern(forms)
     scores = _gender_scores(Roster(forms, {}, pattern, {}), narration, set(forms.values()))
     inferred = {name: _gender(name, *score) for name, score in scores.items()}
@@ -302,7 +304,7 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
         if indefinite and not _initial(text, m.start()) and not _acts(text, m.end()):
             continue
         if not any(f.start <= m.start() < f.end for f in found):
-            name = role_name(m[1])
+            name = roster.forms.get(role_name(m[1]), role_name(m[1]))
             found.append(Mention(name, m.start(), m.end(), _initial(text, m.start()), text[m.end() : m.end() + 2] in ("’s", "'s")))
     for m in re.finditer(r"\b([Hh]e|[Ss]he|I|His|Her)\b", text):
         initial = _initial(text, m.start())

@@ -2,8 +2,9 @@
 
 `resolve` turns what the user typed into a path; `load` turns a path into a
 Work. Decoding lives here (it is the same for every text format); the
-structure of a text page (chapters, scenes, paragraphs) lives in
-`narrate.ingest.text`, its AO3 header in `header` and interface lines in `chrome`.
+structure of a text page or a Gutenberg book (chapters, scenes, paragraphs)
+lives in `narrate.ingest.text`, its AO3 or Gutenberg header in `header`, and
+interface lines and Gutenberg boilerplate in `chrome`.
 """
 
 from __future__ import annotations

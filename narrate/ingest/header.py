@@ -96,13 +96,14 @@ def read_book_header(lines: Iterable[str]) -> dict[str, str]:
             continue
         label = _BOOK_LABEL.fullmatch(bare)
         field = _BOOK_FIELDS.get(label["label"].casefold()) if label and label["value"] else None
+        field = None if field in ("title", "language") and field in values else field
         if field and label:
             values.setdefault(field, []).append(label["value"])
         named = named or _BOOK_NAME.fullmatch(bare)
         number = number or _BOOK_NUMBER.search(bare)
     fields = {key: _book_value(key, parts) for key, parts in values.items()}
     if named and "title" not in fields:
-        fields |= {key: value for key, value in named.groupdict().items() if value}
+        fields = {key: value for key, value in named.groupdict().items() if value} | fields
     if number:
         fields["source_url"] = f"https://www.gutenberg.org/ebooks/{number['number']}"
     return fields

@@ -32,23 +32,22 @@ _QUOTES = "\"'“”„«»‘’‹›"
 _CLOSING = ".!?…:;—-)*~" + _QUOTES
 """Characters a line may end with when it ends a paragraph; any other ending is mid-sentence."""
 
-_NUMBER_WORDS = {
-    word: n
-    for n, word in enumerate(
+_NUMBER_WORDS = (
+    {word: n for n, word in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen "
         "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_NUMBER_WORDS |= {
-    word: n
-    for n, word in enumerate(
+    )}
+    | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+    | {word: n for n, word in enumerate(
         "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), 1
-    )
-}
+    )}
+)  # fmt: skip
 """Spelled-out chapter numbers, cardinal and ordinal ("Book the First")."""
 
 _NUMERAL = r"(?P<num>\d+|(?:the\s+)?[a-z]+(?:-[a-z]+)?)(?:\s*[:.\-–—|]+\s*(?P<title>\S.*)|\.)?"
 _HEADING = re.compile(r"(?:chapter|ch\.|stave)\s+" + _NUMERAL, re.IGNORECASE)
+_NAMED_HEADING = re.compile(r"(?P<title>(?:prologue|epilogue|interlude)(?:\s*[:.\-–—]\s*\S.*)?)", re.I)
+_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", re.I)
 _PART = re.compile(r"(?:book|part|volume|vol\.)\s+" + _NUMERAL, re.IGNORECASE)
 _ROMAN_HEADING = re.compile(r"(?P<num>[IVXLCDM]+)(?:\.(?:\s+(?P<title>\S.*))?)?")
 _FRONT = re.compile(
@@ -57,6 +56,8 @@ _FRONT = re.compile(
     re.IGNORECASE,
 )
 _ASIDE = re.compile(r"\[(?:illustration|frontispiece|transcriber)", re.IGNORECASE)
+_AUTHOR_NOTE = re.compile(r"(?:a/n|an|author'?s? ?notes?)\s*[:\-–—]", re.I)
+_TEXT_MARKER = re.compile(r"[\W_]*(?:scene|line|page|section|pov|time)[ -]?(?:break|change|skip)[\W_]*", re.I)
 
 _ASIDE_REACH = 20
 """Most lines a bracketed aside ("[Illustration: ...]") spans before its closing bracket."""
@@ -69,17 +70,12 @@ _HEADS = ("chapter", "part")
 
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to"}
 """Words left in lower case inside a title."""
-_NAMED_HEADING = re.compile(r"(?P<title>(?:prologue|epilogue|interlude)(?:\s*[:.\-–—]\s*\S.*)?)", re.I)
-_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", re.I)
 
 _END_NOTES = {"chapter end notes", "end notes", "work end notes", "notes:", "author's note:", "author's notes:"}
 """Labels that start the author's notes at the end of a chapter."""
 
 _END_NOTES_REACH = 100
 """How many lines from the end of a chapter an end-notes label is looked for."""
-
-_AUTHOR_NOTE = re.compile(r"(?:a/n|an|author'?s? ?notes?)\s*[:\-–—]", re.I)
-_TEXT_MARKER = re.compile(r"[\W_]*(?:scene|line|page|section|pov|time)[ -]?(?:break|change|skip)[\W_]*", re.I)
 
 
 @dataclass(frozen=True)
@@ -468,7 +464,8 @@ def _book_section(rest: list[_Line], mark: _Mark, known: tuple[str, ...]) -> _Se
 
 def _marks(lines: list[_Line]) -> list[_Mark]:
     """The lines opening chapters, parts, front matter and lists; entries of a table of contents left out."""
-    found, after = [], "blank"
+    found: list[_Mark] = []
+    after = "blank"
     for at, line in enumerate(lines):
         mark = _mark(at, line.bare, after) if line.bare and not line.aside and after else None
         found += [mark] if mark else []
@@ -496,7 +493,8 @@ def _mark(at: int, bare: str, after: str) -> _Mark | None:
 def _numerals_as_chapters(marks: list[_Mark]) -> list[_Mark]:
     """`marks` with bare numerals as chapters: only in a book without "Chapter" headings, counting I, II, III..."""
     worded = any(mark.kind == "chapter" and mark.number is not None for mark in marks)
-    kept, last = [], 0
+    kept: list[_Mark] = []
+    last = 0
     for mark in marks:
         if mark.kind == "roman":
             if worded or mark.number not in (1, last + 1):
@@ -509,7 +507,8 @@ def _numerals_as_chapters(marks: list[_Mark]) -> list[_Mark]:
 
 def _parts_over_chapters(marks: list[_Mark]) -> list[_Mark]:
     """`marks` without part headings that no chapter heading follows (such lines stay text)."""
-    kept, following = [], ""
+    kept: list[_Mark] = []
+    following = ""
     for mark in reversed(marks):
         if mark.kind == "part" and following != "chapter":
             continue
@@ -521,7 +520,8 @@ def _parts_over_chapters(marks: list[_Mark]) -> list[_Mark]:
 def _without_contents(marks: list[_Mark], lines: list[_Line]) -> list[_Mark]:
     """`marks` without the headings listed by each table of contents (up to where the book repeats the first)."""
     repeats = _next_alike(marks)
-    kept, listed_to = [], 0
+    kept: list[_Mark] = []
+    listed_to = 0
     for k, mark in enumerate(marks):
         if k < listed_to and mark.kind in _HEADS:
             continue
@@ -534,7 +534,8 @@ def _without_contents(marks: list[_Mark], lines: list[_Line]) -> list[_Mark]:
 def _listed_to(marks: list[_Mark], k: int, repeats: dict[int, int], lines: list[_Line]) -> int:
     """Index of the mark where the book repeats the first heading the contents at marks[k] lists (k: it never does).
 
-    Entries hold no prose; the last one may (an untitled preface after the contents), and is dropped with it.
+    Entries hold no prose, except perhaps the last: an untitled preface after the contents, which then
+    becomes part of the contents' own section and is kept from its first prose on.
     """
     first = next((j for j in range(k + 1, len(marks)) if marks[j].kind in _HEADS), None)
     again = repeats.get(first) if first is not None else None
@@ -551,7 +552,8 @@ def _listed_to(marks: list[_Mark], k: int, repeats: dict[int, int], lines: list[
 
 def _next_alike(marks: list[_Mark]) -> dict[int, int]:
     """For each heading mark's index, the index of the next mark with the same key."""
-    following, seen = {}, {}
+    following: dict[int, int] = {}
+    seen: dict[tuple[str, int | None, str], int] = {}
     for j in range(len(marks) - 1, -1, -1):
         key = _key(marks[j])
         if key in seen:
