@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from narrate import pipeline
+from narrate import pipeline, review
 from narrate.engines.base import ENGINES
 from narrate.errors import AudioError, ConfigError, NarrateError
 from narrate.files import atomic_path
@@ -135,7 +135,7 @@ def fix(name: str, line_id: str, speaker: str) -> None:
         narrate fix chapter4 3f9c0a12de Sasuke
         narrate fix chapter4 b41e77d0c2 "the man"
     """
-    done = pipeline.fix(name, pipeline.Folders(), line_id, speaker)
+    done = review.fix(name, pipeline.Folders(), line_id, speaker)
     was = done.quote.speaker or "nobody"
     change = f"{was} -> {done.speaker}" if was != done.speaker else f"stays {done.speaker}, now for certain"
     click.echo(f"line {line_id} “{_excerpt(done.quote.text, 50)}”: {change} (saved in {done.path})")
@@ -253,7 +253,7 @@ def _quote_line(segment: Segment) -> str:
 
 def _review_text(name: str, scripts: list[Script], below: float) -> str:
     """The doubtful quotes in context, each with its fix command, and a count."""
-    doubts = pipeline.doubts(scripts, below)
+    doubts = review.doubts(scripts, below)
     quotes = sum(1 for script in scripts for segment in script.segments if segment.kind == "dialogue")
     blocks = [_doubt_text(name, doubt, len(scripts) > 1) for doubt in doubts]
     verb = "is" if quotes == 1 else "are"
@@ -263,7 +263,7 @@ def _review_text(name: str, scripts: list[Script], below: float) -> str:
     return "\n\n".join([*blocks, summary])
 
 
-def _doubt_text(name: str, doubt: pipeline.Doubt, chapters: bool) -> str:
+def _doubt_text(name: str, doubt: review.Doubt, chapters: bool) -> str:
     """One doubtful quote: where it is, the guess, the paragraphs around it, and the command that fixes it."""
     quote = doubt.quote
     place = f"{doubt.heading}, scene {quote.scene}" if chapters else f"scene {quote.scene}"
@@ -278,7 +278,7 @@ def _doubt_text(name: str, doubt: pipeline.Doubt, chapters: bool) -> str:
     ])
 
 
-def _context_line(context: pipeline.Context | None, mark: str, focus: int, missing: str) -> str:
+def _context_line(context: review.Context | None, mark: str, focus: int, missing: str) -> str:
     """A paragraph around a doubtful quote on one line, with who speaks in it."""
     if context is None:
         return f"{mark}{missing}"

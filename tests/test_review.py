@@ -1,0 +1,59 @@
+"""Tests for narrate.review: doubtful quotes with their context, and recording fixes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from narrate import pipeline, review
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture()
+def ferry(tmp_path: Path) -> pipeline.Folders:
+    """A project holding a copy of input/ferry.txt (two scenes, three speakers)."""
+    folders = pipeline.Folders(tmp_path / "input", tmp_path / "voices", tmp_path / "output", tmp_path / "cache")
+    folders.input.mkdir()
+    shutil.copy(FIXTURES / "ferry.txt", folders.input / "ferry.txt")
+    return folders
+
+
+def dialogue(scripts: list) -> list:
+    """Every quote of every chapter, in reading order."""
+    return [segment for script in scripts for segment in script.segments if segment.kind == "dialogue"]
+
+
+def test_doubts_are_the_unsure_quotes_with_the_paragraphs_of_their_scene(ferry: pipeline.Folders) -> None:
+    scripts = pipeline.load_scripts("ferry", ferry)
+    doubts = review.doubts(scripts, 0.9)
+    assert [d.quote for d in doubts] == [q for q in dialogue(scripts) if q.confidence < 0.9]
+    source = scripts[0].work.text
+    for doubt in doubts:
+        here = doubt.here.paragraph
+        assert here.start <= doubt.quote.start < doubt.quote.end <= here.end
+        assert doubt.quote.speaker in doubt.here.speakers and doubt.chapter == 1
+        if doubt.before:
+            assert doubt.before.paragraph.end < here.start
+            assert source[doubt.before.paragraph.end:here.start].count("\n") == 2  # no scene break between
+        if doubt.after:
+            assert here.end < doubt.after.paragraph.start
+    ends = [d for d in review.doubts(scripts, 1.01) if d.quote.text == "Then I’ll take it."]
+    assert ends and ends[0].after is None  # the last line of scene 1
+    assert review.doubts(scripts, 0.0) == []
+
+
+def test_fix_records_the_speaker_and_reports_what_follows_from_it(ferry: pipeline.Folders) -> None:
+    before = pipeline.load_scripts("ferry", ferry)
+    quote = next(q for q in dialogue(before) if q.text == "That isn’t an answer.")
+    other = "Joren" if quote.speaker == "Mira" else "Mira"
+    done = review.fix("ferry", ferry, quote.id, other.upper())
+    assert (done.quote, done.speaker) == (quote, other)  # any case of a known name is that character
+    assert done.path == ferry.voices / "the-ferry.speakers.toml" and other in done.known
+    after = pipeline.load_scripts("ferry", ferry)
+    changed = [new for old, new in zip(dialogue(before), dialogue(after)) if new.speaker != old.speaker]
+    assert [q.id for q in changed] == [quote.id, *(q.id for q in done.moved)]
+    fixed = next(q for q in dialogue(after) if q.id == quote.id)
+    assert (fixed.speaker, fixed.confidence) == (other, 1.0)
