@@ -91,15 +91,19 @@ def test_book_header_continuation_lines() -> None:
     ("line", "fields"),
     [("The Project Gutenberg Etext of A Scandal in Bohemia, by Arthur Conan Doyle",
       {"title": "A Scandal in Bohemia", "author": "Arthur Conan Doyle"}),
-     ("Project Gutenberg's Pride and Prejudice, by Jane Austen", {"title": "Pride and Prejudice", "author": "Jane Austen"}),
+     ("Project Gutenberg's Pride and Prejudice, by Jane Austen",
+      {"title": "Pride and Prejudice", "author": "Jane Austen"}),
      ("The Project Gutenberg EBook of Emma", {"title": "Emma"})],
 )  # fmt: skip
 def test_book_header_title_from_first_line(line: str, fields: dict[str, str]) -> None:
     assert read_book_header([line, "", "Copyright laws are changing all over the world."]) == fields
 
 
-def test_book_header_title_line_wins_over_first_line() -> None:
-    assert read_book_header(["The Project Gutenberg eBook of Emma", "", "Title: Emma, a Novel"])["title"] == "Emma, a Novel"
+def test_book_header_labels_win_over_first_line() -> None:
+    lines = ["The Project Gutenberg EBook of Emma, by J. A.", "", "Title: Emma, a Novel"]
+    assert read_book_header(lines) == {"title": "Emma, a Novel"}
+    lines = ["The Project Gutenberg EBook of Emma, by J. A.", "", "Author: Jane Austen"]
+    assert read_book_header(lines) == {"title": "Emma", "author": "Jane Austen"}
 
 
 def test_book_header_unknown_language_kept_as_named() -> None:

@@ -355,7 +355,7 @@ def _last_paragraph_start(lines: list[_Line]) -> int | None:
 
 
 def _scenes(text: str, lines: tuple[_Line, ...], book: bool) -> tuple[Scene, ...]:
-    """Group body lines into scenes of paragraphs (a book's paragraphs always run to a blank line)."""
+    """Group body lines into scenes of paragraphs (in a book: wrapped paragraphs, scenes broken only by markers)."""
     wrapped = book or _is_hard_wrapped(lines)
     scenes: list[tuple[Paragraph, ...]] = []
     paragraphs: list[Paragraph] = []
