@@ -82,7 +82,7 @@ def test_book_header_continuation_lines() -> None:
     lines = ["Title: Frankenstein", "       or, The Modern Prometheus", "", "Title: ignored", "Author: Mary Shelley",
              "        Percy Bysshe Shelley", "Language: French", "Release Date: 1993 [EBook #84]"]  # fmt: skip
     assert read_book_header(lines) == {
-        "title": "Frankenstein: or, The Modern Prometheus", "author": "Mary Shelley, Percy Bysshe Shelley",
+        "title": "Frankenstein", "author": "Mary Shelley, Percy Bysshe Shelley",
         "language": "fr", "source_url": "https://www.gutenberg.org/ebooks/84",
     }  # fmt: skip
 

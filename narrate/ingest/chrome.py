@@ -26,7 +26,8 @@ _KUDOS = re.compile(r"left kudos on this work!?$|guests? left kudos|^kudos \(\d+
 _BOOK_START = re.compile(r"\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG|\*END\*?\s*THE SMALL PRINT", re.I)
 _BOOK_END = re.compile(r"\**\s*END OF (?:THE |THIS )?PROJECT GUTENBERG", re.I)
 _BOOK_CREDIT = re.compile(
-    r"(?:produced|prepared|transcribed|digitized|scanned|proofread|e-?text prepared|this (?:e-?text|e-?book|file) was)\b"
+    r"(?:produced|prepared|transcribed|digitized|scanned|proofread|e-?text prepared"
+    r"|this (?:e-?text|e-?book|file) was)\b"
     r"|.*(?:project gutenberg|gutenberg\.org|pgdp\.net|https?://)",
     re.I,
 )

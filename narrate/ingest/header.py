@@ -110,15 +110,10 @@ def read_book_header(lines: Iterable[str]) -> dict[str, str]:
 
 
 def _book_value(field: str, parts: list[str]) -> str:
-    """One Gutenberg header field from its lines: a title's continuation lines joined on, authors listed."""
+    """One Gutenberg header field from its lines: authors listed, a title without its subtitle lines."""
     if field == "language":
         return _language(parts[0])
-    if field == "author":
-        return ", ".join(parts)
-    title = parts[0]
-    for part in parts[1:]:
-        title += (" " if title[-1] in ",;:-—" else ": ") + part
-    return title
+    return ", ".join(parts) if field == "author" else parts[0]
 
 
 def _language(name: str) -> str:

@@ -65,6 +65,9 @@ _ASIDE_REACH = 20
 _PROSE_WORDS = 12
 """Fewest words in a paragraph of prose (title pages and lists have fewer, or mostly capitals)."""
 
+_KNOWN_LENGTH = 20
+"""Fewest letters a title-page block needs to be recognised from the Gutenberg header."""
+
 _HEADS = ("chapter", "part")
 """Kinds of book marks a table of contents lists."""
 
@@ -138,11 +141,11 @@ def _read_page(text: str, lines: list[_Line]) -> tuple[dict[str, str], list[Chap
 def _read_book(text: str, lines: list[_Line], span: tuple[int, int]) -> tuple[dict[str, str], list[Chapter]]:
     """Header fields and chapters of a Gutenberg book: its header, then the lines between START and END."""
     start, end = span
-    fields = read_book_header(text[line.start : line.end] for line in lines[:start])
-    known = (_plain(fields.get("title", "")), _plain(fields.get("author", "")))
-    sections = _book_sections(lines[start + 1 : end], known)
+    header = [text[line.start : line.end] for line in lines[:start]]
+    sections = _book_sections(lines[start + 1 : end], _plain(" ".join(header)))
     scenes = [(section, _scenes(text, section.body, book=True)) for section in sections]
-    return fields, [Chapter(section.number, section.title, found) for section, found in scenes if found]
+    chapters = [Chapter(section.number, section.title, found) for section, found in scenes if found]
+    return read_book_header(header), chapters
 
 
 def _empty(source: Path) -> InputError:
@@ -442,7 +445,7 @@ def _book_span(lines: list[_Line]) -> tuple[int, int] | None:
     return start, next((i for i in range(start + 1, len(lines)) if is_book_end(lines[i].bare)), len(lines))
 
 
-def _book_sections(lines: list[_Line], known: tuple[str, ...]) -> list[_Section]:
+def _book_sections(lines: list[_Line], known: str) -> list[_Section]:
     """A book's chapters and kept front matter in order, from the lines between START and END."""
     marks = _marks(lines)
     if not marks:
@@ -452,7 +455,7 @@ def _book_sections(lines: list[_Line], known: tuple[str, ...]) -> list[_Section]
     return [opening] + [_book_section(lines[mark.at + 1 : end], mark, known) for mark, end in zip(marks, ends)]
 
 
-def _book_section(rest: list[_Line], mark: _Mark, known: tuple[str, ...]) -> _Section:
+def _book_section(rest: list[_Line], mark: _Mark, known: str) -> _Section:
     """The section `mark` opens, `rest` being its lines after the mark (only a chapter keeps lines before prose)."""
     if mark.kind != "chapter":
         return _Section(None, mark.title, (), _from_prose(rest, known))
@@ -544,7 +547,7 @@ def _listed_to(marks: list[_Mark], k: int, repeats: dict[int, int], lines: list[
     previous = first
     for j in range(first + 1, again):
         if marks[j].kind in _HEADS:
-            if _from_prose(lines[marks[previous].at + 1 : marks[previous + 1].at], ()):
+            if _from_prose(lines[marks[previous].at + 1 : marks[previous + 1].at], ""):
                 return k
             previous = j
     return again
@@ -585,7 +588,7 @@ def _is_title(block: list[str]) -> bool:
     return capitals and len(block) <= 3 and all(_title_like(line, "") for line in block)
 
 
-def _from_prose(lines: Sequence[_Line], known: tuple[str, ...]) -> tuple[_Line, ...]:
+def _from_prose(lines: Sequence[_Line], known: str) -> tuple[_Line, ...]:
     """`lines` from their first paragraph of prose on (none: empty); title page, lists and credits before it go."""
     start = 0
     for i in range(len(lines) + 1):
@@ -597,10 +600,13 @@ def _from_prose(lines: Sequence[_Line], known: tuple[str, ...]) -> tuple[_Line, 
     return ()
 
 
-def _is_prose(block: list[str], known: tuple[str, ...]) -> bool:
-    """True for a paragraph of story: quoted speech, or a dozen words mostly in lower case (not the title, a credit)."""
+def _is_prose(block: list[str], known: str) -> bool:
+    """True for a paragraph of story: quoted speech, or a dozen words mostly in lower case.
+
+    Never a credit, nor a block the Gutenberg header (`known`, plain) already holds: a title and its subtitle.
+    """
     plain = _plain(" ".join(block))
-    if is_book_credit(block[0]) or any(plain in name for name in known if name):
+    if is_book_credit(block[0]) or len(plain) >= _KNOWN_LENGTH and plain in known:
         return False
     words = " ".join(block).split()
     lower = sum(1 for word in words if word.lstrip(_QUOTES + "([_*")[:1].islower())
