@@ -14,10 +14,13 @@ quotation best: one after punctuation first, then one before punctuation, then
 one followed by a speech tag. Quotation state starts afresh in every paragraph,
 so a missing or doubled straight mark cannot flip the paragraphs after it.
 
-Quotation marks that are not speech stay narration: a sign or note (the sign
-read “CLOSED”), a title (a copy of “The Raven”), a mention or scare quote (the
-word “forever”, their so-called “plan”) and any quote of one to three words in
-the middle of a sentence that no speech verb introduces.
+Quotation marks that are not speech stay narration: a sign, note or other
+writing (the sign read “CLOSED”, someone had scrawled “Back Monday”, the
+paragraph after "…and read as follows:"), a title (a copy of “The Raven”, she
+was reading “Middlemarch.”), a mention or scare quote (the word “forever”,
+their so-called “plan”), words not said (she didn't say “never”), and a quote
+of up to three words, or a lower-case one, inside a sentence that no speech verb
+introduces. Short speech stays speech: “No.”, He said, “Fine.”, “Yes?”.
 
 A speech running over several paragraphs (no closing mark until the last one,
 each paragraph re-opening) is one segment per paragraph; each but the last has
@@ -48,7 +51,7 @@ _DOUBLE = re.compile(r"[\"“”„«»]")
 _SINGLE = re.compile(r"['‘’`]")
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 _WORDS = re.compile(r"[\w'’-]+")
-_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]*(?:\s|$)")
+_SENTENCE_BREAK = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?…][\"'”’»)]*(?:\s|$)")
 
 _WS = " \t\n\r\f\v\xa0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u3000\ufeff"
 """Whitespace stripped from segment edges."""
@@ -81,7 +84,7 @@ _CLIPPED = frozenset("an o th wi ol tho thro".split())
 _SPEECH_VERBS = frozenset(
     "said says say saying asked asks ask asking replied replies reply answered answers answer whispered whispers "
     "whisper shouted shouts shout yelled yells yell muttered mutters mutter murmured murmurs screamed screams "
-    "cried cries called calls snapped hissed growled added began continued repeated mumbled breathed sighed "
+    "cried cries called calls snapped hissed growled began continued repeated mumbled breathed sighed "
     "laughed grunted snarled barked exclaimed declared demanded insisted pleaded begged protested retorted mused "
     "offered suggested warned agreed admitted stammered stuttered croaked gasped groaned moaned whimpered sobbed "
     "chuckled giggled sang sings chanted roared bellowed howled wailed squeaked squealed shrieked purred drawled "
@@ -97,6 +100,9 @@ _TITLE_NOUNS = frozenset(
     "painting magazine newspaper column episode podcast game password label brand".split()
 )
 """Nouns after which a quotation is a title or a mention (the word “forever”)."""
+
+_TITLE_VERBS = frozenset("reading watched watching played playing hummed humming whistled whistling starring".split())
+"""Verbs after which a quotation is a title (she was reading “Middlemarch.”)."""
 
 _COPY_NOUNS = _TITLE_NOUNS | frozenset(
     "copy copies issue edition verse verses chorus line lines strains version rendition recording performance "
@@ -125,10 +131,29 @@ _NAMING = frozenset(
 )
 """Words after which a quotation is a name or a label (a town called “Hope”)."""
 
+_TEXT_NOUNS = frozenset(
+    "inscription sign note notice label caption banner placard plaque headline message telegram memo postcard "
+    "advertisement epitaph motto".split()
+)
+"""Writings whose words a quotation right after them gives, even after a comma (the inscription, “Also Georgiana”)."""
+
+_WRITING = frozenset(
+    "wrote write writes written scrawled scribbled typed texted printed painted carved engraved etched inscribed "
+    "handwriting emailed messaged jotted penned".split()
+)
+"""Words that make a quotation later in the sentence a writing, not speech (someone had scrawled “Back Monday”)."""
+
+_DOCUMENT_CUES = _WRITING | frozenset("read reads follows ran runs thus".split())
+"""Words in a sentence ending with a colon that introduce a document in the next paragraph (read as follows:)."""
+
+_NEGATIONS = frozenset("not never didn't don't doesn't won't wouldn't couldn't can't didn’t don’t doesn’t won’t "
+                       "wouldn’t couldn’t can’t".split())  # fmt: skip
+"""Words that make the speech verb after them unspoken (she didn't say “perhaps never”)."""
+
 _BLOCKERS = frozenset("and but then so he she they i we you".split())
 """Words that end the search for a sign noun before a sign verb (a new clause has begun)."""
 
-_TAG_WORDS = _SPEECH_VERBS | frozenset("he she they i we you".split())
+_TAG_WORDS = _SPEECH_VERBS | frozenset("added he she they i we you".split())
 """Words that, right after a possible closing mark, show it closed a quotation."""
 
 _SMALL_WORDS = frozenset("a an the of and or in on at to for with from by".split())
@@ -139,6 +164,9 @@ _LINE_ID_DIGITS = 10
 
 _SIGN_REACH = 6
 """Words looked back from a sign verb for the sign noun."""
+
+_TAG_WORDS_MAX = 12
+"""Most words a speech tag between two parts of one speech has."""
 
 _CONTEXT = 300
 """Characters before a quotation looked at to judge it (keeps parsing linear)."""
@@ -151,8 +179,14 @@ def parse(work: Work, chapter: Chapter) -> Script:
     left_used = any("‘" in text for text in texts)
     single = _single_style(texts, left_used)
     segments: list[Segment] = []
+    document = False
     for index, (scene, paragraph) in enumerate(paragraphs):
-        segments += _split(paragraph, scene, index, _quotations(paragraph.text, single, left_used))
+        spans = _quotations(paragraph.text, single, left_used)
+        if document and spans and spans[0][0] == 0:
+            document, spans = spans[0][1] == len(paragraph.text), spans[1:]
+        else:
+            document = _introduces_document(paragraph.text)
+        segments += _split(paragraph, scene, index, spans)
     return Script(work=work, chapter=chapter, segments=tuple(_with_ids(segments, chapter.number)))
 
 
@@ -422,25 +456,29 @@ def _is_speech(text: str, open_at: int, close_at: int) -> bool:
         return True
     sentence = _SENTENCE_BREAK.split(before)[-1]
     words = _WORDS.findall(sentence.lower())
-    if _cued(words, before[-1].isalnum(), inner):
+    if _cued(words, before[-1].isalnum(), inner) or _written(words) or before[-1] == ":" and _shown(words, inner):
         return False
-    if before[-1] == ":" and _shown(words, inner):
-        return False
-    if not before[-1].isalnum() or inner[-1] in "!?" or _introduced(words):
-        return True
     count = len(inner.split())
-    return not (count <= 3 or count <= 8 and _title_case(inner))
+    if _introduced(words) or inner[-1] in "!?" or inner[0].isupper() and inner[-1] in ".…" and not (
+        count > 1 and _title_case(inner.rstrip(".…"))
+    ):
+        return True
+    if before[-1] in ",;" and inner[0].islower() and not any(word in _SPEECH_VERBS for word in words):
+        return _after_tag(before)
+    if not before[-1].isalnum():
+        return True
+    return not (count <= 3 or count <= 8 and (_title_case(inner) or inner[0].islower()))
 
 
 def _cued(words: list[str], touching: bool, inner: str) -> bool:
     """True when the words just before a quotation make it a title, a name or a sign's words."""
     prev = words[-1] if words else ""
     prior = words[-2] if len(words) > 1 else ""
-    if prev in _SIGN_VERBS and _sign_subject(words[:-1]):
+    if prev in _SIGN_VERBS and _sign_subject(words[:-1]) or prev in _TEXT_NOUNS:
         return True
     if not touching:
         return False
-    if prev in _TITLE_NOUNS or prev == "of" and prior in _COPY_NOUNS:
+    if prev in _TITLE_NOUNS or prev in _TITLE_VERBS or prev == "of" and prior in _COPY_NOUNS:
         return True
     naming = next((word for word in reversed(words[-3:]) if word in _NAMING), None)
     return naming is not None and not (naming in _SPEECH_VERBS and inner[-1] in "!?")
@@ -467,19 +505,39 @@ def _listed(text: str, mention_end: int | None, span: Span) -> bool:
 
 
 def _shown(words: list[str], inner: str) -> bool:
-    """True for a quotation after a colon that shows writing (the list: “eggs”) or a bare word (she did: 'hospital')."""
-    if len(inner.split()) <= 2 and inner[0].islower() and inner[-1].isalnum():
+    """True for a quotation after a colon that shows writing (the list: “eggs”) or bare words (she did: 'hospital')."""
+    if inner[0].islower() and inner[-1].isalnum():
         return True
-    return any(word in _SIGN_NOUNS for word in words) and not any(word in _SPEECH_VERBS for word in words)
+    shows = any(word in _SIGN_NOUNS or word in _DOCUMENT_CUES or word in ("sent", "showed") for word in words)
+    return shows and not any(word in _SPEECH_VERBS for word in words)
 
 
 def _introduced(words: list[str]) -> bool:
-    """True when a speech verb (maybe with an adverb: said softly) comes right before the quotation."""
-    if not words:
+    """True when a speech verb (maybe with an adverb: said softly) comes right before the quotation, not negated."""
+    verb = len(words) - 1 if words and words[-1] in _SPEECH_VERBS else len(words) - 2
+    if verb < 0 or words[verb] not in _SPEECH_VERBS or verb < len(words) - 1 and not words[-1].endswith("ly"):
         return False
-    if words[-1] in _SPEECH_VERBS:
-        return True
-    return len(words) > 1 and words[-1].endswith("ly") and words[-2] in _SPEECH_VERBS
+    return not any(word in _NEGATIONS for word in words[max(0, verb - 2) : verb])
+
+
+def _after_tag(before: str) -> bool:
+    """True when a quotation closed at most a short speech tag before (“Yes,” he nodded, “of course.”)."""
+    last = max(before.rfind(mark) for mark in _MARKS)
+    return last >= 0 and len(before[last + 1 :].split()) <= _TAG_WORDS_MAX
+
+
+def _written(words: list[str]) -> bool:
+    """True when the sentence so far says the quotation was written and no one has spoken since."""
+    last = max((k for k, word in enumerate(words) if word in _WRITING), default=-1)
+    return last >= 0 and not any(word in _SPEECH_VERBS for word in words[last + 1 :])
+
+
+def _introduces_document(text: str) -> bool:
+    """True for a paragraph ending "…and read as follows:", whose next paragraph quotes a writing."""
+    if not text.endswith(":"):
+        return False
+    words = _WORDS.findall(_SENTENCE_BREAK.split(text)[-1].lower())
+    return any(word in _DOCUMENT_CUES for word in words) and not any(word in _SPEECH_VERBS for word in words)
 
 
 def _title_case(inner: str) -> bool:
