@@ -2,8 +2,8 @@
 
 A narrator who says "I said" is a character of their own. Their name is not in
 the narration, but the people they talk to use it: the name that the lines
-answering the narrator (or answered by the narrator) address, and that no
-speech tag gives to anyone else, is theirs ("You have been in Afghanistan,
+answering the narrator (or answered by the narrator) address, and that nobody
+else is heard speaking under, is theirs ("You have been in Afghanistan,
 Watson." / "How did you know?" I asked.).
 """
 
@@ -27,7 +27,8 @@ def name_narrator(scripts: Sequence[Script], roster: Roster, tagged: set[str]) -
     calls: Counter[str] = Counter()
     for script in scripts:
         calls.update(_calls(script, roster))
-    name = next((n for n, count in calls.most_common() if n not in tagged and n != FIRST_PERSON), None)
+    speaking = {s.speaker for script in scripts for s in script.segments if s.kind == "dialogue"}
+    name = next((n for n, _ in calls.most_common() if n not in tagged | speaking), None)
     if name is None or calls[name] < _MIN_CALLS:
         return list(scripts)
     return [replace(s, segments=tuple(_renamed(seg, name) for seg in s.segments)) for s in scripts]
