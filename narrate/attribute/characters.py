@@ -361,9 +361,9 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> tuple[
     for text in narration:
         for phrase, end, initial, tagged, possessive, placed in _phrases(text):
             phrases[phrase] += 1
-            participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
+            opener = " " not in phrase and phrase.endswith(("ing", "ly", "ed")) or text[end : end + 1] == ","
             if (not initial and not placed) or tagged or possessive or _is_title(phrase.split()[0]) or (
-                not participle and _pronoun_follows(text, end)
+                not opener and _pronoun_follows(text, end)
             ):
                 evidence[phrase] += 1
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
@@ -524,7 +524,7 @@ def _gender_scores(roster: Roster, narration: list[str], names: set[str]) -> dic
         for k, mention in enumerate(opening):
             if mention.name not in scores:
                 continue
-            names_after = [m.start for m in opening[k + 1 :] if not m.is_pronoun]
+            names_after = [m.start for m in found if m.start > mention.start and not m.is_pronoun]
             stop = min(names_after[:1] + [_third_sentence_end(text, mention.end)])
             _score(scores[mention.name], text[mention.end : stop])
     return scores
@@ -554,7 +554,7 @@ def _score(score: list[float], window: str) -> None:
         if word == "her":
             side, weight = (1, 0.75) if following and following not in _NOT_OWNED else (None, 0.0)
         elif word in MALE or word in FEMALE:
-            side, weight = (0 if word in MALE else 1), (2.0 if first else 1.0)
+            side, weight = (0 if word in MALE else 1), (1.5 if first else 1.0)
         else:
             continue
         if side is not None:
