@@ -361,7 +361,7 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> tuple[
     for text in narration:
         for phrase, end, initial, tagged, possessive, placed in _phrases(text):
             phrases[phrase] += 1
-            opener = " " not in phrase and phrase.endswith(("ing", "ly", "ed")) or text[end : end + 1] == ","
+            opener = " " not in phrase and (phrase.endswith(("ing", "ly", "ed")) or text[end : end + 1] == ",")
             if (not initial and not placed) or tagged or possessive or _is_title(phrase.split()[0]) or (
                 not opener and _pronoun_follows(text, end)
             ):

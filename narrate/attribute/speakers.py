@@ -85,8 +85,8 @@ _UNFINISHED = ",?!—–-…"
 """Last characters of a quote that a speech tag usually follows."""
 _NOT_VERBS = frozenset("and but or who which that as with was is had has to of in on at for".split())
 """Words that show a name after a quote is not the subject of a tag verb."""
-_LEAD_IN = re.compile(r"\b(\w+)\b(?:\s+[\w’']+){0,5}?\s*[,:]\s*$")
-"""A verb and a few words ending the narration before a quote with a comma or colon."""
+_LEAD_IN = re.compile(r"(?:[\w’'.]+\s+){0,6}[\w’']+\s*[,:]\s*$")
+"""The last few words of narration that ends with a comma or colon before a quote."""
 _SUBORDINATORS = frozenset("when as while after before once since until if though although because whenever".split())
 """Words that open a clause whose people are not the sentence's subject."""
 _EVIDENCE = {"previous": 0.7, "addressed": 0.7, "pronoun previous": 0.3}
@@ -95,6 +95,8 @@ _SELF_ADDRESS = -3.9
 """Log-odds of a speaker calling themselves by name (about 1 in 50)."""
 _TWICE = -1.7
 """Log-odds of one person speaking two paragraphs running across a firm line (about 1 in 7)."""
+_FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother daughter son".split())
+"""Relations who usually share the owner's surname."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
 _MEMORY = 12
@@ -198,16 +200,29 @@ class _State:
         owner = {"my": FIRST_PERSON, "his": "male", "her": "female"}.get(mention.owner)
         if owner in ("male", "female"):
             owner = next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == owner), None)
-        wanted = RELATIONS[mention.name.split()[-1]]
-        spouse = _spouse(owner, mention.name.split()[-1])
+        relation = mention.name.split()[-1]
+        wanted = RELATIONS[relation]
+        spouse = _spouse(owner, relation)
         if spouse in self.roster.genders:
             return spouse
+        family = self.family(owner, wanted) if relation in _FAMILY else []
+        if len(family) == 1:
+            return family[0]
         candidates = [s for s in self.others(None) + self.subjects[::-1][:_MEMORY] if s != owner and s != UNKNOWN]
         if wanted != "unknown":
             counts = self.roster.counts
             candidates += sorted((n for n in counts if self.gender(n) == wanted), key=lambda n: -counts[n])[:1]
         found = next((s for s in candidates if wanted == "unknown" or self.gender(s) == wanted), None)
         return found or mention.name
+
+    def family(self, owner: str | None, gender: Gender) -> list[str]:
+        """People of `gender` who share a surname with `owner` ("Mr. Woodhouse" for Emma Woodhouse's father)."""
+        if owner is None:
+            return []
+        forms = self.roster.forms
+        surnames = {form.split()[-1] for form, canon in forms.items() if canon == owner and " " in form}
+        kin = {canon for form, canon in forms.items() if " " in form and form.split()[-1] in surnames}
+        return sorted(name for name in kin - {owner} if self.gender(name) == gender)
 
     def others(self, name: str | None) -> list[str]:
         """Recent speakers other than `name`, most recent first."""
@@ -353,10 +368,11 @@ def _tag(state: _State, segments: list[Segment], i: int) -> _Pick | None:
 
 def _lead_in(state: _State, sentence: str) -> _Pick | None:
     """The speaker of narration that leads into a quote: "Lydia, who ran to her, cried in a whisper,"."""
-    match = _LEAD_IN.search(sentence)
-    if match is None or match[1].lower() not in SPEECH_VERBS:
+    tail = _LEAD_IN.search(sentence)
+    verbs = [w for w in re.finditer(r"[\w’']+", tail[0]) if w[0].lower() in SPEECH_VERBS] if tail else []
+    if not verbs:
         return None
-    before = [m for m in mentions(state.roster, sentence[: match.start()]) if not m.possessive]
+    before = [m for m in mentions(state.roster, sentence[: tail.start() + verbs[-1].start()]) if not m.possessive]
     if not before:
         return None
     last = before[-1]
