@@ -361,9 +361,10 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> tuple[
     for text in narration:
         for phrase, end, initial, tagged, possessive, placed in _phrases(text):
             phrases[phrase] += 1
-            opener = " " not in phrase and (phrase.endswith(("ing", "ly", "ed")) or text[end : end + 1] == ",")
-            if (not initial and not placed) or tagged or possessive or _is_title(phrase.split()[0]) or (
-                not opener and _pronoun_follows(text, end)
+            participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
+            opener = participle or " " not in phrase and text[end : end + 1] == ","
+            if (not initial and not placed) or _is_title(phrase.split()[0]) or not participle and (
+                tagged or possessive or not opener and _pronoun_follows(text, end)
             ):
                 evidence[phrase] += 1
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})

@@ -57,7 +57,7 @@ CONFIDENCE = {
     "user": 1.0, "tag": 0.97, "role tag": 0.95, "pronoun tag": 0.85, "alternating pronoun": 0.75,
     "continued": 0.9, "beat": 0.93, "pronoun beat": 0.85, "voice": 0.6, "reaction": 0.7,
     "addressed": 0.8, "previous": 0.72, "pronoun previous": 0.55, "turn": 0.75, "backfill": 0.7,
-    "monologue": 0.6, "guess": 0.3, "unknown": 0.05,
+    "monologue": 0.6, "introduction": 0.85, "guess": 0.3, "unknown": 0.05,
 }  # fmt: skip
 """How sure each rule is: how often it was right on the labelled passages in tests/fixtures (rounded down)."""
 
@@ -97,6 +97,8 @@ _TWICE = -1.7
 """Log-odds of one person speaking two paragraphs running across a firm line (about 1 in 7)."""
 _FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother daughter son".split())
 """Relations who usually share the owner's surname."""
+_INTRODUCTION = re.compile(r"\b(?:[Mm]y name is|[Mm]y name’s|[Mm]y name's|[Cc]all me|I am|I’m|I'm)\s+")
+"""Words before a speaker's own name."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
 _MEMORY = 12
@@ -334,6 +336,7 @@ def _untagged(state: _State, segments: list[Segment], ahead: list[list[Segment]]
         return _Pick(state.speakers[-1], "continued")
     return (
         _monologue(state, segments)
+        or _introduction(state, segments)
         or _beat(state, segments)
         or _voice(state, ahead)
         or _reaction(state)
@@ -477,6 +480,17 @@ def _main_mentions(roster: Roster, text: str) -> list[Mention]:
             start = sentence.index(",") + 1
         found += [m for m in mentions(roster, sentence) if m.start >= start]
     return found
+
+
+def _introduction(state: _State, segments: list[Segment]) -> _Pick | None:
+    """A speaker who gives their own name: "My name is Hareton Earnshaw"."""
+    for segment in segments:
+        if segment.kind == "dialogue" and state.roster.pattern is not None:
+            said = _INTRODUCTION.search(segment.text)
+            named = state.roster.pattern.match(segment.text, said.end()) if said else None
+            if named and not named["pos"]:
+                return _Pick(state.roster.forms[named["name"]], "introduction")
+    return None
 
 
 def _monologue(state: _State, segments: list[Segment]) -> _Pick | None:
