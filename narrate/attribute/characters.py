@@ -122,7 +122,7 @@ FEMALE = frozenset({"she", "hers", "herself"})
 
 _TOKEN = re.compile(r"[^\W\d_][\w]*(?:[’'\-][^\W\d_][\w]*)*")
 _ROLE = re.compile(
-    r"\b(?:the|a|an)\s+(?:(?:other|tall|short|young|younger|little|big|first|second|hooded|masked)\s+)?"
+    r"\b(?:the|a|an)\s+(?:(?:other|tall|short|younger|little|big|first|second|hooded|masked)\s+)?"
     r"(" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")\b(?![\w-])",
     re.IGNORECASE,
 )
