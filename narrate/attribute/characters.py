@@ -364,7 +364,7 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> tuple[
             participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
             opener = participle or " " not in phrase and text[end : end + 1] == ","
             if (not initial and not placed) or _is_title(phrase.split()[0]) or not participle and (
-                tagged or possessive or not opener and _pronoun_follows(text, end)
+                (tagged or possessive) and not placed or not opener and _pronoun_follows(text, end)
             ):
                 evidence[phrase] += 1
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
@@ -555,7 +555,7 @@ def _score(score: list[float], window: str) -> None:
         if word == "her":
             side, weight = (1, 0.75) if following and following not in _NOT_OWNED else (None, 0.0)
         elif word in MALE or word in FEMALE:
-            side, weight = (0 if word in MALE else 1), (1.5 if first else 1.0)
+            side, weight = (0 if word in MALE else 1), (2.0 if first else 1.0)
         else:
             continue
         if side is not None:

@@ -167,9 +167,13 @@ class _State:
     """Number of the current conversation."""
     scene: int = 0
     """Scene of the last paragraph read."""
+    learnt: dict[str, Gender] = field(default_factory=dict)
+    """Genders the text left open that a resolved "he said" / "she said" has since shown."""
 
     def gender(self, name: str) -> Gender:
-        """Gender of a person by name or role."""
+        """Gender of a person by name or role (or as a pronoun tag has shown it)."""
+        if name in self.learnt:
+            return self.learnt[name]
         return self.roster.gender(name) if name in self.roster.genders else role_gender(name)
 
     def is_person(self, name: str) -> bool:
@@ -189,6 +193,7 @@ class _State:
         return (
             next((s for s in reversed(self.subjects[-_MEMORY:]) if self.fits(s, wanted)), None)
             or next((s for s in reversed(recent) if self.gender(s) == wanted), None)
+            or next((s for s in self.others(None) if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
             or next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
         )
 
@@ -432,9 +437,12 @@ def _pronoun_tag(state: _State, mention: Mention) -> _Pick | None:
         return None
     others = [o for o in state.others(name) if state.gender(o) in (state.gender(name), "unknown")]
     back_and_forth = not state.narration_run and not state.narrated
+    pick = _Pick(name, "pronoun tag")
     if state.speakers and state.speakers[-1] == name and back_and_forth and others:
-        return _Pick(others[0], "alternating pronoun")
-    return _Pick(name, "pronoun tag")
+        pick = _Pick(others[0], "alternating pronoun")
+    if state.gender(pick.speaker) == "unknown" and pick.speaker != FIRST_PERSON:
+        state.learnt[pick.speaker] = "male" if mention.name in ("he", "his") else "female"
+    return pick
 
 
 def _verb_after(sentence: str, at: int) -> bool:
