@@ -1,10 +1,10 @@
 """Ingest: find an input file, decode it, and hand it to the format reader.
 
 `resolve` turns what the user typed into a path; `load` turns a path into a
-Work. Decoding lives here (it is the same for every text format); the
-structure of a text page or a Gutenberg book (chapters, scenes, paragraphs)
-lives in `narrate.ingest.text`, its AO3 or Gutenberg header in `header`, and
-interface lines and Gutenberg boilerplate in `chrome`.
+Work. Decoding lives here (it is the same for every text format), and so does
+the choice of reader: a Project Gutenberg book is read by `book`, any other
+text (an AO3 page, a short text) by `text`. Their headers are read by
+`header`, interface lines and Gutenberg boilerplate recognised by `chrome`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import codecs
 from pathlib import Path
 
 from narrate.errors import InputError
+from narrate.ingest.book import parse_book
 from narrate.ingest.text import parse_text
 from narrate.model import Work
 
@@ -41,7 +42,9 @@ def resolve(name: str, input_dir: Path) -> Path:
 
 def load(path: Path) -> Work:
     """Read `path` and return the Work it holds (metadata, chapters, scenes, paragraphs)."""
-    return parse_text(path, _decode(path))
+    text = _decode(path)
+    book = parse_book(path, text)
+    return book if book is not None else parse_text(path, text)
 
 
 def _decode(path: Path) -> str:
