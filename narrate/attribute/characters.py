@@ -55,7 +55,7 @@ _STOP = frozenset(
     isn't wasn't weren't aren't haven't hasn't hadn't let let's good great god lord mr mrs
     ms miss dr sir madam chapter part book prologue epilogue monday tuesday wednesday
     thursday friday saturday sunday january february september october november december
-    christmas easter heaven hell hey hi hello goodbye bye please thanks thank sorry
+    christmas easter heaven hell today tonight tomorrow yesterday hey hi hello goodbye bye please thanks thank sorry
     whatever however meanwhile instead otherwise somehow anyway together alone except
     suddenly finally quietly slowly""".split()
 )
@@ -358,15 +358,21 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> tuple[
     evidence: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     called: Counter[str] = Counter()
+    followed: set[str] = set()
+    inside: set[str] = set()
     for text in narration:
         for phrase, end, initial, tagged, possessive, placed in _phrases(text):
             phrases[phrase] += 1
             participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
-            opener = participle or " " not in phrase and text[end : end + 1] == ","
-            if (not initial and not placed) or _is_title(phrase.split()[0]) or not participle and (
-                (tagged or possessive) and not placed or not opener and _pronoun_follows(text, end)
-            ):
+            if not initial and not placed:
+                inside.add(phrase)
+            if (not initial and not placed) or _is_title(phrase.split()[0]) or not participle and (tagged or possessive) and not placed:
                 evidence[phrase] += 1
+            elif not participle and (" " in phrase or text[end : end + 1] != ",") and _pronoun_follows(text, end):
+                followed.add(phrase)
+    for phrase in followed:
+        if " " in phrase or phrase in inside:
+            evidence[phrase] += 1
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
     for text in dialogue:
         for phrase, *_ in _phrases(text):
@@ -402,7 +408,7 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, bool]]:
         while j < len(tokens) and tokens[j][0][0].isupper() and _joined(text, tokens[j - 1], tokens[j]):
             j += 1
         first = i
-        while first < j and tokens[first][0].lower() in _STOP and not _is_title(tokens[first][0]):
+        while first < j and tokens[first][0].lower().replace("’", "'") in _STOP and not _is_title(tokens[first][0]):
             first += 1
         if first < j:
             phrase = text[tokens[first].start() : tokens[j - 1].end()]
