@@ -235,7 +235,7 @@ class _State:
         """Recent speakers other than `name`, most recent first."""
         seen: list[str] = []
         for speaker in reversed(self.speakers[-_MEMORY:]):
-            if speaker != name and speaker not in seen:
+            if speaker != name and speaker not in seen and speaker != UNKNOWN:
                 seen.append(speaker)
         return seen
 
@@ -318,7 +318,7 @@ def _remember_turn(state: _State, turn: _Turn) -> None:
     """Update the reader's memory after a dialogue paragraph."""
     pick = turn.pick
     state.turns = state.turns + 1 if pick.rule == "turn" else 0
-    if pick.rule not in WEAK and pick.rule != "continued":
+    if pick.rule not in WEAK and pick.rule != "continued" and pick.speaker != UNKNOWN:
         state.subjects.append(pick.speaker)
     state.speakers.append(pick.speaker)
     last = [s for s in turn.segments if s.kind == "dialogue"][-1]
