@@ -439,7 +439,10 @@ def _acceptable(phrase: str, lower: set[str]) -> bool:
     core = [w for w in phrase.split() if not _is_title(w)]
     if core == phrase.split() and len(core) == 1 and core[0].lower() in ("march", "april", "may", "june", "july", "august"):
         return False
-    return bool(core) and all(w.lower() not in _STOP and w.lower() not in lower and len(w) > 1 for w in core)
+    return bool(core) and all(
+        w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and w.lower() not in lower and len(w) > 1
+        for w in core
+    )
 
 
 def _merge(names: Counter[str]) -> dict[str, str]:
