@@ -55,7 +55,8 @@ _STOP = frozenset(
     isn't wasn't weren't aren't haven't hasn't hadn't let let's good great god lord mr mrs
     ms miss dr sir madam chapter part book prologue epilogue monday tuesday wednesday
     thursday friday saturday sunday january february september october november december
-    christmas easter heaven hell today tonight tomorrow yesterday hey hi hello goodbye bye please thanks thank sorry
+    christmas easter heaven hell today tonight tomorrow yesterday highness majesty lordship ladyship
+    excellency grace honour honor sire hey hi hello goodbye bye please thanks thank sorry
     whatever however meanwhile instead otherwise somehow anyway together alone except
     suddenly finally quietly slowly""".split()
 )
@@ -229,6 +230,7 @@ def discover(
     counts: Counter[str] = Counter()
     for form, n in narrated.items():
         counts[forms[form]] += n
+    forms.update(_titled_roles(forms))
     for alias, name in (aliases or {}).items():
         joined = {forms.get(alias, alias), forms.get(name, name)}
         forms.update({form: name for form, canon in forms.items() if canon in joined})
@@ -440,7 +442,7 @@ def _acceptable(phrase: str, lower: set[str]) -> bool:
     if core == phrase.split() and len(core) == 1 and core[0].lower() in ("march", "april", "may", "june", "july", "august"):
         return False
     return bool(core) and all(
-        w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and w.lower() not in lower and len(w) > 1
+        not (w.isupper() and len(w) > 1) and w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and w.lower() not in lower and len(w) > 1
         for w in core
     )
 
@@ -483,6 +485,16 @@ def _merge(names: Counter[str]) -> dict[str, str]:
     for name in names:
         groups[root(name)].append(name)
     return {form: max(members, key=lambda n: (names[n], -len(n))) for members in groups.values() for form in members}
+
+
+def _titled_roles(forms: dict[str, str]) -> dict[str, str]:
+    """"the captain" -> the one person the text calls Captain Somebody (likewise the doctor, the inspector...)."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    for form, name in forms.items():
+        title = form.split()[0].lower().rstrip(".")
+        if " " in form and title in TITLES:
+            holders[{"dr": "doctor"}.get(title, title)].add(name)
+    return {f"the {title}": next(iter(names)) for title, names in holders.items() if len(names) == 1 and title in ROLES}
 
 
 def _core(name: str) -> str:
