@@ -99,6 +99,11 @@ _FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother 
 """Relations who usually share the owner's surname."""
 _INTRODUCTION = re.compile(r"\b(?:[Mm]y name is|[Mm]y name’s|[Mm]y name's|[Cc]all me|I am|I’m|I'm)\s+")
 """Words before a speaker's own name."""
+_OBJECT_MARKERS = frozenset(
+    "at to with from for of by about towards toward into onto than like past behind beside over under "
+    "watched saw told asked kissed hugged followed".split()
+)
+"""Words after which a person is an object, not the subject of what they are doing."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
 _MEMORY = 12
@@ -558,10 +563,16 @@ def _previous(state: _State, segments: list[Segment]) -> _Pick | None:
     text = " ".join(segment.text for segment in state.narration_run[-1])
     for sentence in reversed(_sentences(text)):
         for mention in _main_mentions(state.roster, sentence):
-            name = state.resolve(mention)
+            name = state.resolve(mention) if _subject_like(sentence, mention) else None
             if name and name not in called:
                 return _Pick(name, "pronoun previous" if mention.is_pronoun else "previous")
     return None
+
+
+def _subject_like(sentence: str, mention: Mention) -> bool:
+    """False for someone named as an object ("looking at the man", "gave it to Kes")."""
+    before = sentence[: mention.start].split()
+    return not before or before[-1].lower().strip(",;:—") not in _OBJECT_MARKERS
 
 
 def _turn(state: _State, segments: list[Segment]) -> _Pick:
