@@ -1,0 +1,111 @@
+"""Parse: split each paragraph into narration and dialogue segments.
+
+Dialogue is the text inside one pair of quotation marks, marks excluded and
+trimmed. `marks` finds a paragraph's quotations (which family of marks opens
+speech, which single marks are apostrophes), `speech` keeps those that are
+spoken (not a sign, title, mention or scare quote), and `words` holds the word
+lists both read.
+
+A speech running over several paragraphs (no closing mark until the last one,
+each paragraph re-opening) is one segment per paragraph; each but the last has
+`runs_on` set.
+
+Line ids: every dialogue segment gets `id` = the first 10 hex digits of the
+SHA-1 of "<chapter number>\\n<quote text with whitespace collapsed to single
+spaces>" (an empty number for a chapter without one). The 2nd, 3rd... identical
+quote in the chapter gets "-2", "-3"... appended. Editing another paragraph or
+re-wrapping lines never changes an id. Narration has id "".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import replace
+
+from narrate.model import Chapter, Kind, Paragraph, Script, Segment, Work
+from narrate.parse.marks import WS, Span, quotations, single_style
+from narrate.parse.speech import introduces_document, spoken
+
+_LINE_ID_DIGITS = 10
+"""Hex digits of a line id's digest."""
+
+
+def parse(work: Work, chapter: Chapter) -> Script:
+    """The chapter as narration and dialogue segments in reading order (no speakers yet)."""
+    paragraphs = [(scene.number, p) for scene in chapter.scenes for p in scene.paragraphs]
+    texts = [p.text for _, p in paragraphs]
+    left_used = any("‘" in text for text in texts)
+    single = single_style(texts, left_used)
+    segments: list[Segment] = []
+    document = False
+    for index, (scene, paragraph) in enumerate(paragraphs):
+        spans = spoken(paragraph.text, quotations(paragraph.text, single, left_used))
+        if document and spans and spans[0][0] == 0:
+            document, spans = spans[0][1] == len(paragraph.text), spans[1:]
+        else:
+            document = introduces_document(paragraph.text)
+        segments += _split(paragraph, scene, index, spans)
+    return Script(work=work, chapter=chapter, segments=tuple(_with_ids(segments, chapter.number)))
+
+
+def script_records(script: Script) -> list[dict]:
+    """The `narrate script --format jsonl` records of `script`, in reading order."""
+    return [
+        {
+            "kind": s.kind,
+            "speaker": s.speaker,
+            "text": s.text,
+            "start": s.start,
+            "end": s.end,
+            "confidence": round(s.confidence, 3),
+            "scene": s.scene,
+            "id": s.id,
+        }
+        for s in script.segments
+    ]
+
+
+def _split(paragraph: Paragraph, scene: int, index: int, spans: list[Span]) -> list[Segment]:
+    """The narration and dialogue segments of one paragraph, given its quotations."""
+    text, base = paragraph.text, paragraph.start
+    segments: list[Segment] = []
+    cursor = 0
+    for open_at, close_at in spans:
+        segments += _piece("narration", text, cursor, max(open_at, 0), base, scene, index)
+        segments += _piece("dialogue", text, open_at + 1, close_at, base, scene, index)
+        cursor = close_at + 1
+    segments += _piece("narration", text, cursor, len(text), base, scene, index)
+    return segments
+
+
+def _piece(kind: Kind, text: str, start: int, end: int, base: int, scene: int, index: int) -> list[Segment]:
+    """A segment for text[start:end] trimmed (narration also of a leading ",;:—"), or none if nothing is left to say."""
+    piece = text[start:end]
+    lead_chars = WS + ",;:—–-" if kind == "narration" else WS
+    lead = len(piece) - len(piece.lstrip(lead_chars))
+    piece = piece.lstrip(lead_chars).rstrip(WS)
+    if not piece or kind == "narration" and not any(ch.isalnum() for ch in piece):
+        return []
+    begin = base + start + lead
+    runs_on = kind == "dialogue" and end >= len(text)
+    return [Segment(kind, piece, begin, begin + len(piece), scene, index, runs_on=runs_on)]
+
+
+def _with_ids(segments: list[Segment], chapter: int | None) -> list[Segment]:
+    """`segments` with a stable line id on every dialogue segment (see the module docstring)."""
+    seen: Counter[str] = Counter()
+    result = []
+    for segment in segments:
+        if segment.kind == "dialogue":
+            key = _line_id(chapter, segment.text)
+            seen[key] += 1
+            segment = replace(segment, id=key if seen[key] == 1 else f"{key}-{seen[key]}")
+        result.append(segment)
+    return result
+
+
+def _line_id(chapter: int | None, text: str) -> str:
+    """The digest part of a quote's line id."""
+    source = f"{'' if chapter is None else chapter}\n{' '.join(text.split())}"
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:_LINE_ID_DIGITS]

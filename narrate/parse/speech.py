@@ -1,0 +1,160 @@
+"""Speech: tell which quotations are spoken and which stay narration.
+
+Quotation marks that are not speech stay narration: a sign, note or other
+writing (the sign read “CLOSED”, someone had scrawled “Back Monday”, the
+paragraph after "…and read as follows:"), a title (a copy of “The Raven”, she
+was reading “Middlemarch.”), a mention or scare quote (the word “forever”,
+their so-called “plan”), words not said (she didn't say “never”), and a quote
+of up to three words, or a lower-case one, inside a sentence that no speech verb
+introduces. Short speech stays speech: “No.”, He said, “Fine.”, “Yes?”.
+"""
+
+from __future__ import annotations
+
+from narrate.parse.marks import MARKS, WS, Span
+from narrate.parse.words import (
+    BLOCKERS,
+    COPY_NOUNS,
+    DOCUMENT_CUES,
+    NAMING,
+    NEGATIONS,
+    SENTENCE_BREAK,
+    SIGN_NOUNS,
+    SIGN_VERBS,
+    SMALL_WORDS,
+    SPEECH_VERBS,
+    TEXT_NOUNS,
+    TITLE_NOUNS,
+    TITLE_VERBS,
+    WORD,
+    WORDS,
+    WRITING,
+)
+
+_SIGN_REACH = 6
+"""Words looked back from a sign verb for the sign noun."""
+
+_TAG_WORDS_MAX = 12
+"""Most words a speech tag between two parts of one speech has."""
+
+_CONTEXT = 300
+"""Characters before a quotation looked at to judge it (keeps parsing linear)."""
+
+
+def spoken(text: str, spans: list[Span]) -> list[Span]:
+    """The quotations among `spans` (in order) that are speech; the others are read as narration."""
+    kept: list[Span] = []
+    mention_end: int | None = None
+    for span in spans:
+        if _is_speech(text, *span) and not _listed(text, mention_end, span):
+            kept.append(span)
+            mention_end = None
+        else:
+            mention_end = span[1]
+    return kept
+
+
+def introduces_document(text: str) -> bool:
+    """True for a paragraph ending "…and read as follows:", whose next paragraph quotes a writing."""
+    if not text.endswith(":"):
+        return False
+    words = WORDS.findall(SENTENCE_BREAK.split(text)[-1].lower())
+    return any(word in DOCUMENT_CUES for word in words) and not any(word in SPEECH_VERBS for word in words)
+
+
+def _is_speech(text: str, open_at: int, close_at: int) -> bool:
+    """False for a quotation that is a sign, a title, a mention or a scare quote (read as narration)."""
+    if open_at < 0 or close_at >= len(text):
+        return True
+    inner = text[open_at + 1 : close_at].strip(WS)
+    before = text[max(0, open_at - _CONTEXT) : open_at].rstrip(WS)
+    if not before or not inner:
+        return True
+    words = WORDS.findall(SENTENCE_BREAK.split(before)[-1].lower())
+    if _cued(words, before[-1].isalnum(), inner) or _written(words) or before[-1] == ":" and _shown(words, inner):
+        return False
+    return _sounds_spoken(words, before, inner)
+
+
+def _sounds_spoken(words: list[str], before: str, inner: str) -> bool:
+    """True when an uncued quotation reads as speech: introduced, exclaimed, a sentence, after a tag, or long."""
+    count = len(inner.split())
+    if _introduced(words) or inner[-1] in "!?" or inner[0].isupper() and inner[-1] in ".…" and not (
+        count > 1 and _title_case(inner.rstrip(".…"))
+    ):
+        return True
+    if before[-1] in ",;" and inner[0].islower() and not any(word in SPEECH_VERBS for word in words):
+        return _after_tag(before)
+    if not before[-1].isalnum():
+        return True
+    return not (count <= 3 or count <= 8 and (_title_case(inner) or inner[0].islower()))
+
+
+def _cued(words: list[str], touching: bool, inner: str) -> bool:
+    """True when the words just before a quotation make it a title, a name or a sign's words."""
+    prev = words[-1] if words else ""
+    prior = words[-2] if len(words) > 1 else ""
+    if prev in SIGN_VERBS and _sign_subject(words[:-1]) or prev in TEXT_NOUNS:
+        return True
+    if not touching:
+        return False
+    if prev in TITLE_NOUNS or prev in TITLE_VERBS or prev == "of" and prior in COPY_NOUNS:
+        return True
+    naming = next((word for word in reversed(words[-3:]) if word in NAMING), None)
+    return naming is not None and not (naming in SPEECH_VERBS and inner[-1] in "!?")
+
+
+def _sign_subject(words: list[str]) -> bool:
+    """True when a sign noun is the subject of the verb that follows `words` (a note that said)."""
+    for word in reversed(words[-_SIGN_REACH:]):
+        if word in SIGN_NOUNS:
+            return True
+        if word in BLOCKERS:
+            return False
+    return False
+
+
+def _listed(text: str, mention_end: int | None, span: Span) -> bool:
+    """True for a short quotation in the same sentence as a mention just before it ('GOD SEES ALL', and, 'So it does')."""
+    if mention_end is None or len(text[span[0] + 1 : span[1]].split()) > 5:
+        return False
+    between = text[mention_end + 1 : span[0]]
+    if SENTENCE_BREAK.search(between):
+        return False
+    return not any(word in SPEECH_VERBS for word in WORDS.findall(between.lower()))
+
+
+def _shown(words: list[str], inner: str) -> bool:
+    """True for a quotation after a colon that shows writing (the list: “eggs”) or bare words (she did: 'hospital')."""
+    if inner[0].islower() and inner[-1].isalnum():
+        return True
+    shows = any(word in SIGN_NOUNS or word in DOCUMENT_CUES or word in ("sent", "showed") for word in words)
+    return shows and not any(word in SPEECH_VERBS for word in words)
+
+
+def _introduced(words: list[str]) -> bool:
+    """True when a speech verb (maybe with an adverb: said softly) comes right before the quotation, not negated."""
+    verb = len(words) - 1 if words and words[-1] in SPEECH_VERBS else len(words) - 2
+    if verb < 0 or words[verb] not in SPEECH_VERBS or verb < len(words) - 1 and not words[-1].endswith("ly"):
+        return False
+    return not any(word in NEGATIONS for word in words[max(0, verb - 2) : verb])
+
+
+def _after_tag(before: str) -> bool:
+    """True when a quotation closed at most a short speech tag before (“Yes,” he nodded, “of course.”)."""
+    last = max(before.rfind(mark) for mark in MARKS)
+    return last >= 0 and len(before[last + 1 :].split()) <= _TAG_WORDS_MAX
+
+
+def _written(words: list[str]) -> bool:
+    """True when the sentence so far says the quotation was written and no one has spoken since."""
+    last = max((k for k, word in enumerate(words) if word in WRITING), default=-1)
+    return last >= 0 and not any(word in SPEECH_VERBS for word in words[last + 1 :])
+
+
+def _title_case(inner: str) -> bool:
+    """True for Title Case Words without closing punctuation (The Lord of the Rings)."""
+    words = WORD.findall(inner)
+    if not words or inner[-1] in ".!?…":
+        return False
+    return words[0][0].isupper() and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words[1:])
