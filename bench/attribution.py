@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/attribution.py [-v] [FIXTURE.txt ...]
 
--v lists every wrong line. Fixtures: tests/fixtures/attribution/*.txt and the
-sample chapter (input/chapter4.txt with tests/fixtures/chapter4.labels.jsonl).
+-v lists every wrong line. Fixtures: the sample chapter (input/chapter4.txt with
+tests/fixtures/chapter4.labels.jsonl), tests/fixtures/attribution/*.txt (one
+hard case each) and tests/fixtures/heldout/*.txt (whole chapters).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def fixtures(args: list[str]) -> list[Path]:
     sample = Path(tempfile.mkdtemp()) / "chapter4.txt"
     shutil.copy(ROOT / "input" / "chapter4.txt", sample)
     shutil.copy(ROOT / "tests" / "fixtures" / "chapter4.labels.jsonl", sample.with_suffix(".labels.jsonl"))
-    return [sample, *sorted((ROOT / "tests" / "fixtures" / "attribution").glob("*.txt"))]
+    fixtures = ROOT / "tests" / "fixtures"
+    return [sample, *sorted((fixtures / "attribution").glob("*.txt")), *sorted((fixtures / "heldout").glob("*.txt"))]
 
 
 def main() -> None:

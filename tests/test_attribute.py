@@ -162,33 +162,34 @@ def test_single_rules(tmp_path: Path, body: str, expected: str) -> None:
 def test_no_names_in_the_code() -> None:
     package = ROOT / "narrate"
     code = "\n".join(p.read_text(encoding="utf-8") for p in (package / "attribute").glob("*.py"))
-    code += (package / "parse.py").read_text(encoding="utf-8")
+    code += "\n".join(p.read_text(encoding="utf-8") for p in sorted((package / "parse").glob("*.py")))
     for name in ("Naruto", "Sasuke", "Yamato", "Sakura", "Mira", "Joren", "Alice", "Hatter"):
         assert name not in code
 
 
 # --- labelled fixtures: passages written for the hard cases and public-domain prose --------------
 
-ATTRIBUTION = FIXTURES / "attribution"
-FLOORS = {"ao3": 0.85, "pd": 0.7}
+PASSAGES = sorted((FIXTURES / "attribution").glob("*.txt")) + sorted((FIXTURES / "heldout").glob("*.txt"))
+"""Labelled passages: one per hard case (attribution/) and whole chapters (heldout/), by annotators who never saw the code."""
+FLOOR = 0.8
 """Per-passage accuracy below which a change is a regression (the aggregate is checked too)."""
 
 
-@pytest.mark.parametrize("path", sorted(ATTRIBUTION.glob("*.txt")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PASSAGES, ids=lambda p: p.stem)
 def test_labelled_passage(path: Path) -> None:
     result = labels.score(labels.scripts_of(path), path)
     print(f"\n{path.stem}: {result.right}/{result.labels} = {result.accuracy:.1%}, quote F1 {result.f1:.1%}")
-    assert result.accuracy >= FLOORS[path.stem.split("_")[0]]
-    assert result.f1 >= 0.9
+    assert result.accuracy >= FLOOR
+    assert result.f1 >= 0.95
 
 
 def test_labelled_passages_overall() -> None:
-    results = [labels.score(labels.scripts_of(p), p) for p in sorted(ATTRIBUTION.glob("*.txt"))]
+    results = [labels.score(labels.scripts_of(p), p) for p in PASSAGES]
     right, total = sum(r.right for r in results), sum(r.labels for r in results)
     found, predicted, matched = (sum(getattr(r, key) for r in results) for key in ("found", "predicted", "matched"))
     recall, precision = found / total, matched / predicted
     print(f"\nall labelled passages: {right}/{total} = {right / total:.1%}; quote recall {recall:.1%} precision {precision:.1%}")
-    assert right / total >= 0.88
+    assert right / total >= 0.9
     assert 2 * recall * precision / (recall + precision) >= 0.98
 
 

@@ -225,7 +225,9 @@ def discover(
     narration = [s.text for s in segments if s.kind == "narration"]
     lower = {w for s in segments for w in _TOKEN.findall(s.text) if w[0].islower()}
     dialogue = [s.text for s in segments if s.kind == "dialogue"]
-    names, narrated = _names(narration, dialogue, lower)
+    speaking = {s.paragraph for s in segments if s.kind == "dialogue"}
+    tags = [s.text for s in segments if s.kind == "narration" and s.paragraph in speaking]
+    names, narrated = _names(narration, dialogue, lower, set(tags))
     forms = _merge(names)
     counts: Counter[str] = Counter()
     for form, n in narrated.items():
@@ -350,7 +352,9 @@ def _initial(text: str, at: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
-def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> tuple[Counter[str], Counter[str]]:
+def _names(
+    narration: list[str], dialogue: list[str], lower: set[str], beside_speech: set[str]
+) -> tuple[Counter[str], Counter[str]]:
     """Name phrases (one or more capitalised words, titles kept): how often each occurs, and in narration.
 
     A phrase is a name when the narration uses it like one: mid-sentence but not
@@ -361,20 +365,21 @@ def _names(narration: list[str], dialogue: list[str], lower: set[str]) -> tuple[
     phrases: Counter[str] = Counter()
     called: Counter[str] = Counter()
     followed: set[str] = set()
-    inside: set[str] = set()
     for text in narration:
-        for phrase, end, initial, tagged, possessive, placed in _phrases(text):
+        for phrase, end, initial, tagged, possessive, before in _phrases(text):
+            tagged = tagged and text in beside_speech
+            placed = before in _PLACE_WORDS
             phrases[phrase] += 1
             participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
-            if not initial and not placed:
-                inside.add(phrase)
-            if (not initial and not placed) or _is_title(phrase.split()[0]) or not participle and (tagged or possessive) and not placed:
+            spoken = tagged and (not placed or before == "the")
+            if (not initial and not placed) or _is_title(phrase.split()[0]) or not participle and (
+                spoken or possessive and not placed
+            ):
                 evidence[phrase] += 1
             elif not participle and (" " in phrase or text[end : end + 1] != ",") and _pronoun_follows(text, end):
                 followed.add(phrase)
     for phrase in followed:
-        if " " in phrase or phrase in inside:
-            evidence[phrase] += 1
+        evidence[phrase] += 1
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
     for text in dialogue:
         for phrase, *_ in _phrases(text):
@@ -397,8 +402,8 @@ def _pronoun_follows(text: str, at: int) -> bool:
     return bool(re.search(r"\b(?:he|she|his|her|him)\b", same)) or following in ("He", "She", "His", "Her")
 
 
-def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, bool]]:
-    """(phrase, end, sentence-initial, next to a speech verb, possessive, after a preposition) per capitalised run."""
+def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
+    """(phrase, end, sentence-initial, next to a speech verb, possessive, the word before) per capitalised run."""
     out = []
     tokens = list(_TOKEN.finditer(text))
     i = 0
@@ -419,8 +424,7 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, bool]]:
             nxt = tokens[j][0].lower() if j < len(tokens) else ""
             tagged = prev in SPEECH_VERBS or nxt in SPEECH_VERBS
             initial = _initial(text, tokens[first].start())
-            placed = prev in _PLACE_WORDS
-            out.append((re.sub(r"[’']s$", "", phrase), tokens[j - 1].end(), initial, tagged, possessive, placed))
+            out.append((re.sub(r"[’']s$", "", phrase), tokens[j - 1].end(), initial, tagged, possessive, prev))
         i = j
     return out
 

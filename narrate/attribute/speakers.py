@@ -198,9 +198,14 @@ class _State:
         return (
             next((s for s in reversed(self.subjects[-_MEMORY:]) if self.fits(s, wanted)), None)
             or next((s for s in reversed(recent) if self.gender(s) == wanted), None)
+            or next((s for s in reversed(self.subjects[-_MEMORY:]) if self.open_speaker(s)), None)
             or next((s for s in self.others(None) if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
             or next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
         )
+
+    def open_speaker(self, name: str) -> bool:
+        """True for someone heard speaking whose gender nothing has shown yet."""
+        return self.gender(name) == "unknown" and name != FIRST_PERSON and (name in self.tagged or name in self.speakers)
 
     def fits(self, name: str, gender: Gender) -> bool:
         """True when `name` can be called by a pronoun of `gender` (an ungendered role like "the captain" can)."""
