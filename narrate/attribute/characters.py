@@ -372,7 +372,8 @@ def _names(
             phrases[phrase] += 1
             participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
             spoken = tagged and (not placed or before == "the")
-            if (not initial and not placed) or _is_title(phrase.split()[0]) or not participle and (
+            kin = possessive and _KIN.match(text, end) is not None
+            if (not initial and not placed) or _is_title(phrase.split()[0]) or kin or not participle and (
                 spoken or possessive and not placed
             ):
                 evidence[phrase] += 1
