@@ -172,6 +172,8 @@ class _State:
     """Number of the current conversation."""
     scene: int = 0
     """Scene of the last paragraph read."""
+    timeline: list[str] = field(default_factory=list)
+    """Everyone named or heard, in reading order (subjects and speakers alike)."""
     learnt: dict[str, Gender] = field(default_factory=dict)
     """Genders the text left open that a resolved "he said" / "she said" has since shown."""
 
@@ -331,6 +333,7 @@ def _remember_turn(state: _State, turn: _Turn) -> None:
     if pick.rule not in WEAK and pick.rule != "continued" and pick.speaker != UNKNOWN:
         state.subjects.append(pick.speaker)
     state.speakers.append(pick.speaker)
+    state.timeline.append(pick.speaker)
     last = [s for s in turn.segments if s.kind == "dialogue"][-1]
     state.previous_open = last.runs_on
     state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
@@ -585,12 +588,24 @@ def _turn(state: _State, segments: list[Segment]) -> _Pick:
     last = state.speakers[-1] if state.speakers else None
     called = addressed(state.roster, segments)
     others = [o for o in state.others(last) if o not in called] or state.others(last)
+    newer = _newer_person(state, last, others[:1])
+    if newer and newer not in called:
+        return _Pick(newer, "turn", penalty=min(0.2, 0.05 * state.turns))
     if others:
         return _Pick(others[0], "turn", penalty=min(0.2, 0.05 * state.turns))
     subject = next((s for s in reversed(state.subjects) if s != last and s not in called), None)
     if subject:
         return _Pick(subject, "guess")
     return _Pick(last or UNKNOWN, "guess" if last else "unknown")
+
+
+def _newer_person(state: _State, last: str | None, other: list[str]) -> str | None:
+    """Someone heard speaking before who has been named since the other speaker last spoke (they have joined in)."""
+    if not other:
+        return None
+    since = len(state.timeline) - 1 - state.timeline[::-1].index(other[0]) if other[0] in state.timeline else -1
+    joined = [n for n in state.timeline[since + 1 :] if n not in (last, other[0], FIRST_PERSON) and n in state.tagged]
+    return joined[-1] if joined else None
 
 
 # --- second pass ------------------------------------------------------------------------------
@@ -725,8 +740,10 @@ def _remember_subjects(state: _State, segments: list[Segment]) -> None:
             subject = state.resolve(found[0])
             others = [state.resolve(m) for m in found[1:] if not m.is_pronoun]
             state.subjects += [n for n in others if n and n != subject]
+            state.timeline += [n for n in others if n and n != subject]
             if subject:
                 state.subjects.append(subject)
+                state.timeline.append(subject)
 
 
 def addressed(roster: Roster, segments: list[Segment]) -> set[str]:
