@@ -97,8 +97,10 @@ _TWICE = -1.7
 """Log-odds of one person speaking two paragraphs running across a firm line (about 1 in 7)."""
 _FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother daughter son".split())
 """Relations who usually share the owner's surname."""
-_INTRODUCTION = re.compile(r"\b(?:[Mm]y name is|[Mm]y name’s|[Mm]y name's|[Cc]all me|I am|I’m|I'm)\s+")
-"""Words before a speaker's own name."""
+_INTRODUCTION = re.compile(r"\b(?:[Mm]y name is|[Mm]y name’s|[Mm]y name's|[Cc]all me|I am|I’m|I'm)\s+$")
+"""Words just before a speaker's own name ("My name is ...")."""
+_SIGNING_ON = re.compile(r"\s+speaking\b")
+"""Words just after a speaker's own name ("Officer Brandt speaking")."""
 _OBJECT_MARKERS = frozenset(
     "at to with from for of by about towards toward into onto than like past behind beside over under "
     "watched saw told asked kissed hugged followed".split()
@@ -507,10 +509,10 @@ def _introduction(state: _State, segments: list[Segment]) -> _Pick | None:
     """A speaker who gives their own name: "My name is Hareton Earnshaw"."""
     for segment in segments:
         if segment.kind == "dialogue" and state.roster.pattern is not None:
-            said = _INTRODUCTION.search(segment.text)
-            named = state.roster.pattern.match(segment.text, said.end()) if said else None
-            if named and not named["pos"]:
-                return _Pick(state.roster.forms[named["name"]], "introduction")
+            for named in state.roster.pattern.finditer(segment.text):
+                before, after = segment.text[: named.start()], segment.text[named.end() :]
+                if not named["pos"] and (_INTRODUCTION.search(before) or _SIGNING_ON.match(after)):
+                    return _Pick(state.roster.forms[named["name"]], "introduction")
     return None
 
 
