@@ -106,6 +106,8 @@ _OBJECT_MARKERS = frozenset(
     "watched saw told asked kissed hugged followed".split()
 )
 """Words after which a person is an object, not the subject of what they are doing."""
+_TITLE_CALLED = re.compile(r"(?:^|,\s+)(Captain|Doctor|Professor|Inspector|Sergeant|Officer|Colonel|Major)(?=\s*[,.!?…—]|$)")
+"""A title said to its holder ("We've had a report, Captain.")."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
 _MEMORY = 12
@@ -758,6 +760,10 @@ def addressed(roster: Roster, segments: list[Segment]) -> set[str]:
         for m in roster.pattern.finditer(text):
             if not m["pos"] and _VOCATIVE_BEFORE.search(text[: m.start()]) and _VOCATIVE_AFTER.match(text[m.end() :]):
                 names.add(roster.forms[m["name"]])
+        for m in _TITLE_CALLED.finditer(text):
+            holder = roster.forms.get(f"the {m[1].lower()}")
+            if holder:
+                names.add(holder)
     return names
 
 
