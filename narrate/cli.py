@@ -79,7 +79,7 @@ def render(name: str, jobs: int | None, quiet: bool) -> None:
     if not quiet:
         for path in written:
             click.echo(f"wrote {path}")
-        click.echo(_estimate_line(pipeline.speaker_estimate(name, folders)))
+        click.echo(_estimate_line(pipeline.speaker_estimate(pipeline.load_scripts(name, folders), folders)))
 
 
 @cli.command()
@@ -115,7 +115,7 @@ def script(name: str, fmt: str, review: bool, below: float | None) -> None:
             click.echo(json.dumps(record, ensure_ascii=False))
     else:
         click.echo(_script_text(scripts))
-    click.echo(_estimate_line(pipeline.speaker_estimate(name, folders)), err=True)
+    click.echo(_estimate_line(pipeline.speaker_estimate(scripts, folders)), err=True)
 
 
 @cli.command()

@@ -39,10 +39,9 @@ def load_scripts(name: str, folders: Folders) -> list[Script]:
     return attribute(parsed(work), corrections)
 
 
-def speaker_estimate(name: str, folders: Folders) -> Estimate:
-    """How accurate the speakers of `name` probably are: its tagged quotes re-attributed with their tags hidden."""
-    work, corrections = load_input(name, folders)
-    return estimate(parsed(work), corrections)
+def speaker_estimate(scripts: Sequence[Script], folders: Folders) -> Estimate:
+    """How accurate the speakers of `scripts` probably are: their tagged quotes re-attributed with their tags hidden."""
+    return estimate(scripts, load_corrections(folders.voices, scripts[0].work))
 
 
 def records(scripts: Sequence[Script]) -> list[dict]:

@@ -295,7 +295,7 @@ def test_script_estimates_its_accuracy_on_stderr(ferry: Path) -> None:
     assert found, result.stderr
     quoted, tagged, recovered, percent = map(int, found.groups())
     assert quoted == len(quotes("ferry")) and 0 < tagged <= quoted and recovered <= tagged
-    estimate = pipeline.speaker_estimate("ferry", pipeline.Folders())
+    estimate = pipeline.speaker_estimate(pipeline.load_scripts("ferry", pipeline.Folders()), pipeline.Folders())
     assert (estimate.quotes, estimate.tagged, estimate.recovered) == (quoted, tagged, recovered)
     assert percent == round(estimate.accuracy * 100) or recovered < tagged and percent == 99
     assert run("script", "ferry", "--review").stderr == result.stderr

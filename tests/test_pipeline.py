@@ -132,7 +132,7 @@ def dialogue(scripts: list) -> list:
 
 
 def test_speaker_estimate_counts_every_quote_and_hides_only_tagged_ones(ferry: pipeline.Folders) -> None:
-    estimate = pipeline.speaker_estimate("ferry", ferry)
+    estimate = pipeline.speaker_estimate(pipeline.load_scripts("ferry", ferry), ferry)
     quotes = dialogue(pipeline.load_scripts("ferry", ferry))
     assert estimate.quotes == len(quotes)
     assert 0 < estimate.tagged < estimate.quotes and 0 <= estimate.recovered <= estimate.tagged

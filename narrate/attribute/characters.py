@@ -204,6 +204,8 @@ class Roster:
     """Canonical name -> how often the text names them."""
     seen: dict[str, tuple[Mention, ...]] = field(default_factory=dict, compare=False)
     """Text -> its mentions, remembered (the same narration is read many times)."""
+    called: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    """Quote -> the people it addresses by name, remembered."""
 
     def aliases(self, name: str) -> tuple[str, ...]:
         """Other surface forms of `name`."""
@@ -271,7 +273,7 @@ def with_address(roster: Roster, scripts: Sequence[Script]) -> Roster:
     if not learnt:
         return roster
     certainty = roster.certainty | {name: 0.6 for name in learnt}
-    return replace(roster, genders=roster.genders | learnt, certainty=certainty, seen={})
+    return replace(roster, genders=roster.genders | learnt, certainty=certainty, seen={}, called={})
 
 
 def _addressed_gender(text: str) -> int | None:

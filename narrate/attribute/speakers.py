@@ -32,6 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import groupby
 
 from narrate.attribute.characters import (
@@ -754,23 +755,31 @@ def addressed(roster: Roster, segments: list[Segment]) -> set[str]:
     """People the quotes of a paragraph address by name ("Tom, wait." / "Wait, Tom!")."""
     names: set[str] = set()
     for segment in segments:
-        if segment.kind != "dialogue" or roster.pattern is None:
-            continue
-        text = segment.text
-        for m in roster.pattern.finditer(text):
-            if not m["pos"] and _VOCATIVE_BEFORE.search(text[: m.start()]) and _VOCATIVE_AFTER.match(text[m.end() :]):
-                names.add(roster.forms[m["name"]])
-        for m in _TITLE_CALLED.finditer(text):
-            holder = roster.forms.get(f"the {m[1].lower()}")
-            if holder:
-                names.add(holder)
+        if segment.kind == "dialogue" and roster.pattern is not None:
+            if segment.text not in roster.called:
+                roster.called[segment.text] = _called(roster, segment.text)
+            names |= roster.called[segment.text]
     return names
 
 
-def _sentences(text: str) -> list[str]:
+def _called(roster: Roster, text: str) -> frozenset[str]:
+    """People one quote addresses by name or by their title."""
+    names = set()
+    for m in roster.pattern.finditer(text) if roster.pattern else ():
+        if not m["pos"] and _VOCATIVE_BEFORE.search(text[: m.start()]) and _VOCATIVE_AFTER.match(text[m.end() :]):
+            names.add(roster.forms[m["name"]])
+    for m in _TITLE_CALLED.finditer(text):
+        holder = roster.forms.get(f"the {m[1].lower()}")
+        if holder:
+            names.add(holder)
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1 << 16)
+def _sentences(text: str) -> tuple[str, ...]:
     """The sentences of a narration piece (at least one)."""
-    parts = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip()]
-    return parts or [text]
+    parts = tuple(m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip())
+    return parts or (text,)
 
 
 def explicit_tags(script: Script, roster: Roster) -> dict[int, tuple[int, str]]:
