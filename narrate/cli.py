@@ -241,14 +241,14 @@ def _script_text(scripts: list[Script]) -> str:
             if segment.scene != scene:
                 scene = segment.scene
                 out.append(f"\n── Scene {scene} ──")
-            out.append(_quote_line(segment) if segment.kind == "dialogue" else segment.text)
+            out.append(_quote_line(segment) if segment.kind == "dialogue" else " ".join(segment.text.split()))
     return "\n".join(out).lstrip("\n")
 
 
 def _quote_line(segment: Segment) -> str:
     """One quote of the script: who says it, how sure narrate is, and its line id."""
     line_id = f"  [{segment.id}]" if segment.id else ""
-    return f"  {segment.speaker}: “{segment.text}”  ({segment.confidence:.2f}){line_id}"
+    return f"  {segment.speaker}: “{' '.join(segment.text.split())}”  ({segment.confidence:.2f}){line_id}"
 
 
 def _review_text(name: str, scripts: list[Script], below: float) -> str:
