@@ -235,6 +235,8 @@ def discover(
     for form, n in narrated.items():
         counts[forms[form]] += n
     forms.update(_titled_roles(forms))
+    for part, name in _name_parts(forms, lower).items():
+        forms.setdefault(part, name)
     for alias, name in (aliases or {}).items():
         joined = {forms.get(alias, alias), forms.get(name, name)}
         forms.update({form: name for form, canon in forms.items() if canon in joined})
@@ -492,6 +494,21 @@ def _merge(names: Counter[str]) -> dict[str, str]:
     for name in names:
         groups[root(name)].append(name)
     return {form: max(members, key=lambda n: (names[n], -len(n))) for members in groups.values() for form in members}
+
+
+def _name_parts(forms: dict[str, str], lower: set[str]) -> dict[str, str]:
+    """First names and surnames of full names ("Ferrante" of "Teddy Ferrante") that belong to one person only."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for form, name in forms.items():
+        words = form.split()
+        if len(words) > 1 and not _is_title(words[0]) and not form.startswith("the "):
+            for word in (words[0], words[-1]):
+                owners[word].add(name)
+    return {
+        word: next(iter(names))
+        for word, names in owners.items()
+        if len(names) == 1 and _acceptable(word, lower) and not re.search(r"[’']s$", word)
+    }
 
 
 def _titled_roles(forms: dict[str, str]) -> dict[str, str]:
