@@ -78,5 +78,6 @@ def score(scripts: list[Script], path: Path, labels_path: Path | None = None) ->
 
 
 def _acceptable(segment: Segment, gold: str, names: dict[str, list[str]]) -> bool:
-    """True when the segment's speaker is a name the text uses for the `gold` character."""
-    return segment.speaker == gold or segment.speaker in names.get(gold, [])
+    """True when the segment's speaker is a name the text uses for the `gold` character (in any case)."""
+    said = (segment.speaker or "").casefold()
+    return said in {name.casefold() for name in [gold, *names.get(gold, [])]}

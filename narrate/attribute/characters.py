@@ -70,6 +70,8 @@ TITLES = {
     "dr": "unknown", "doctor": "unknown", "professor": "unknown", "captain": "unknown",
     "master": "unknown", "detective": "unknown", "inspector": "unknown", "general": "unknown",
     "colonel": "unknown", "major": "unknown", "sergeant": "unknown", "officer": "unknown",
+    "count": "male", "countess": "female", "duke": "male", "duchess": "female", "baron": "male",
+    "baroness": "female", "earl": "male", "emperor": "male", "empress": "female",
 }  # fmt: skip
 """Titles that may stand before a name, with the gender they imply."""
 
@@ -85,6 +87,8 @@ ROLES: dict[str, Gender] = {
     "old gentleman": "male", "young man": "male", "young woman": "female", "young lady": "female",
     "visitor": "unknown", "boatman": "male", "coachman": "male", "porter": "unknown", "innkeeper": "unknown",
     "priest": "male", "knight": "male", "king": "male", "queen": "female", "sergeant": "unknown",
+    "count": "male", "countess": "female", "duke": "male", "duchess": "female", "professor": "unknown",
+    "inspector": "unknown", "colonel": "male",
 }  # fmt: skip
 """Role nouns that name an unnamed person ("the man"), with their gender."""
 
@@ -501,14 +505,18 @@ def _name_parts(forms: dict[str, str], lower: set[str]) -> dict[str, str]:
     owners: dict[str, set[str]] = defaultdict(set)
     for form, name in forms.items():
         words = form.split()
-        if len(words) > 1 and not _is_title(words[0]) and not form.startswith("the "):
-            for word in (words[0], words[-1]):
+        if len(words) > 1 and not form.startswith("the "):
+            for word in {words[-1]} if _is_title(words[0]) else {words[0], words[-1]}:
                 owners[word].add(name)
     return {
         word: next(iter(names))
         for word, names in owners.items()
         if len(names) == 1 and _acceptable(word, lower) and not re.search(r"[’']s$", word)
     }
+
+
+RANKS = frozenset("captain doctor professor inspector sergeant officer colonel major count countess duke duchess".split())
+"""Titles that "the captain" style mentions mean one holder of (unlike "the lady")."""
 
 
 def _titled_roles(forms: dict[str, str]) -> dict[str, str]:
@@ -518,7 +526,7 @@ def _titled_roles(forms: dict[str, str]) -> dict[str, str]:
         title = form.split()[0].lower().rstrip(".")
         if " " in form and title in TITLES:
             holders[{"dr": "doctor"}.get(title, title)].add(name)
-    return {f"the {title}": next(iter(names)) for title, names in holders.items() if len(names) == 1 and title in ROLES}
+    return {f"the {title}": next(iter(names)) for title, names in holders.items() if len(names) == 1 and title in RANKS}
 
 
 def _core(name: str) -> str:

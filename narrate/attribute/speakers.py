@@ -326,7 +326,8 @@ def _dialogue_paragraph(state: _State, segments: list[Segment], ahead: list[list
                 tags[i] = pick
     pick = next(iter(tags.values()), None) or _untagged(state, segments, ahead)
     picks = {i: tags.get(i, pick) for i, s in enumerate(segments) if s.kind == "dialogue"}
-    turn = _Turn(segments, picks, pick, addressed(state.roster, segments), state.conversation, bool(state.narration_run))
+    called = set() if state.previous_question and _bare_name(state.roster, segments) else addressed(state.roster, segments)
+    turn = _Turn(segments, picks, pick, called, state.conversation, bool(state.narration_run))
     _remember_turn(state, turn)
     return turn
 
@@ -760,6 +761,12 @@ def addressed(roster: Roster, segments: list[Segment]) -> set[str]:
                 roster.called[segment.text] = _called(roster, segment.text)
             names |= roster.called[segment.text]
     return names
+
+
+def _bare_name(roster: Roster, segments: list[Segment]) -> bool:
+    """True for a paragraph whose only words are a name ("Bingley."): after a question, an answer, not a call."""
+    quotes = [s.text for s in segments if s.kind == "dialogue"]
+    return len(quotes) == 1 and roster.pattern is not None and roster.pattern.fullmatch(quotes[0].rstrip(".!?… ")) is not None
 
 
 def _called(roster: Roster, text: str) -> frozenset[str]:
