@@ -401,7 +401,9 @@ def _names(
         if count >= 2 or name in phrases:
             phrases[name] += count
             evidence[name] += count
-    return Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)}), narrated
+    plural = {p for p in phrases if p.endswith("s") and (p[:-1] in phrases or any(q.endswith(" " + p[:-1].split()[-1]) for q in phrases))}
+    names = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower) and p not in plural})
+    return names, Counter({p: n for p, n in narrated.items() if p not in plural})
 
 
 def _pronoun_follows(text: str, at: int) -> bool:

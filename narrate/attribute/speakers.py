@@ -227,8 +227,12 @@ class _State:
         relation = mention.name.split()[-1]
         wanted = RELATIONS[relation]
         spouse = _spouse(owner, relation)
-        if spouse in self.roster.genders:
+        married = {c for f, c in self.roster.forms.items() if spouse and f.split()[0] == spouse.split()[0] and f.endswith(spouse.split()[-1])}
+        if spouse in self.roster.genders and len(married) == 1:
             return spouse
+        talking = [s for s in self.others(None)[:4] if s != owner and self.gender(s) == wanted]
+        if wanted != "unknown" and len(talking) == 1:
+            return talking[0]
         family = self.family(owner, wanted) if relation in _FAMILY else []
         if len(family) == 1:
             return family[0]
@@ -399,7 +403,8 @@ def _lead_in(state: _State, sentence: str) -> _Pick | None:
     verbs = [w for w in re.finditer(r"[\w’']+", tail[0]) if w[0].lower() in SPEECH_VERBS] if tail else []
     if not verbs:
         return None
-    before = [m for m in mentions(state.roster, sentence[: tail.start() + verbs[-1].start()]) if not m.possessive]
+    lead = sentence[: tail.start() + verbs[-1].start()]
+    before = [m for m in mentions(state.roster, lead) if not m.possessive and (_subject_like(lead, m) or not m.owner)]
     if not before:
         return None
     last = before[-1]
