@@ -28,6 +28,7 @@ a firm line goes to the other person.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -96,6 +97,12 @@ _SELF_ADDRESS = -3.9
 """Log-odds of a speaker calling themselves by name (about 1 in 50)."""
 _TWICE = -1.7
 """Log-odds of one person speaking two paragraphs running across a firm line (about 1 in 7)."""
+_STYLE_MARGIN = 6.0
+"""How much better (log-odds) the words must fit another order before a stretch is re-alternated for them."""
+_VOICE_WORDS = 20
+"""Words of firmly attributed lines a speaker needs before their way of speaking counts as evidence."""
+_LIKENESS_CAP = 3.0
+"""The most one line's words can say about who speaks it (log-odds)."""
 _FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother daughter son".split())
 """Relations who usually share the owner's surname."""
 _INTRODUCTION = re.compile(r"\b(?:[Mm]y name is|[Mm]y name’s|[Mm]y name's|[Cc]all me|I am|I’m|I'm)\s+$")
@@ -624,6 +631,7 @@ def _newer_person(state: _State, last: str | None, other: list[str]) -> str | No
 
 def _second_pass(turns: list[_Turn]) -> None:
     """Revisit turn-taking guesses with what later lines of the same conversation say."""
+    voices = _voices(turns)
     for _, group in groupby(turns, key=lambda t: t.conversation):
         conversation = list(group)
         firm = [k for k, t in enumerate(conversation) if t.pick.rule not in WEAK]
@@ -637,7 +645,7 @@ def _second_pass(turns: list[_Turn]) -> None:
                 speaker = pair[(first - k) % 2]
                 _repick(turn, _Pick(speaker, "backfill"))
         for run in _exchanges(conversation):
-            _realign(run)
+            _realign(run, voices)
         for k, turn in enumerate(conversation):
             if turn.pick.rule in SOFT and _clashes(conversation, k):
                 other = next((s for s in _pair(conversation, turn.pick.speaker) or () if s != turn.pick.speaker), None)
@@ -658,7 +666,7 @@ def _exchanges(conversation: list[_Turn]) -> list[list[_Turn]]:
     return [run for run in runs if len(run) >= 3]
 
 
-def _realign(run: list[_Turn]) -> None:
+def _realign(run: list[_Turn], voices: dict[str, Counter[str]]) -> None:
     """Give each stretch of soft guesses in a run the alternation of two people that best fits the evidence."""
     k = 0
     while k < len(run):
@@ -670,17 +678,16 @@ def _realign(run: list[_Turn]) -> None:
             end += 1
         left = run[k - 1].pick.speaker if k > 0 else None
         right = run[end].pick.speaker if end < len(run) else None
-        _align(run[k:end], left, right)
+        _align(run[k:end], left, right, voices)
         k = end
 
 
-def _align(stretch: list[_Turn], left: str | None, right: str | None) -> None:
+def _align(stretch: list[_Turn], left: str | None, right: str | None, voices: dict[str, Counter[str]]) -> None:
     """Alternate two people over `stretch`, between firm lines by `left` and `right`, in the likelier order.
 
-    Only a stretch where someone seems to call themselves by name is touched.
+    The stretch changes only where someone would call themselves by name, or
+    where the words of its lines fit the other order clearly better.
     """
-    if not any(t.pick.speaker in t.addressed for t in stretch):
-        return
     people = [p for p in dict.fromkeys([left, right]) if p]
     people += [name for name, _ in Counter(t.pick.speaker for t in stretch if t.pick.speaker not in people).most_common()]
     if len(people) < 2:
@@ -688,20 +695,54 @@ def _align(stretch: list[_Turn], left: str | None, right: str | None) -> None:
     a, b = people[:2]
     orders = ([a if i % 2 == 0 else b for i in range(len(stretch))], [b if i % 2 == 0 else a for i in range(len(stretch))])
     current = [t.pick.speaker for t in stretch]
-    best = max(orders, key=lambda order: (_fit(stretch, order, left, right), order == current))
+    fits = {tuple(order): _fit(stretch, order, left, right, voices) for order in orders}
+    best = max(orders, key=lambda order: (fits[tuple(order)], order == current))
+    own = _fit(stretch, current, left, right, voices)
+    if not any(t.pick.speaker in t.addressed for t in stretch) and fits[tuple(best)] - own < _STYLE_MARGIN:
+        return
     for turn, speaker in zip(stretch, best):
         if turn.pick.speaker != speaker:
             _repick(turn, _Pick(speaker, turn.pick.rule, penalty=0.05))
 
 
-def _fit(stretch: list[_Turn], order: list[str], left: str | None, right: str | None) -> float:
-    """Log-odds that `order` is who speaks: nobody calls themselves by name, one person seldom speaks twice running."""
+def _fit(
+    stretch: list[_Turn], order: list[str], left: str | None, right: str | None, voices: dict[str, Counter[str]]
+) -> float:
+    """Log-odds that `order` is who speaks: nobody calls themselves by name, one person seldom speaks twice
+    running, and each line sounds like its speaker's firmly attributed lines."""
     score = 0.0
     for turn, speaker in zip(stretch, order):
         score += _EVIDENCE.get(turn.pick.rule, 0.0) * (1 if turn.pick.speaker == speaker else -1)
         score += _SELF_ADDRESS * (speaker in turn.addressed)
-    score += _TWICE * ((order[0] == left) + (order[-1] == right))
+        score += _likeness(turn, speaker, voices)
+    score += _TWICE * ((order[0] == left) + (order[-1] == right) + sum(x == y for x, y in zip(order, order[1:])))
     return score
+
+
+def _voices(turns: list[_Turn]) -> dict[str, Counter[str]]:
+    """Each speaker's words, from the lines firmly theirs."""
+    voices: dict[str, Counter[str]] = {}
+    for turn in turns:
+        if turn.pick.rule not in SOFT:
+            voices.setdefault(turn.pick.speaker, Counter()).update(_words(turn))
+    return voices
+
+
+def _likeness(turn: _Turn, speaker: str, voices: dict[str, Counter[str]]) -> float:
+    """Log-likelihood of a line's words in `speaker`'s voice against all voices (0 for an unheard speaker)."""
+    voice = voices.get(speaker)
+    if not voice or sum(voice.values()) < _VOICE_WORDS:
+        return 0.0
+    everyone = sum(voices.values(), Counter())
+    own, total = sum(voice.values()), sum(everyone.values())
+    score = sum(math.log((voice[w] + 0.5) / (own + 0.5 * len(everyone))) - math.log((everyone[w] + 0.5) / (total + 0.5 * len(everyone)))
+                for w in _words(turn) if everyone[w])
+    return max(-_LIKENESS_CAP, min(_LIKENESS_CAP, score))
+
+
+def _words(turn: _Turn) -> list[str]:
+    """The lower-cased words of a turn's quotes."""
+    return [w.lower() for s in turn.segments if s.kind == "dialogue" for w in re.findall(r"[\w’']+", s.text)]
 
 
 def _clashes(conversation: list[_Turn], k: int) -> bool:
