@@ -99,6 +99,8 @@ _TWICE = -1.7
 """Log-odds of one person speaking two paragraphs running across a firm line (about 1 in 7)."""
 _STYLE_MARGIN = 6.0
 """How much better (log-odds) the words must fit another order before a stretch is re-alternated for them."""
+EVERYONE = ""
+"""The key of all speakers' words together in a table of voices."""
 _VOICE_WORDS = 20
 """Words of firmly attributed lines a speaker needs before their way of speaking counts as evidence."""
 _LIKENESS_CAP = 3.0
@@ -693,12 +695,17 @@ def _align(stretch: list[_Turn], left: str | None, right: str | None, voices: di
     if len(people) < 2:
         return
     a, b = people[:2]
+    called = any(t.pick.speaker in t.addressed for t in stretch)
+    heard = [p for p in (a, b) if voices.get(p, Counter()).total() >= _VOICE_WORDS]
+    if not called and not heard:
+        return
+    words = [_words(t) for t in stretch] if heard else [[] for _ in stretch]
     orders = ([a if i % 2 == 0 else b for i in range(len(stretch))], [b if i % 2 == 0 else a for i in range(len(stretch))])
     current = [t.pick.speaker for t in stretch]
-    fits = {tuple(order): _fit(stretch, order, left, right, voices) for order in orders}
+    fits = {tuple(order): _fit(stretch, order, left, right, voices, words) for order in orders}
     best = max(orders, key=lambda order: (fits[tuple(order)], order == current))
-    own = _fit(stretch, current, left, right, voices)
-    if not any(t.pick.speaker in t.addressed for t in stretch) and fits[tuple(best)] - own < _STYLE_MARGIN:
+    own = _fit(stretch, current, left, right, voices, words)
+    if not called and fits[tuple(best)] - own < _STYLE_MARGIN:
         return
     for turn, speaker in zip(stretch, best):
         if turn.pick.speaker != speaker:
@@ -706,37 +713,41 @@ def _align(stretch: list[_Turn], left: str | None, right: str | None, voices: di
 
 
 def _fit(
-    stretch: list[_Turn], order: list[str], left: str | None, right: str | None, voices: dict[str, Counter[str]]
-) -> float:
+    stretch: list[_Turn], order: list[str], left: str | None, right: str | None,
+    voices: dict[str, Counter[str]], words: list[list[str]],
+) -> float:  # fmt: skip
     """Log-odds that `order` is who speaks: nobody calls themselves by name, one person seldom speaks twice
     running, and each line sounds like its speaker's firmly attributed lines."""
     score = 0.0
-    for turn, speaker in zip(stretch, order):
+    for turn, speaker, said in zip(stretch, order, words):
         score += _EVIDENCE.get(turn.pick.rule, 0.0) * (1 if turn.pick.speaker == speaker else -1)
         score += _SELF_ADDRESS * (speaker in turn.addressed)
-        score += _likeness(turn, speaker, voices)
+        score += _likeness(said, speaker, voices)
     score += _TWICE * ((order[0] == left) + (order[-1] == right) + sum(x == y for x, y in zip(order, order[1:])))
     return score
 
 
 def _voices(turns: list[_Turn]) -> dict[str, Counter[str]]:
-    """Each speaker's words, from the lines firmly theirs."""
-    voices: dict[str, Counter[str]] = {}
+    """Each speaker's words, from the lines firmly theirs, and everyone's under ""."""
+    voices: dict[str, Counter[str]] = {EVERYONE: Counter()}
     for turn in turns:
         if turn.pick.rule not in SOFT:
-            voices.setdefault(turn.pick.speaker, Counter()).update(_words(turn))
+            words = _words(turn)
+            voices.setdefault(turn.pick.speaker, Counter()).update(words)
+            voices[EVERYONE].update(words)
     return voices
 
 
-def _likeness(turn: _Turn, speaker: str, voices: dict[str, Counter[str]]) -> float:
+def _likeness(said: list[str], speaker: str, voices: dict[str, Counter[str]]) -> float:
     """Log-likelihood of a line's words in `speaker`'s voice against all voices (0 for an unheard speaker)."""
     voice = voices.get(speaker)
-    if not voice or sum(voice.values()) < _VOICE_WORDS:
+    own = voice.total() if voice else 0
+    if not voice or own < _VOICE_WORDS:
         return 0.0
-    everyone = sum(voices.values(), Counter())
-    own, total = sum(voice.values()), sum(everyone.values())
+    everyone = voices[EVERYONE]
+    total = everyone.total()
     score = sum(math.log((voice[w] + 0.5) / (own + 0.5 * len(everyone))) - math.log((everyone[w] + 0.5) / (total + 0.5 * len(everyone)))
-                for w in _words(turn) if everyone[w])
+                for w in said if everyone[w])
     return max(-_LIKENESS_CAP, min(_LIKENESS_CAP, score))
 
 
