@@ -4,7 +4,7 @@
 
 -v lists every wrong line. Fixtures: the sample chapter (input/chapter4.txt with
 tests/fixtures/chapter4.labels.jsonl), tests/fixtures/attribution/*.txt (one
-hard case each) and tests/fixtures/heldout/*.txt (whole chapters).
+hard case each) and tests/fixtures/heldout*/*.txt (whole chapters).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def fixtures(args: list[str]) -> list[Path]:
     shutil.copy(ROOT / "input" / "chapter4.txt", sample)
     shutil.copy(ROOT / "tests" / "fixtures" / "chapter4.labels.jsonl", sample.with_suffix(".labels.jsonl"))
     fixtures = ROOT / "tests" / "fixtures"
-    return [sample, *sorted((fixtures / "attribution").glob("*.txt")), *sorted((fixtures / "heldout").glob("*.txt"))]
+    folders = ("attribution", "heldout", "heldout_b")
+    return [sample, *(path for folder in folders for path in sorted((fixtures / folder).glob("*.txt")))]
 
 
 def main() -> None:
