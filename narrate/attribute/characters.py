@@ -165,6 +165,8 @@ _NOT_OWNED = frozenset(
     "than into over through by of was is had".split()
 )
 """Words after "her" that show it is an object ("gave her a cup"), not a possessive ("her cup")."""
+_LOCATIVE = frozenset("in at into from to near inside outside towards toward across through".split())
+"""Words that put a name in a place: a name found after them as often as not, never used as a person's, is a place."""
 _PLACE_WORDS = frozenset("in at to from into on near of towards toward through across by under via the".split())
 """Words before a capitalised phrase that make it a place or a thing rather than a person."""
 
@@ -368,16 +370,22 @@ def _names(
     A phrase is a name when the narration uses it like one: mid-sentence but not
     after a preposition (a place), next to a speech verb, with a possessive, or
     followed by a pronoun; a titled name ("Mrs. Long") counts wherever it is.
+    A name found "at" or "in" as often as not, never used as a person's, is a place.
     """
     evidence: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     called: Counter[str] = Counter()
     followed: set[str] = set()
+    located: Counter[str] = Counter()
+    personal: set[str] = set()
     for text in narration:
         for phrase, end, initial, tagged, possessive, before in _phrases(text):
             tagged = tagged and text in beside_speech
             placed = before in _PLACE_WORDS
             phrases[phrase] += 1
+            located[phrase] += before in _LOCATIVE
+            if tagged or _is_title(phrase.split()[0]) or possessive and not placed:
+                personal.add(phrase)
             participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
             spoken = tagged and (not placed or before == "the")
             kin = possessive and _KIN.match(text, end) is not None
@@ -389,6 +397,10 @@ def _names(
                 followed.add(phrase)
     for phrase in followed:
         evidence[phrase] += 1
+    for place in located:
+        named = any(evidence[word] for word in place.split() if word != place)
+        if place not in personal and not named and 2 * located[place] >= phrases[place]:
+            evidence[place] = 0
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
     for text in dialogue:
         for phrase, *_ in _phrases(text):

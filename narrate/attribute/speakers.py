@@ -232,7 +232,9 @@ class _State:
         """The person in the conversation a relation names ("his wife"): not the owner, of the right gender."""
         owner = {"my": FIRST_PERSON, "his": "male", "her": "female"}.get(mention.owner)
         if owner in ("male", "female"):
-            owner = next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == owner), None)
+            sex = owner
+            owner = next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == sex), None)
+            owner = owner or self.most_named(sex)
         relation = mention.name.split()[-1]
         wanted = RELATIONS[relation]
         spouse = _spouse(owner, relation)
@@ -247,10 +249,14 @@ class _State:
             return family[0]
         candidates = [s for s in self.others(None) + self.subjects[::-1][:_MEMORY] if s != owner and s != UNKNOWN]
         if wanted != "unknown":
-            counts = self.roster.counts
-            candidates += sorted((n for n in counts if self.gender(n) == wanted), key=lambda n: -counts[n])[:1]
+            candidates += [n for n in [self.most_named(wanted)] if n]
         found = next((s for s in candidates if wanted == "unknown" or self.gender(s) == wanted), None)
         return found or mention.name
+
+    def most_named(self, gender: Gender) -> str | None:
+        """The person of `gender` the narration names most often."""
+        counts = self.roster.counts
+        return max((n for n in counts if self.gender(n) == gender), key=lambda n: counts[n], default=None)
 
     def family(self, owner: str | None, gender: Gender) -> list[str]:
         """People of `gender` who share a surname with `owner` ("Mr. Woodhouse" for Emma Woodhouse's father)."""
