@@ -18,7 +18,7 @@ from narrate.model import Character, Corrections, Estimate, Script
 
 _FOLDS = 4
 """The self-estimate hides one tagged quote in this many at a time."""
-_PRIOR_WEIGHT = 4
+_PRIOR_WEIGHT = 16
 """How many hidden-tag trials a rule's own confidence counts as."""
 
 
