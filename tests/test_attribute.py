@@ -265,7 +265,14 @@ def test_estimate_hides_tags_and_compares() -> None:
     assert result.quotes == sum(1 for s in scripts[0].segments if s.kind == "dialogue")
     assert 0 < result.tagged <= result.quotes
     assert 0 <= result.recovered <= result.tagged
-    assert result.untagged_accuracy <= result.accuracy <= 1.0
+    assert 0 < result.accuracy <= 1.0
+
+
+def test_estimate_follows_the_real_accuracy() -> None:
+    """On labelled chapters, the self-estimate is within 15 points of the measured accuracy."""
+    for path in sorted((FIXTURES / "heldout").glob("*.txt")):
+        scripts = labels.scripts_of(path)
+        assert abs(estimate(scripts).accuracy - labels.score(scripts, path).accuracy) <= 0.15, path.stem
 
 
 def test_every_chapter_is_attributed_with_one_cast(tmp_path: Path) -> None:
