@@ -18,6 +18,8 @@ from narrate.model import Character, Corrections, Estimate, Script
 
 _FOLDS = 4
 """The self-estimate hides one tagged quote in this many at a time."""
+_TRIALS = 600
+"""Enough hidden tags for a steady estimate: a long book hides only some of its folds."""
 _PRIOR_WEIGHT = 16
 """How many hidden-tag trials a rule's own confidence counts as."""
 
@@ -49,16 +51,17 @@ def estimate(scripts: Sequence[Script], corrections: Corrections | None = None) 
     tested: Counter[str] = Counter()
     passed: Counter[str] = Counter()
     used: Counter[str] = Counter()
-    for script in scripts:
+    tags = [explicit_tags(script, roster) for script in scripts]
+    folds = range(max(1, min(_FOLDS, _FOLDS * _TRIALS // max(1, sum(map(len, tags))))))
+    for script, tagged in zip(scripts, tags):
         rules: dict[int, str] = {}
         assign(script, roster, tagged=people, rules=rules)
         used.update(rules.values())
-        tags = explicit_tags(script, roster)
-        order = sorted(tags)
-        for fold in range(_FOLDS):
+        order = sorted(tagged)
+        for fold in folds:
             hidden = frozenset(order[fold::_FOLDS])
             if hidden:
-                _test_rules(script, roster, people, hidden, tags, tested, passed)
+                _test_rules(script, roster, people, hidden, tagged, tested, passed)
     expected = sum(count * _rate(rule, tested, passed) for rule, count in used.items())
     return Estimate(sum(used.values()), sum(tested.values()), sum(passed.values()), expected)
 
