@@ -186,6 +186,8 @@ class _State:
     """Number of the current conversation."""
     scene: int = 0
     """Scene of the last paragraph read."""
+    listeners: set[str] = field(default_factory=set)
+    """People the paragraph being read addresses by name: its "he said" is not one of them."""
     timeline: list[str] = field(default_factory=list)
     """Everyone named or heard, in reading order (subjects and speakers alike)."""
     learnt: dict[str, Gender] = field(default_factory=dict)
@@ -210,13 +212,15 @@ class _State:
         if mention.name == "i":
             return FIRST_PERSON
         wanted = "male" if mention.name in ("he", "his") else "female"
-        recent = self.subjects[-_MEMORY:] + self.speakers[-2:]
+        subjects = [s for s in reversed(self.subjects[-_MEMORY:]) if s not in self.listeners]
+        recent = [s for s in reversed(self.subjects[-_MEMORY:] + self.speakers[-2:]) if s not in self.listeners]
+        unknown = [s for s in self.others(None) if s not in self.listeners]
         return (
-            next((s for s in reversed(self.subjects[-_MEMORY:]) if self.fits(s, wanted)), None)
-            or next((s for s in reversed(recent) if self.gender(s) == wanted), None)
-            or next((s for s in reversed(self.subjects[-_MEMORY:]) if self.open_speaker(s)), None)
-            or next((s for s in self.others(None) if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
-            or next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
+            next((s for s in subjects if self.fits(s, wanted)), None)
+            or next((s for s in recent if self.gender(s) == wanted), None)
+            or next((s for s in subjects if self.open_speaker(s)), None)
+            or next((s for s in unknown if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
+            or next((s for s in subjects if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
         )
 
     def open_speaker(self, name: str) -> bool:
@@ -333,6 +337,7 @@ def _dialogue_paragraph(state: _State, segments: list[Segment], ahead: list[list
     """Decide the quotes of one paragraph and update what the reader remembers."""
     tags: dict[int, _Pick] = {}
     state.narrated = False
+    state.listeners = addressed(state.roster, segments)
     for i, segment in enumerate(segments):
         if segment.kind == "narration":
             _remember_subjects(state, [segment])
@@ -363,6 +368,7 @@ def _remember_turn(state: _State, turn: _Turn) -> None:
     state.previous_open = last.runs_on
     state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
     state.addressed = turn.addressed - {pick.speaker}
+    state.listeners = set()
     state.subjects += sorted(state.addressed)
     state.narration_run = []
 
