@@ -109,6 +109,8 @@ _FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother 
 """Relations who usually share the owner's surname."""
 _INTRODUCTION = re.compile(r"\b(?:[Mm]y name is|[Mm]y name’s|[Mm]y name's|[Cc]all me|I am|I’m|I'm)\s+$")
 """Words just before a speaker's own name ("My name is ...")."""
+_NEW_NAME = re.compile(r"\b[Mm]y name(?: is|[’']s) ((?:[A-Z][a-z]+)(?: [A-Z][a-z]+)?)\b")
+"""A name the text has not used before, given by its owner ("My name is Hareton Earnshaw")."""
 _SIGNING_ON = re.compile(r"\s+speaking\b")
 """Words just after a speaker's own name ("Officer Brandt speaking")."""
 _OBJECT_MARKERS = frozenset(
@@ -538,11 +540,15 @@ def _main_mentions(roster: Roster, text: str) -> list[Mention]:
 def _introduction(state: _State, segments: list[Segment]) -> _Pick | None:
     """A speaker who gives their own name: "My name is Hareton Earnshaw"."""
     for segment in segments:
-        if segment.kind == "dialogue" and state.roster.pattern is not None:
-            for named in state.roster.pattern.finditer(segment.text):
-                before, after = segment.text[: named.start()], segment.text[named.end() :]
-                if not named["pos"] and (_INTRODUCTION.search(before) or _SIGNING_ON.match(after)):
-                    return _Pick(state.roster.forms[named["name"]], "introduction")
+        if segment.kind != "dialogue":
+            continue
+        for named in state.roster.pattern.finditer(segment.text) if state.roster.pattern else ():
+            before, after = segment.text[: named.start()], segment.text[named.end() :]
+            if not named["pos"] and (_INTRODUCTION.search(before) or _SIGNING_ON.match(after)):
+                return _Pick(state.roster.forms[named["name"]], "introduction")
+        stranger = _NEW_NAME.search(segment.text)
+        if stranger:
+            return _Pick(stranger[1], "introduction")
     return None
 
 
