@@ -286,3 +286,25 @@ def test_every_chapter_is_attributed_with_one_cast(tmp_path: Path) -> None:
     assert [[s.speaker for s in script.segments if s.kind == "dialogue"] for script in scripts] == [
         ["Oriel", "Bram"], ["Oriel", "Bram"],
     ]  # fmt: skip
+
+
+def test_a_speaker_who_gives_their_name(tmp_path: Path) -> None:
+    body = "The young man scowled at Oriel.\n\n“My name is Tobias Wren, and you will use it.”\n\n“Will I,” said Oriel."
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Tobias Wren", "Oriel"]
+
+
+def test_the_captain_is_the_one_captain(tmp_path: Path) -> None:
+    body = (
+        "Captain Imogen Roake came onto the bridge. Teddy Ferrante looked up from the console.\n\n"
+        "“Report,” the captain said.\n\n“Nothing yet,” said Teddy."
+    )
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Captain Imogen Roake", "Teddy"]
+
+
+def test_her_father_shares_her_surname(tmp_path: Path) -> None:
+    body = (
+        "By the fire sat Nell Marsh with Mr. Knox and Mr. Marsh. Everyone called her Miss Marsh. "
+        "Mr. Knox was a great talker.\n\n"
+        "“Poor Ada,” said her father.\n\n“She will be happy,” said Nell."
+    )
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][0] == "Mr. Marsh"
