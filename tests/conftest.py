@@ -1,10 +1,15 @@
-"""Shared fixtures: one synthesis cache for the whole session keeps the suite fast."""
+"""Shared fixtures: one synthesis cache for the whole session keeps the suite fast; a ferry project."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+
+from narrate import pipeline
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +23,17 @@ def cache_dir(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point narrate (and the processes it starts) at the session's cache."""
     monkeypatch.setenv("NARRATE_CACHE_DIR", str(session_cache))
     return session_cache
+
+
+@pytest.fixture()
+def ferry(tmp_path: Path) -> pipeline.Folders:
+    """A project holding a copy of input/ferry.txt (two scenes, three speakers)."""
+    folders = pipeline.Folders(tmp_path / "input", tmp_path / "voices", tmp_path / "output", tmp_path / "cache")
+    folders.input.mkdir()
+    shutil.copy(FIXTURES / "ferry.txt", folders.input / "ferry.txt")
+    return folders
+
+
+def dialogue(scripts: list) -> list:
+    """Every quote of every chapter, in reading order."""
+    return [segment for script in scripts for segment in script.segments if segment.kind == "dialogue"]

@@ -15,6 +15,7 @@ from mutagen.id3 import ID3
 from mutagen.mp4 import MP4
 from PIL import Image
 
+from conftest import dialogue
 from narrate import ffmpeg, pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -116,20 +117,6 @@ def test_recasting_one_character_synthesizes_only_their_lines(rendered) -> None:
 
 
 # --- attribution across the file: estimate, review, fix -----------------------------------------
-
-@pytest.fixture()
-def ferry(tmp_path: Path) -> pipeline.Folders:
-    """A project holding a copy of input/ferry.txt (two scenes, three speakers)."""
-    folders = pipeline.Folders(tmp_path / "input", tmp_path / "voices", tmp_path / "output", tmp_path / "cache")
-    folders.input.mkdir()
-    shutil.copy(FIXTURES / "ferry.txt", folders.input / "ferry.txt")
-    return folders
-
-
-def dialogue(scripts: list) -> list:
-    """Every quote of every chapter, in reading order."""
-    return [segment for script in scripts for segment in script.segments if segment.kind == "dialogue"]
-
 
 def test_speaker_estimate_counts_every_quote_and_hides_only_tagged_ones(ferry: pipeline.Folders) -> None:
     estimate = pipeline.speaker_estimate(pipeline.load_scripts("ferry", ferry), ferry)

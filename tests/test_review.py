@@ -2,28 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
+from conftest import dialogue
 from narrate import pipeline, review
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-@pytest.fixture()
-def ferry(tmp_path: Path) -> pipeline.Folders:
-    """A project holding a copy of input/ferry.txt (two scenes, three speakers)."""
-    folders = pipeline.Folders(tmp_path / "input", tmp_path / "voices", tmp_path / "output", tmp_path / "cache")
-    folders.input.mkdir()
-    shutil.copy(FIXTURES / "ferry.txt", folders.input / "ferry.txt")
-    return folders
-
-
-def dialogue(scripts: list) -> list:
-    """Every quote of every chapter, in reading order."""
-    return [segment for script in scripts for segment in script.segments if segment.kind == "dialogue"]
 
 
 def test_doubts_are_the_unsure_quotes_with_the_paragraphs_of_their_scene(ferry: pipeline.Folders) -> None:
