@@ -34,7 +34,7 @@ def attribute(scripts: Sequence[Script], corrections: Corrections | None = None)
     if addressed is not roster:
         roster = addressed
         attributed = [assign(script, roster, lines, tagged=people) for script in scripts]
-    tagged = {name for script in scripts for name in explicit_tags(script, roster).values()}
+    tagged = {name for script in scripts for _, name in explicit_tags(script, roster).values()}
     named = name_narrator(attributed, roster, tagged)
     return [replace(script, characters=_characters(script, roster)) for script in named]
 

@@ -496,7 +496,7 @@ def _merge(names: Counter[str]) -> dict[str, str]:
     by_core: dict[str, list[str]] = defaultdict(list)
     for name in names:
         by_core[_core(name)].append(name)
-    for core, forms in by_core.items():
+    for forms in by_core.values():
         if len({_title_gender(f) for f in forms} - {None, "unknown"}) <= 1:
             for form in forms:
                 join(form, max(forms, key=lambda n: (names[n], len(n))))
@@ -589,7 +589,7 @@ def _gender_scores(roster: Roster, narration: list[str], names: set[str]) -> dic
     for text in narration:
         found = mentions(roster, text)
         opening = [m for k, m in enumerate(found) if k == 0 or _sentence_break(text[found[k - 1].end : m.start])]
-        for k, mention in enumerate(opening):
+        for mention in opening:
             if mention.name not in scores:
                 continue
             names_after = [m.start for m in found if m.start > mention.start and not m.is_pronoun]

@@ -213,7 +213,7 @@ class _State:
             return mention.name if self.is_person(mention.name) else None
         if mention.name == "i":
             return FIRST_PERSON
-        wanted = "male" if mention.name in ("he", "his") else "female"
+        wanted: Gender = "male" if mention.name in ("he", "his") else "female"
         subjects = [s for s in reversed(self.subjects[-_MEMORY:]) if s not in self.listeners]
         recent = [s for s in reversed(self.subjects[-_MEMORY:] + self.speakers[-2:]) if s not in self.listeners]
         unknown = [s for s in self.others(None) if s not in self.listeners]
@@ -236,9 +236,9 @@ class _State:
 
     def relative(self, mention: Mention) -> str | None:
         """The person in the conversation a relation names ("his wife"): not the owner, of the right gender."""
-        owner = {"my": FIRST_PERSON, "his": "male", "her": "female"}.get(mention.owner)
-        if owner in ("male", "female"):
-            sex = owner
+        sex: Gender = "male" if mention.owner == "his" else "female"
+        owner = FIRST_PERSON if mention.owner == "my" else None
+        if mention.owner in ("his", "her"):
             owner = next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == sex), None)
             owner = owner or self.most_named(sex)
         relation = mention.name.split()[-1]
@@ -423,7 +423,9 @@ def _tag(state: _State, segments: list[Segment], i: int) -> _Pick | None:
 def _lead_in(state: _State, sentence: str) -> _Pick | None:
     """The speaker of narration that leads into a quote: "Lydia, who ran to her, cried in a whisper,"."""
     tail = _LEAD_IN.search(sentence)
-    verbs = [w for w in re.finditer(r"[\w’']+", tail[0]) if w[0].lower() in SPEECH_VERBS] if tail else []
+    if tail is None:
+        return None
+    verbs = [w for w in re.finditer(r"[\w’']+", tail[0]) if w[0].lower() in SPEECH_VERBS]
     if not verbs:
         return None
     lead = sentence[: tail.start() + verbs[-1].start()]
