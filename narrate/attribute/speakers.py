@@ -626,7 +626,7 @@ def _subject_like(sentence: str, mention: Mention) -> bool:
 def _turn(state: _State, segments: list[Segment]) -> _Pick:
     """The other of the two people talking (or the likeliest person in the scene)."""
     last = state.speakers[-1] if state.speakers else None
-    called = addressed(state.roster, segments)
+    called = addressed(state.roster, segments) | _named(state.roster, segments)
     others = [o for o in state.others(last) if o not in called] or state.others(last)
     newer = _newer_person(state, last, others[:1])
     if newer and newer not in called:
@@ -637,6 +637,12 @@ def _turn(state: _State, segments: list[Segment]) -> _Pick:
     if subject:
         return _Pick(subject, "guess")
     return _Pick(last or UNKNOWN, "guess" if last else "unknown")
+
+
+def _named(roster: Roster, segments: list[Segment]) -> set[str]:
+    """Everyone a paragraph's quotes name (people seldom name themselves: "That was Aled's fault")."""
+    quotes = " ".join(s.text for s in segments if s.kind == "dialogue")
+    return {roster.forms[m["name"]] for m in roster.pattern.finditer(quotes)} if roster.pattern else set()
 
 
 def _newer_person(state: _State, last: str | None, other: list[str]) -> str | None:
