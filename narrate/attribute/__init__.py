@@ -1,8 +1,11 @@
 """Attribute: discover the characters of a work and decide who says each quote.
 
-`characters` finds the people (names, aliases, gender); `speakers` applies the
-attribution rules; `narrator` names a first-person narrator. `attribute` is
-the stage's public function; `estimate` measures how well it probably did.
+`characters` finds the people and their mentions, with `names` (name phrases,
+aliases) and `gender` (genders) under it and `words` holding the word lists
+they share; `speakers` applies the attribution rules in a first pass, and
+`conversation` revisits its turn-taking guesses in a second (`turns` is what
+the two passes share); `narrator` names a first-person narrator. `attribute`
+is the stage's public function; `estimate` measures how well it probably did.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from narrate.attribute.characters import Roster, discover, role_gender, with_address
+from narrate.attribute.characters import Roster, discover, role_gender
+from narrate.attribute.gender import with_address
 from narrate.attribute.narrator import name_narrator
 from narrate.attribute.speakers import CONFIDENCE, assign, explicit_tags, tagged_names
 from narrate.model import Character, Corrections, Estimate, Script

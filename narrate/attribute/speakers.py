@@ -19,34 +19,22 @@ the strongest rule that applies:
 8. a quote after a paragraph of narration: the subject of its last sentence;
 9. turn-taking: the other of the two people talking.
 
-A second pass revisits what turn-taking guessed, within each conversation: a
-conversation whose first firm answer comes late is filled backwards from it;
-a stretch of guesses in which someone would call themselves by name is
-re-alternated; a guess that would make one person speak twice running next to
-a firm line goes to the other person.
+A second pass (`conversation`) then revisits what turn-taking guessed, within
+each conversation.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import groupby
 
-from narrate.attribute.characters import (
-    PHRASAL,
-    RELATIONS,
-    SENTENCE,
-    SPEECH_VERBS,
-    Mention,
-    Roster,
-    is_role,
-    mentions,
-    role_gender,
-)
+from narrate.attribute.characters import Mention, Roster, is_role, mentions, role_gender
+from narrate.attribute.conversation import second_pass
+from narrate.attribute.turns import WEAK, Pick, Turn
+from narrate.attribute.words import PHRASAL, RELATIONS, SENTENCE, SPEECH_VERBS
 from narrate.model import Gender, Script, Segment
 
 UNKNOWN = "Unknown speaker"
@@ -65,12 +53,6 @@ CONFIDENCE = {
 
 TAGS = frozenset({"tag", "role tag"})
 """Rules that read the speaker's name off an explicit speech tag."""
-
-WEAK = frozenset({"turn", "guess", "unknown"})
-"""Rules the second pass may overrule."""
-
-SOFT = WEAK | {"previous", "pronoun previous", "addressed", "backfill"}
-"""Rules that give way when they would make one person speak two paragraphs running."""
 
 REACTIONS = frozenset(
     "swallowed blinked flinched froze stiffened gulped shivered winced paled shuddered stilled tensed".split()
@@ -91,20 +73,6 @@ _LEAD_IN = re.compile(r"(?:[\w’'.]+\s+){0,6}[\w’']+\s*[,:]\s*$")
 """The last few words of narration that ends with a comma or colon before a quote."""
 _SUBORDINATORS = frozenset("when as while after before once since until if though although because whenever".split())
 """Words that open a clause whose people are not the sentence's subject."""
-_EVIDENCE = {"previous": 0.7, "addressed": 0.7, "pronoun previous": 0.3}
-"""Log-odds a soft rule's own guess carries when realigning (turn-taking guesses carry none of their own)."""
-_SELF_ADDRESS = -3.9
-"""Log-odds of a speaker calling themselves by name (about 1 in 50)."""
-_TWICE = -1.7
-"""Log-odds of one person speaking two paragraphs running across a firm line (about 1 in 7)."""
-_STYLE_MARGIN = 6.0
-"""How much better (log-odds) the words must fit another order before a stretch is re-alternated for them."""
-EVERYONE = ""
-"""The key of all speakers' words together in a table of voices."""
-_VOICE_WORDS = 20
-"""Words of firmly attributed lines a speaker needs before their way of speaking counts as evidence."""
-_LIKENESS_CAP = 3.0
-"""The most one line's words can say about who speaks it (log-odds)."""
 _FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother daughter son".split())
 """Relations who usually share the owner's surname."""
 _INTRODUCTION = re.compile(r"\b(?:[Mm]y name is|[Mm]y name’s|[Mm]y name's|[Cc]all me|I am|I’m|I'm)\s+$")
@@ -127,35 +95,6 @@ _MEMORY = 12
 _BREAK_WORDS = 120
 """Narration longer than this between two quotes ends a conversation."""
 
-
-@dataclass(frozen=True)
-class _Pick:
-    """A decided speaker and the rule that decided it."""
-
-    speaker: str
-    """Character name."""
-    rule: str
-    """Key into CONFIDENCE."""
-    penalty: float = 0.0
-    """Subtracted from the rule's confidence."""
-
-
-@dataclass
-class _Turn:
-    """A paragraph holding dialogue, as the first pass decided it."""
-
-    segments: list[Segment]
-    """The paragraph's segments."""
-    picks: dict[int, _Pick]
-    """Segment position -> decision, for each quote."""
-    pick: _Pick
-    """The paragraph's speaker (that of quotes without a tag of their own)."""
-    addressed: set[str]
-    """People its quotes address by name."""
-    conversation: int
-    """Number of the conversation it belongs to."""
-    after_narration: bool
-    """True when a paragraph of narration comes between it and the previous quote."""
 
 
 @dataclass
@@ -300,7 +239,7 @@ def assign(
     """
     state = _State(roster, tagged if tagged is not None else tagged_names([script], roster), corrections or {})
     paragraphs = [list(group) for _, group in groupby(script.segments, key=lambda s: s.paragraph)]
-    turns: dict[int, _Turn] = {}
+    turns: dict[int, Turn] = {}
     for k, segments in enumerate(paragraphs):
         seen = [s for s in segments if s.kind == "dialogue"] if segments[0].paragraph in hidden else segments
         _enter_scene(state, segments[0].scene)
@@ -311,7 +250,7 @@ def assign(
             state.narration_run.append(seen)
             if sum(len(s.text.split()) for p in state.narration_run for s in p) > _BREAK_WORDS:
                 state.conversation += 1
-    _second_pass(list(turns.values()))
+    second_pass(list(turns.values()))
     out: list[Segment] = []
     for k, segments in enumerate(paragraphs):
         out += _decided(turns[k], segments) if k in turns else segments
@@ -329,15 +268,15 @@ def _enter_scene(state: _State, scene: int) -> None:
         state.addressed = set()
 
 
-def _decided(turn: _Turn, segments: list[Segment]) -> list[Segment]:
+def _decided(turn: Turn, segments: list[Segment]) -> list[Segment]:
     """The paragraph's segments with the turn's speakers on its quotes."""
     quotes = {turn.segments[i].start: pick for i, pick in turn.picks.items()}
     return [_with_speaker(s, quotes.get(s.start, turn.pick)) if s.kind == "dialogue" else s for s in segments]
 
 
-def _dialogue_paragraph(state: _State, segments: list[Segment], ahead: list[list[Segment]]) -> _Turn:
+def _dialogue_paragraph(state: _State, segments: list[Segment], ahead: list[list[Segment]]) -> Turn:
     """Decide the quotes of one paragraph and update what the reader remembers."""
-    tags: dict[int, _Pick] = {}
+    tags: dict[int, Pick] = {}
     state.narrated = False
     state.listeners = addressed(state.roster, segments)
     for i, segment in enumerate(segments):
@@ -345,7 +284,7 @@ def _dialogue_paragraph(state: _State, segments: list[Segment], ahead: list[list
             _remember_subjects(state, [segment])
             state.narrated = True
         elif segment.id in state.corrections:
-            tags[i] = _Pick(state.corrections[segment.id], "user")
+            tags[i] = Pick(state.corrections[segment.id], "user")
         else:
             pick = _tag(state, segments, i)
             if pick:
@@ -353,12 +292,12 @@ def _dialogue_paragraph(state: _State, segments: list[Segment], ahead: list[list
     pick = next(iter(tags.values()), None) or _untagged(state, segments, ahead)
     picks = {i: tags.get(i, pick) for i, s in enumerate(segments) if s.kind == "dialogue"}
     called = set() if state.previous_question and _bare_name(state.roster, segments) else addressed(state.roster, segments)
-    turn = _Turn(segments, picks, pick, called, state.conversation, bool(state.narration_run))
+    turn = Turn(segments, picks, pick, called, state.conversation, bool(state.narration_run))
     _remember_turn(state, turn)
     return turn
 
 
-def _remember_turn(state: _State, turn: _Turn) -> None:
+def _remember_turn(state: _State, turn: Turn) -> None:
     """Update the reader's memory after a dialogue paragraph."""
     pick = turn.pick
     state.turns = state.turns + 1 if pick.rule == "turn" else 0
@@ -375,16 +314,16 @@ def _remember_turn(state: _State, turn: _Turn) -> None:
     state.narration_run = []
 
 
-def _with_speaker(segment: Segment, pick: _Pick) -> Segment:
+def _with_speaker(segment: Segment, pick: Pick) -> Segment:
     """The dialogue segment with the pick's speaker and confidence."""
     confidence = max(0.05, CONFIDENCE[pick.rule] - pick.penalty)
     return replace(segment, speaker=pick.speaker, confidence=round(confidence, 3))
 
 
-def _untagged(state: _State, segments: list[Segment], ahead: list[list[Segment]]) -> _Pick:
+def _untagged(state: _State, segments: list[Segment], ahead: list[list[Segment]]) -> Pick:
     """The speaker of a paragraph none of whose quotes has a tag."""
     if state.previous_open and segments[0].kind == "dialogue" and state.speakers:
-        return _Pick(state.speakers[-1], "continued")
+        return Pick(state.speakers[-1], "continued")
     return (
         _monologue(state, segments)
         or _introduction(state, segments)
@@ -400,7 +339,7 @@ def _untagged(state: _State, segments: list[Segment], ahead: list[list[Segment]]
 # --- rule 2: tags -----------------------------------------------------------------------------
 
 
-def _tag(state: _State, segments: list[Segment], i: int) -> _Pick | None:
+def _tag(state: _State, segments: list[Segment], i: int) -> Pick | None:
     """The speaker a speech tag next to quote `i` names, if any."""
     after = segments[i + 1] if i + 1 < len(segments) and segments[i + 1].kind == "narration" else None
     before = segments[i - 1] if i > 0 and segments[i - 1].kind == "narration" else None
@@ -420,7 +359,7 @@ def _tag(state: _State, segments: list[Segment], i: int) -> _Pick | None:
     return None
 
 
-def _lead_in(state: _State, sentence: str) -> _Pick | None:
+def _lead_in(state: _State, sentence: str) -> Pick | None:
     """The speaker of narration that leads into a quote: "Lydia, who ran to her, cried in a whisper,"."""
     tail = _LEAD_IN.search(sentence)
     if tail is None:
@@ -435,11 +374,11 @@ def _lead_in(state: _State, sentence: str) -> _Pick | None:
     last = before[-1]
     if last.is_pronoun or last.owner:
         name = state.resolve(last)
-        return _Pick(name, "pronoun tag") if name else None
-    return _Pick(last.name, "role tag" if is_role(last.name) else "tag")
+        return Pick(name, "pronoun tag") if name else None
+    return Pick(last.name, "role tag" if is_role(last.name) else "tag")
 
 
-def _tag_in(state: _State, sentence: str, loose: bool = False) -> _Pick | None:
+def _tag_in(state: _State, sentence: str, loose: bool = False) -> Pick | None:
     """The speaker of a "X said" / "said X" clause in `sentence`.
 
     `loose` (the sentence follows a quote ending in a comma, "?", "!" or a
@@ -450,12 +389,12 @@ def _tag_in(state: _State, sentence: str, loose: bool = False) -> _Pick | None:
         if mention.possessive or not (spoken or loose and _in_tag_place(sentence, mention)):
             continue
         if mention.name == "i":
-            return _Pick(FIRST_PERSON, "tag")
+            return Pick(FIRST_PERSON, "tag")
         if mention.owner:
             name = state.resolve(mention)
-            return _Pick(name, "pronoun tag") if name else None
+            return Pick(name, "pronoun tag") if name else None
         if not mention.is_pronoun:
-            return _Pick(mention.name, "role tag" if is_role(mention.name) else "tag")
+            return Pick(mention.name, "role tag" if is_role(mention.name) else "tag")
         return _pronoun_tag(state, mention)
     return None
 
@@ -479,16 +418,16 @@ def _spouse(owner: str | None, relation: str) -> str | None:
     return f"{swapped} {surname}" if swapped and surname else None
 
 
-def _pronoun_tag(state: _State, mention: Mention) -> _Pick | None:
+def _pronoun_tag(state: _State, mention: Mention) -> Pick | None:
     """Resolve "he said": the latest subject, or the other speaker in a back-and-forth."""
     name = state.resolve(mention)
     if name is None:
         return None
     others = [o for o in state.others(name) if state.gender(o) in (state.gender(name), "unknown")]
     back_and_forth = not state.narration_run and not state.narrated
-    pick = _Pick(name, "pronoun tag")
+    pick = Pick(name, "pronoun tag")
     if state.speakers and state.speakers[-1] == name and back_and_forth and others:
-        pick = _Pick(others[0], "alternating pronoun")
+        pick = Pick(others[0], "alternating pronoun")
     if state.gender(pick.speaker) == "unknown" and pick.speaker != FIRST_PERSON:
         state.learnt[pick.speaker] = "male" if mention.name in ("he", "his") else "female"
     return pick
@@ -516,14 +455,14 @@ def _is_speech(verb: str, following: str) -> bool:
 # --- rules 4-9 ----------------------------------------------------------------------------------
 
 
-def _beat(state: _State, segments: list[Segment]) -> _Pick | None:
+def _beat(state: _State, segments: list[Segment]) -> Pick | None:
     """The subject of the paragraph's own narration."""
     for segment in segments:
         if segment.kind == "narration":
             for mention in _main_mentions(state.roster, segment.text):
                 name = state.resolve(mention)
                 if name:
-                    return _Pick(name, "pronoun beat" if mention.is_pronoun else "beat")
+                    return Pick(name, "pronoun beat" if mention.is_pronoun else "beat")
     return None
 
 
@@ -539,7 +478,7 @@ def _main_mentions(roster: Roster, text: str) -> list[Mention]:
     return found
 
 
-def _introduction(state: _State, segments: list[Segment]) -> _Pick | None:
+def _introduction(state: _State, segments: list[Segment]) -> Pick | None:
     """A speaker who gives their own name: "My name is Hareton Earnshaw"."""
     for segment in segments:
         if segment.kind != "dialogue":
@@ -547,22 +486,22 @@ def _introduction(state: _State, segments: list[Segment]) -> _Pick | None:
         for named in state.roster.pattern.finditer(segment.text) if state.roster.pattern else ():
             before, after = segment.text[: named.start()], segment.text[named.end() :]
             if not named["pos"] and (_INTRODUCTION.search(before) or _SIGNING_ON.match(after)):
-                return _Pick(state.roster.forms[named["name"]], "introduction")
+                return Pick(state.roster.forms[named["name"]], "introduction")
         stranger = _NEW_NAME.search(segment.text)
         if stranger:
-            return _Pick(stranger[1], "introduction")
+            return Pick(stranger[1], "introduction")
     return None
 
 
-def _monologue(state: _State, segments: list[Segment]) -> _Pick | None:
+def _monologue(state: _State, segments: list[Segment]) -> Pick | None:
     """A speech over several paragraphs straight after a line that asked nothing: its speaker goes on to tell it."""
     quotes = [s for s in segments if s.kind == "dialogue"]
     if len(quotes) != len(segments) or not quotes[-1].runs_on or state.narration_run or state.previous_question:
         return None
-    return _Pick(state.speakers[-1], "monologue") if state.speakers else None
+    return Pick(state.speakers[-1], "monologue") if state.speakers else None
 
 
-def _voice(state: _State, ahead: list[list[Segment]]) -> _Pick | None:
+def _voice(state: _State, ahead: list[list[Segment]]) -> Pick | None:
     """For a voice the narration has not placed: the first new person named afterwards."""
     recent = state.narration_run[-_LOOKBACK:]
     if not any(_UNOWNED_VOICE.search(s.text) for paragraph in recent for s in paragraph):
@@ -574,11 +513,11 @@ def _voice(state: _State, ahead: list[list[Segment]]) -> _Pick | None:
                 continue
             for mention in mentions(state.roster, segment.text):
                 if not mention.is_pronoun and state.is_person(mention.name) and mention.name not in talking:
-                    return _Pick(mention.name, "voice")
+                    return Pick(mention.name, "voice")
     return None
 
 
-def _reaction(state: _State) -> _Pick | None:
+def _reaction(state: _State) -> Pick | None:
     """After "X swallowed." by the listener, the previous speaker goes on."""
     if len(state.narration_run) != 1 or not state.speakers or state.previous_question:
         return None
@@ -589,21 +528,21 @@ def _reaction(state: _State) -> _Pick | None:
     words = re.findall(r"\w+", text[found[0].end :])
     listener = state.resolve(found[0])
     if words and words[0].lower() in REACTIONS and listener and listener != state.speakers[-1]:
-        return _Pick(state.speakers[-1], "reaction")
+        return Pick(state.speakers[-1], "reaction")
     return None
 
 
-def _answer(state: _State, segments: list[Segment]) -> _Pick | None:
+def _answer(state: _State, segments: list[Segment]) -> Pick | None:
     """The one person the previous quote addressed by name, when they are not addressed here."""
     if state.narration_run or len(state.addressed) != 1:
         return None
     name = next(iter(state.addressed))
     if name in addressed(state.roster, segments):
         return None
-    return _Pick(name, "addressed")
+    return Pick(name, "addressed")
 
 
-def _previous(state: _State, segments: list[Segment]) -> _Pick | None:
+def _previous(state: _State, segments: list[Segment]) -> Pick | None:
     """The subject of the narration paragraph just before the quote (not someone the quote addresses)."""
     if not state.narration_run:
         return None
@@ -613,7 +552,7 @@ def _previous(state: _State, segments: list[Segment]) -> _Pick | None:
         for mention in _main_mentions(state.roster, sentence):
             name = state.resolve(mention) if _subject_like(sentence, mention) else None
             if name and name not in called:
-                return _Pick(name, "pronoun previous" if mention.is_pronoun else "previous")
+                return Pick(name, "pronoun previous" if mention.is_pronoun else "previous")
     return None
 
 
@@ -623,20 +562,20 @@ def _subject_like(sentence: str, mention: Mention) -> bool:
     return not before or before[-1].lower().strip(",;:—") not in _OBJECT_MARKERS
 
 
-def _turn(state: _State, segments: list[Segment]) -> _Pick:
+def _turn(state: _State, segments: list[Segment]) -> Pick:
     """The other of the two people talking (or the likeliest person in the scene)."""
     last = state.speakers[-1] if state.speakers else None
     called = addressed(state.roster, segments) | _named(state.roster, segments)
     others = [o for o in state.others(last) if o not in called] or state.others(last)
     newer = _newer_person(state, last, others[:1])
     if newer and newer not in called:
-        return _Pick(newer, "turn", penalty=min(0.2, 0.05 * state.turns))
+        return Pick(newer, "turn", penalty=min(0.2, 0.05 * state.turns))
     if others:
-        return _Pick(others[0], "turn", penalty=min(0.2, 0.05 * state.turns))
+        return Pick(others[0], "turn", penalty=min(0.2, 0.05 * state.turns))
     subject = next((s for s in reversed(state.subjects) if s != last and s not in called), None)
     if subject:
-        return _Pick(subject, "guess")
-    return _Pick(last or UNKNOWN, "guess" if last else "unknown")
+        return Pick(subject, "guess")
+    return Pick(last or UNKNOWN, "guess" if last else "unknown")
 
 
 def _named(roster: Roster, segments: list[Segment]) -> set[str]:
@@ -653,165 +592,6 @@ def _newer_person(state: _State, last: str | None, other: list[str]) -> str | No
     joined = [n for n in state.timeline[since + 1 :] if n not in (last, other[0], FIRST_PERSON) and n in state.tagged]
     return joined[-1] if joined else None
 
-
-# --- second pass ------------------------------------------------------------------------------
-
-
-def _second_pass(turns: list[_Turn]) -> None:
-    """Revisit turn-taking guesses with what later lines of the same conversation say."""
-    voices = _voices(turns)
-    for _, group in groupby(turns, key=lambda t: t.conversation):
-        conversation = list(group)
-        firm = [k for k, t in enumerate(conversation) if t.pick.rule not in WEAK]
-        if not firm:
-            continue
-        first = firm[0]
-        pair = _pair(conversation, conversation[first].pick.speaker)
-        for k in range(first - 1, -1, -1):
-            turn = conversation[k]
-            if turn.pick.rule in WEAK and pair:
-                speaker = pair[(first - k) % 2]
-                _repick(turn, _Pick(speaker, "backfill"))
-        for run in _exchanges(conversation):
-            _realign(run, voices)
-        for k, turn in enumerate(conversation):
-            if turn.pick.rule in SOFT and _clashes(conversation, k):
-                other = next((s for s in _pair(conversation, turn.pick.speaker) or () if s != turn.pick.speaker), None)
-                if other:
-                    _repick(turn, _Pick(other, turn.pick.rule, penalty=0.1))
-
-
-def _exchanges(conversation: list[_Turn]) -> list[list[_Turn]]:
-    """Runs of three or more lines in a row with no narration between them and nobody going on twice."""
-    runs: list[list[_Turn]] = []
-    for turn in conversation:
-        goes_on = bool(runs) and [s for s in runs[-1][-1].segments if s.kind == "dialogue"][-1].runs_on
-        joined = runs and not turn.after_narration and not goes_on and turn.pick.rule not in ("continued", "monologue", "reaction")
-        if joined:
-            runs[-1].append(turn)
-        else:
-            runs.append([turn])
-    return [run for run in runs if len(run) >= 3]
-
-
-def _realign(run: list[_Turn], voices: dict[str, Counter[str]]) -> None:
-    """Give each stretch of soft guesses in a run the alternation of two people that best fits the evidence."""
-    k = 0
-    while k < len(run):
-        if run[k].pick.rule not in SOFT:
-            k += 1
-            continue
-        end = k
-        while end < len(run) and run[end].pick.rule in SOFT:
-            end += 1
-        left = run[k - 1].pick.speaker if k > 0 else None
-        right = run[end].pick.speaker if end < len(run) else None
-        _align(run[k:end], left, right, voices)
-        k = end
-
-
-def _align(stretch: list[_Turn], left: str | None, right: str | None, voices: dict[str, Counter[str]]) -> None:
-    """Alternate two people over `stretch`, between firm lines by `left` and `right`, in the likelier order.
-
-    The stretch changes only where someone would call themselves by name, or
-    where the words of its lines fit the other order clearly better.
-    """
-    people = [p for p in dict.fromkeys([left, right]) if p]
-    people += [name for name, _ in Counter(t.pick.speaker for t in stretch if t.pick.speaker not in people).most_common()]
-    if len(people) < 2:
-        return
-    a, b = people[:2]
-    called = any(t.pick.speaker in t.addressed for t in stretch)
-    heard = [p for p in (a, b) if voices.get(p, Counter()).total() >= _VOICE_WORDS]
-    if not called and not heard:
-        return
-    words = [_words(t) for t in stretch] if heard else [[] for _ in stretch]
-    orders = ([a if i % 2 == 0 else b for i in range(len(stretch))], [b if i % 2 == 0 else a for i in range(len(stretch))])
-    current = [t.pick.speaker for t in stretch]
-    fits = {tuple(order): _fit(stretch, order, left, right, voices, words) for order in orders}
-    best = max(orders, key=lambda order: (fits[tuple(order)], order == current))
-    own = _fit(stretch, current, left, right, voices, words)
-    if not called and fits[tuple(best)] - own < _STYLE_MARGIN:
-        return
-    for turn, speaker in zip(stretch, best):
-        if turn.pick.speaker != speaker:
-            _repick(turn, _Pick(speaker, turn.pick.rule, penalty=0.05))
-
-
-def _fit(
-    stretch: list[_Turn], order: list[str], left: str | None, right: str | None,
-    voices: dict[str, Counter[str]], words: list[list[str]],
-) -> float:  # fmt: skip
-    """Log-odds that `order` is who speaks: nobody calls themselves by name, one person seldom speaks twice
-    running, and each line sounds like its speaker's firmly attributed lines."""
-    score = 0.0
-    for turn, speaker, said in zip(stretch, order, words):
-        score += _EVIDENCE.get(turn.pick.rule, 0.0) * (1 if turn.pick.speaker == speaker else -1)
-        score += _SELF_ADDRESS * (speaker in turn.addressed)
-        score += _likeness(said, speaker, voices)
-    score += _TWICE * ((order[0] == left) + (order[-1] == right) + sum(x == y for x, y in zip(order, order[1:])))
-    return score
-
-
-def _voices(turns: list[_Turn]) -> dict[str, Counter[str]]:
-    """Each speaker's words, from the lines firmly theirs, and everyone's under ""."""
-    voices: dict[str, Counter[str]] = {EVERYONE: Counter()}
-    for turn in turns:
-        if turn.pick.rule not in SOFT:
-            words = _words(turn)
-            voices.setdefault(turn.pick.speaker, Counter()).update(words)
-            voices[EVERYONE].update(words)
-    return voices
-
-
-def _likeness(said: list[str], speaker: str, voices: dict[str, Counter[str]]) -> float:
-    """Log-likelihood of a line's words in `speaker`'s voice against all voices (0 for an unheard speaker)."""
-    voice = voices.get(speaker)
-    own = voice.total() if voice else 0
-    if not voice or own < _VOICE_WORDS:
-        return 0.0
-    everyone = voices[EVERYONE]
-    total = everyone.total()
-    score = sum(math.log((voice[w] + 0.5) / (own + 0.5 * len(everyone))) - math.log((everyone[w] + 0.5) / (total + 0.5 * len(everyone)))
-                for w in said if everyone[w])
-    return max(-_LIKENESS_CAP, min(_LIKENESS_CAP, score))
-
-
-def _words(turn: _Turn) -> list[str]:
-    """The lower-cased words of a turn's quotes."""
-    return [w.lower() for s in turn.segments if s.kind == "dialogue" for w in re.findall(r"[\w’']+", s.text)]
-
-
-def _clashes(conversation: list[_Turn], k: int) -> bool:
-    """True when turn k's guess addresses itself or repeats a neighbour's firm speaker with no narration between."""
-    turn = conversation[k]
-    if turn.pick.speaker in turn.addressed:
-        return True
-    after = conversation[k + 1] if k + 1 < len(conversation) else None
-    before = conversation[k - 1] if k > 0 else None
-    return (
-        after is not None and not after.after_narration and after.pick.rule not in SOFT | {"continued"}
-        and after.pick.speaker == turn.pick.speaker
-    ) or (
-        before is not None and not turn.after_narration and before.pick.rule not in SOFT
-        and before.pick.speaker == turn.pick.speaker and turn.pick.rule != "reaction"
-    )  # fmt: skip
-
-
-def _pair(conversation: list[_Turn], anchor: str) -> tuple[str, str] | None:
-    """(anchor, the other person talking) in a conversation, or None when nobody else is known."""
-    firm = Counter(t.pick.speaker for t in conversation if t.pick.rule not in WEAK and t.pick.speaker != anchor)
-    firm.update({name: 0.5 for t in conversation if t.pick.speaker == anchor for name in t.addressed - {anchor}})
-    if not firm:
-        return None
-    return anchor, firm.most_common(1)[0][0]
-
-
-def _repick(turn: _Turn, pick: _Pick) -> None:
-    """Give a turn a new speaker, keeping the quotes that carry their own tags."""
-    old = turn.pick
-    turn.picks = {i: pick if p is old else p for i, p in turn.picks.items()}
-    turn.pick = pick
 
 
 # --- memory -----------------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""Gender: infer each person's gender from the pronouns that follow their name, or from how others address them."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from narrate.attribute.names import TITLES
+from narrate.attribute.words import STOP
+from narrate.model import Gender, Script
+
+if TYPE_CHECKING:
+    from narrate.attribute.characters import Mention, Roster
+
+MALE = frozenset({"he", "his", "himself"})
+"""Pronouns that stand for a man ("him" usually means someone else)."""
+FEMALE = frozenset({"she", "hers", "herself"})
+"""Pronouns that stand for a woman ("her" is weighed on its own)."""
+_MALE_ADDRESS = {"sir", "mister", "lad", "son", "sonny", "my lord", "my boy", "young man"}
+_FEMALE_ADDRESS = {"ma'am", "madam", "miss", "lass", "my lady", "my girl", "young lady", "missus"}
+_ADDRESS = re.compile(
+    r"(?:^|[,;!?]\s*)(" + "|".join(sorted(_MALE_ADDRESS | _FEMALE_ADDRESS | {"ma’am"}, key=len, reverse=True)) + r")\s*(?:[,.!?;…—]|$)",
+    re.IGNORECASE,
+)
+"""A form of address said to the listener: "Yes, sir." / "Madam, ..."."""
+_NOT_OWNED = frozenset(
+    "and to the a an that as in on at with for from up down off out back again away too so but or if when then "
+    "than into over through by of was is had".split()
+)
+"""Words after "her" that show it is an object ("gave her a cup"), not a possessive ("her cup")."""
+
+
+def gender_scores(narration: list[tuple[str, tuple[Mention, ...]]], names: set[str]) -> dict[str, list[float]]:
+    """[male, female] pronoun scores of each name, from the pronouns after its mentions in each (text, its mentions)."""
+    scores: dict[str, list[float]] = {name: [0.0, 0.0] for name in names}
+    for text, found in narration:
+        opening = [m for k, m in enumerate(found) if k == 0 or _sentence_break(text[found[k - 1].end : m.start])]
+        for mention in opening:
+            if mention.name not in scores:
+                continue
+            names_after = [m.start for m in found if m.start > mention.start and not m.is_pronoun]
+            stop = min(names_after[:1] + [_third_sentence_end(text, mention.end)])
+            _score(scores[mention.name], text[mention.end : stop])
+    return scores
+
+
+def _sentence_break(between: str) -> bool:
+    """True when the text between two mentions ends a sentence."""
+    return bool(re.search(STOP, between))
+
+
+def _third_sentence_end(text: str, at: int) -> int:
+    """The offset where the second sentence after the one holding `at` ends."""
+    ends = [m.end() for m in re.finditer(STOP + r"+(?=\s|$)", text[at:])]
+    return at + ends[2] if len(ends) > 2 else len(text)
+
+
+def _score(score: list[float], window: str) -> None:
+    """Add the gendered pronouns in `window` to [male, female] scores (the first counts double).
+
+    "him" and an object "her" ("took it off her") usually mean someone else and
+    are left out; a possessive "her" ("her phone") counts half.
+    """
+    first = True
+    words = re.findall(r"[A-Za-z]+", window.lower())
+    for k, word in enumerate(words):
+        following = words[k + 1] if k + 1 < len(words) else ""
+        if word == "her":
+            side, weight = (1, 0.75) if following and following not in _NOT_OWNED else (None, 0.0)
+        elif word in MALE or word in FEMALE:
+            side, weight = (0 if word in MALE else 1), (2.0 if first else 1.0)
+        else:
+            continue
+        if side is not None:
+            score[side] += weight
+            first = False
+
+
+def gender_certainty(name: str, gender: Gender, male: float, female: float) -> float:
+    """How sure a gender decided from these scores is."""
+    if gender == "unknown":
+        return 0.0
+    votes = male if gender == "male" else female
+    against = female if gender == "male" else male
+    title = TITLES.get(name.split()[0].lower().rstrip("."))
+    if votes < 0.5:
+        return 0.9 if title == gender else 0.5
+    return round(min(0.99, votes / (votes + against + 1.0) + (0.3 if title == gender else 0.0)), 2)
+
+
+def scored_gender(name: str, male: float, female: float) -> Gender:
+    """Decide a gender from pronoun scores, falling back to a title."""
+    if male >= 0.5 and male >= 2 * female:
+        return "male"
+    if female >= 0.5 and female >= 2 * male:
+        return "female"
+    return TITLES.get(name.split()[0].lower().rstrip("."), "unknown")  # type: ignore[return-value]
+
+
+def with_address(roster: Roster, scripts: Sequence[Script]) -> Roster:
+    """The roster with genders learnt from forms of address ("Yes, sir." answers a man) for people it had none for."""
+    votes: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for script in scripts:
+        turns = [
+            (speaker, " ".join(s.text for s in group if s.kind == "dialogue"))
+            for group in (list(g) for _, g in groupby(script.segments, key=lambda s: s.paragraph))
+            if (speaker := next((s.speaker for s in group if s.kind == "dialogue"), None))
+        ]
+        for k, (speaker, text) in enumerate(turns):
+            side = _addressed_gender(text)
+            for j in (k - 1, k + 1):
+                if side is not None and 0 <= j < len(turns) and turns[j][0] != speaker:
+                    votes[turns[j][0]][side] += 1.0
+    learnt = {
+        name: gender
+        for name, (male, female) in votes.items()
+        if roster.genders.get(name, "unknown") == "unknown" and name in roster.genders
+        and (gender := scored_gender("", male * 0.5, female * 0.5)) != "unknown"
+    }  # fmt: skip
+    if not learnt:
+        return roster
+    certainty = roster.certainty | {name: 0.6 for name in learnt}
+    return replace(roster, genders=roster.genders | learnt, certainty=certainty, seen={}, called={})
+
+
+def _addressed_gender(text: str) -> int | None:
+    """0 when a quote calls its listener something male ("sir"), 1 for female ("ma’am"), else None."""
+    found = _ADDRESS.search(text)
+    if found is None:
+        return None
+    return 0 if found[1].lower().replace("’", "'") in _MALE_ADDRESS else 1
