@@ -2,10 +2,12 @@
 
 `characters` finds the people and their mentions, with `names` (name phrases,
 aliases) and `gender` (genders) under it and `words` holding the word lists
-they share; `speakers` applies the attribution rules in a first pass, and
-`conversation` revisits its turn-taking guesses in a second (`turns` is what
-the two passes share); `narrator` names a first-person narrator. `attribute`
-is the stage's public function; `estimate` measures how well it probably did.
+they share; `speakers` applies the attribution rules in a first pass, with
+`reader` holding what that pass remembers as it reads (and whom a pronoun
+means), and `conversation` revisits its turn-taking guesses in a second
+(`turns` is what the two passes share); `narrator` names a first-person
+narrator. `attribute` is the stage's public function; `estimate` measures how
+well it probably did.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ from dataclasses import replace
 from itertools import groupby
 
 from narrate.attribute.characters import Roster
-from narrate.attribute.speakers import FIRST_PERSON, addressed
+from narrate.attribute.reader import FIRST_PERSON
+from narrate.attribute.speakers import addressed
 from narrate.model import Script, Segment
 
 _MIN_CALLS = 2

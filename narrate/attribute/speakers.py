@@ -19,29 +19,26 @@ the strongest rule that applies:
 8. a quote after a paragraph of narration: the subject of its last sentence;
 9. turn-taking: the other of the two people talking.
 
-A second pass (`conversation`) then revisits what turn-taking guessed, within
-each conversation.
+What the reader remembers on the way, and whom a "he" or "his wife" means,
+is kept by `reader`. A second pass (`conversation`) then revisits what
+turn-taking guessed, within each conversation.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import replace
 from itertools import groupby
 
-from narrate.attribute.characters import Mention, Roster, is_role, mentions, role_gender
+from narrate.attribute.characters import Mention, Roster, is_role, mentions
 from narrate.attribute.conversation import second_pass
-from narrate.attribute.turns import WEAK, Pick, Turn
-from narrate.attribute.words import PHRASAL, RELATIONS, SENTENCE, SPEECH_VERBS
-from narrate.model import Gender, Script, Segment
-
-UNKNOWN = "Unknown speaker"
-"""The speaker given to a quote when nobody at all can be named."""
-
-FIRST_PERSON = "I"
-"""The speaker name of a first-person narrator the text never names."""
+from narrate.attribute.reader import (
+    FIRST_PERSON, UNKNOWN, Reader, enter_scene, remember_subjects, remember_turn, sentences,
+)
+from narrate.attribute.turns import Pick, Turn
+from narrate.attribute.words import PHRASAL, SPEECH_VERBS
+from narrate.model import Script, Segment
 
 CONFIDENCE = {
     "user": 1.0, "tag": 0.97, "role tag": 0.95, "pronoun tag": 0.88, "alternating pronoun": 0.72,
@@ -73,8 +70,6 @@ _LEAD_IN = re.compile(r"(?:[\w’'.]+\s+){0,6}[\w’']+\s*[,:]\s*$")
 """The last few words of narration that ends with a comma or colon before a quote."""
 _SUBORDINATORS = frozenset("when as while after before once since until if though although because whenever".split())
 """Words that open a clause whose people are not the sentence's subject."""
-_FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother daughter son".split())
-"""Relations who usually share the owner's surname."""
 _INTRODUCTION = re.compile(r"\b(?:[Mm]y name is|[Mm]y name’s|[Mm]y name's|[Cc]all me|I am|I’m|I'm)\s+$")
 """Words just before a speaker's own name ("My name is ...")."""
 _NEW_NAME = re.compile(r"\b[Mm]y name(?: is|[’']s) ((?:[A-Z][a-z]+)(?: [A-Z][a-z]+)?)\b")
@@ -90,135 +85,8 @@ _TITLE_CALLED = re.compile(r"(?:^|,\s+)(Captain|Doctor|Professor|Inspector|Serge
 """A title said to its holder ("We've had a report, Captain.")."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
-_MEMORY = 12
-"""How many recent speakers and subjects the reader keeps in mind."""
 _BREAK_WORDS = 120
 """Narration longer than this between two quotes ends a conversation."""
-
-
-
-@dataclass
-class _State:
-    """What the reader remembers while going through the chapter."""
-
-    roster: Roster
-    """The chapter's people."""
-    tagged: set[str]
-    """Names that some explicit tag makes a speaker."""
-    corrections: Mapping[str, str]
-    """Line id -> speaker, from the user."""
-    subjects: list[str] = field(default_factory=list)
-    """Narration subjects so far, most recent last."""
-    speakers: list[str] = field(default_factory=list)
-    """Speaker of each dialogue paragraph so far."""
-    narration_run: list[list[Segment]] = field(default_factory=list)
-    """Narration-only paragraphs since the last dialogue paragraph."""
-    previous_open: bool = False
-    """True when the previous paragraph ended inside a quotation."""
-    previous_question: bool = False
-    """True when the last quote of the previous dialogue paragraph was a question."""
-    addressed: set[str] = field(default_factory=set)
-    """People the previous dialogue paragraph addressed by name."""
-    narrated: bool = False
-    """True when the current paragraph has narration before the quote being read."""
-    turns: int = 0
-    """Consecutive paragraphs decided by turn-taking."""
-    conversation: int = 0
-    """Number of the current conversation."""
-    scene: int = 0
-    """Scene of the last paragraph read."""
-    listeners: set[str] = field(default_factory=set)
-    """People the paragraph being read addresses by name: its "he said" is not one of them."""
-    timeline: list[str] = field(default_factory=list)
-    """Everyone named or heard, in reading order (subjects and speakers alike)."""
-    learnt: dict[str, Gender] = field(default_factory=dict)
-    """Genders the text left open that a resolved "he said" / "she said" has since shown."""
-
-    def gender(self, name: str) -> Gender:
-        """Gender of a person by name or role (or as a pronoun tag has shown it)."""
-        if name in self.learnt:
-            return self.learnt[name]
-        return self.roster.gender(name) if name in self.roster.genders else role_gender(name)
-
-    def is_person(self, name: str) -> bool:
-        """True for names that behave like people (gendered, a role, tagged as speaking, named in narration)."""
-        return is_role(name) or name in self.tagged or self.gender(name) != "unknown" or name in self.roster.counts
-
-    def resolve(self, mention: Mention) -> str | None:
-        """The person a mention means; pronouns go to the latest subject of their gender."""
-        if mention.owner:
-            return self.relative(mention)
-        if not mention.is_pronoun:
-            return mention.name if self.is_person(mention.name) else None
-        if mention.name == "i":
-            return FIRST_PERSON
-        wanted: Gender = "male" if mention.name in ("he", "his") else "female"
-        subjects = [s for s in reversed(self.subjects[-_MEMORY:]) if s not in self.listeners]
-        recent = [s for s in reversed(self.subjects[-_MEMORY:] + self.speakers[-2:]) if s not in self.listeners]
-        unknown = [s for s in self.others(None) if s not in self.listeners]
-        return (
-            next((s for s in subjects if self.fits(s, wanted)), None)
-            or next((s for s in recent if self.gender(s) == wanted), None)
-            or next((s for s in subjects if self.open_speaker(s)), None)
-            or next((s for s in unknown if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
-            or next((s for s in subjects if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
-        )
-
-    def open_speaker(self, name: str) -> bool:
-        """True for someone heard speaking whose gender nothing has shown yet."""
-        return self.gender(name) == "unknown" and name != FIRST_PERSON and (name in self.tagged or name in self.speakers)
-
-    def fits(self, name: str, gender: Gender) -> bool:
-        """True when `name` can be called by a pronoun of `gender` (an ungendered role like "the captain" can)."""
-        own = self.gender(name)
-        return own == gender or own == "unknown" and is_role(name)
-
-    def relative(self, mention: Mention) -> str | None:
-        """The person in the conversation a relation names ("his wife"): not the owner, of the right gender."""
-        sex: Gender = "male" if mention.owner == "his" else "female"
-        owner = FIRST_PERSON if mention.owner == "my" else None
-        if mention.owner in ("his", "her"):
-            owner = next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == sex), None)
-            owner = owner or self.most_named(sex)
-        relation = mention.name.split()[-1]
-        wanted = RELATIONS[relation]
-        spouse = _spouse(owner, relation)
-        married = {c for f, c in self.roster.forms.items() if spouse and f.split()[0] == spouse.split()[0] and f.endswith(spouse.split()[-1])}
-        if spouse in self.roster.genders and len(married) == 1:
-            return spouse
-        talking = [s for s in self.others(None)[:4] if s != owner and self.gender(s) == wanted]
-        if wanted != "unknown" and len(talking) == 1:
-            return talking[0]
-        family = self.family(owner, wanted) if relation in _FAMILY else []
-        if len(family) == 1:
-            return family[0]
-        candidates = [s for s in self.others(None) + self.subjects[::-1][:_MEMORY] if s != owner and s != UNKNOWN]
-        if wanted != "unknown":
-            candidates += [n for n in [self.most_named(wanted)] if n]
-        found = next((s for s in candidates if wanted == "unknown" or self.gender(s) == wanted), None)
-        return found or mention.name
-
-    def most_named(self, gender: Gender) -> str | None:
-        """The person of `gender` the narration names most often."""
-        counts = self.roster.counts
-        return max((n for n in counts if self.gender(n) == gender), key=lambda n: counts[n], default=None)
-
-    def family(self, owner: str | None, gender: Gender) -> list[str]:
-        """People of `gender` who share a surname with `owner` ("Mr. Woodhouse" for Emma Woodhouse's father)."""
-        if owner is None:
-            return []
-        forms = self.roster.forms
-        surnames = {form.split()[-1] for form, canon in forms.items() if canon == owner and " " in form}
-        kin = {canon for form, canon in forms.items() if " " in form and form.split()[-1] in surnames}
-        return sorted(name for name in kin - {owner} if self.gender(name) == gender)
-
-    def others(self, name: str | None) -> list[str]:
-        """Recent speakers other than `name`, most recent first."""
-        seen: list[str] = []
-        for speaker in reversed(self.speakers[-_MEMORY:]):
-            if speaker != name and speaker not in seen and speaker != UNKNOWN:
-                seen.append(speaker)
-        return seen
 
 
 def assign(
@@ -237,16 +105,16 @@ def assign(
     people some speech tag in the work names (by default, in this chapter).
     When `rules` is given, it receives each quote's offset -> the rule that decided it.
     """
-    state = _State(roster, tagged if tagged is not None else tagged_names([script], roster), corrections or {})
+    state = Reader(roster, tagged if tagged is not None else tagged_names([script], roster), corrections or {})
     paragraphs = [list(group) for _, group in groupby(script.segments, key=lambda s: s.paragraph)]
     turns: dict[int, Turn] = {}
     for k, segments in enumerate(paragraphs):
         seen = [s for s in segments if s.kind == "dialogue"] if segments[0].paragraph in hidden else segments
-        _enter_scene(state, segments[0].scene)
+        enter_scene(state, segments[0].scene)
         if any(s.kind == "dialogue" for s in seen):
             turns[k] = _dialogue_paragraph(state, seen, paragraphs[k + 1 : k + 1 + _LOOKAHEAD])
         else:
-            _remember_subjects(state, seen)
+            remember_subjects(state, seen)
             state.narration_run.append(seen)
             if sum(len(s.text.split()) for p in state.narration_run for s in p) > _BREAK_WORDS:
                 state.conversation += 1
@@ -259,29 +127,20 @@ def assign(
     return replace(script, segments=tuple(out))
 
 
-def _enter_scene(state: _State, scene: int) -> None:
-    """Forget the conversation when a new scene starts."""
-    if scene != state.scene:
-        state.scene = scene
-        state.conversation += 1
-        state.previous_open = False
-        state.addressed = set()
-
-
 def _decided(turn: Turn, segments: list[Segment]) -> list[Segment]:
     """The paragraph's segments with the turn's speakers on its quotes."""
     quotes = {turn.segments[i].start: pick for i, pick in turn.picks.items()}
     return [_with_speaker(s, quotes.get(s.start, turn.pick)) if s.kind == "dialogue" else s for s in segments]
 
 
-def _dialogue_paragraph(state: _State, segments: list[Segment], ahead: list[list[Segment]]) -> Turn:
+def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list[Segment]]) -> Turn:
     """Decide the quotes of one paragraph and update what the reader remembers."""
     tags: dict[int, Pick] = {}
     state.narrated = False
     state.listeners = addressed(state.roster, segments)
     for i, segment in enumerate(segments):
         if segment.kind == "narration":
-            _remember_subjects(state, [segment])
+            remember_subjects(state, [segment])
             state.narrated = True
         elif segment.id in state.corrections:
             tags[i] = Pick(state.corrections[segment.id], "user")
@@ -293,25 +152,8 @@ def _dialogue_paragraph(state: _State, segments: list[Segment], ahead: list[list
     picks = {i: tags.get(i, pick) for i, s in enumerate(segments) if s.kind == "dialogue"}
     called = set() if state.previous_question and _bare_name(state.roster, segments) else addressed(state.roster, segments)
     turn = Turn(segments, picks, pick, called, state.conversation, bool(state.narration_run))
-    _remember_turn(state, turn)
+    remember_turn(state, turn)
     return turn
-
-
-def _remember_turn(state: _State, turn: Turn) -> None:
-    """Update the reader's memory after a dialogue paragraph."""
-    pick = turn.pick
-    state.turns = state.turns + 1 if pick.rule == "turn" else 0
-    if pick.rule not in WEAK and pick.rule != "continued" and pick.speaker != UNKNOWN:
-        state.subjects.append(pick.speaker)
-    state.speakers.append(pick.speaker)
-    state.timeline.append(pick.speaker)
-    last = [s for s in turn.segments if s.kind == "dialogue"][-1]
-    state.previous_open = last.runs_on
-    state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
-    state.addressed = turn.addressed - {pick.speaker}
-    state.listeners = set()
-    state.subjects += sorted(state.addressed)
-    state.narration_run = []
 
 
 def _with_speaker(segment: Segment, pick: Pick) -> Segment:
@@ -320,7 +162,7 @@ def _with_speaker(segment: Segment, pick: Pick) -> Segment:
     return replace(segment, speaker=pick.speaker, confidence=round(confidence, 3))
 
 
-def _untagged(state: _State, segments: list[Segment], ahead: list[list[Segment]]) -> Pick:
+def _untagged(state: Reader, segments: list[Segment], ahead: list[list[Segment]]) -> Pick:
     """The speaker of a paragraph none of whose quotes has a tag."""
     if state.previous_open and segments[0].kind == "dialogue" and state.speakers:
         return Pick(state.speakers[-1], "continued")
@@ -339,19 +181,19 @@ def _untagged(state: _State, segments: list[Segment], ahead: list[list[Segment]]
 # --- rule 2: tags -----------------------------------------------------------------------------
 
 
-def _tag(state: _State, segments: list[Segment], i: int) -> Pick | None:
+def _tag(state: Reader, segments: list[Segment], i: int) -> Pick | None:
     """The speaker a speech tag next to quote `i` names, if any."""
     after = segments[i + 1] if i + 1 < len(segments) and segments[i + 1].kind == "narration" else None
     before = segments[i - 1] if i > 0 and segments[i - 1].kind == "narration" else None
     if i == 0 and before is None and state.narration_run and not state.narrated:
         previous = state.narration_run[-1][-1].text
         if previous.rstrip()[-1:] in ",:":
-            pick = _lead_in(state, _sentences(previous)[-1])
+            pick = _lead_in(state, sentences(previous)[-1])
             if pick:
                 return pick
     for narration, first in ((after, True), (before, False)):
         if narration is not None:
-            sentence = _sentences(narration.text)[0 if first else -1]
+            sentence = sentences(narration.text)[0 if first else -1]
             loose = first and segments[i].text[-1:] in _UNFINISHED
             pick = _tag_in(state, sentence, loose) or (None if first else _lead_in(state, sentence))
             if pick:
@@ -359,7 +201,7 @@ def _tag(state: _State, segments: list[Segment], i: int) -> Pick | None:
     return None
 
 
-def _lead_in(state: _State, sentence: str) -> Pick | None:
+def _lead_in(state: Reader, sentence: str) -> Pick | None:
     """The speaker of narration that leads into a quote: "Lydia, who ran to her, cried in a whisper,"."""
     tail = _LEAD_IN.search(sentence)
     if tail is None:
@@ -378,7 +220,7 @@ def _lead_in(state: _State, sentence: str) -> Pick | None:
     return Pick(last.name, "role tag" if is_role(last.name) else "tag")
 
 
-def _tag_in(state: _State, sentence: str, loose: bool = False) -> Pick | None:
+def _tag_in(state: Reader, sentence: str, loose: bool = False) -> Pick | None:
     """The speaker of a "X said" / "said X" clause in `sentence`.
 
     `loose` (the sentence follows a quote ending in a comma, "?", "!" or a
@@ -409,16 +251,7 @@ def _in_tag_place(sentence: str, mention: Mention) -> bool:
     return len(before) <= 2 and all(w[:1].islower() for w in before) and before[0] not in _NOT_VERBS
 
 
-def _spouse(owner: str | None, relation: str) -> str | None:
-    """"Mrs. X" for the wife of "Mr. X", and the other way round."""
-    if owner is None or relation not in ("wife", "husband", "lady"):
-        return None
-    title, _, surname = owner.partition(" ")
-    swapped = {"Mr.": "Mrs.", "Mr": "Mrs", "Mrs.": "Mr.", "Mrs": "Mr"}.get(title)
-    return f"{swapped} {surname}" if swapped and surname else None
-
-
-def _pronoun_tag(state: _State, mention: Mention) -> Pick | None:
+def _pronoun_tag(state: Reader, mention: Mention) -> Pick | None:
     """Resolve "he said": the latest subject, or the other speaker in a back-and-forth."""
     name = state.resolve(mention)
     if name is None:
@@ -455,7 +288,7 @@ def _is_speech(verb: str, following: str) -> bool:
 # --- rules 4-9 ----------------------------------------------------------------------------------
 
 
-def _beat(state: _State, segments: list[Segment]) -> Pick | None:
+def _beat(state: Reader, segments: list[Segment]) -> Pick | None:
     """The subject of the paragraph's own narration."""
     for segment in segments:
         if segment.kind == "narration":
@@ -469,7 +302,7 @@ def _beat(state: _State, segments: list[Segment]) -> Pick | None:
 def _main_mentions(roster: Roster, text: str) -> list[Mention]:
     """The people of each sentence of `text`, leaving out a leading "When the waitress had gone," clause."""
     found: list[Mention] = []
-    for sentence in _sentences(text):
+    for sentence in sentences(text):
         start = 0
         first = sentence.split(maxsplit=1)[0].lower() if sentence.split() else ""
         if first in _SUBORDINATORS and "," in sentence:
@@ -478,7 +311,7 @@ def _main_mentions(roster: Roster, text: str) -> list[Mention]:
     return found
 
 
-def _introduction(state: _State, segments: list[Segment]) -> Pick | None:
+def _introduction(state: Reader, segments: list[Segment]) -> Pick | None:
     """A speaker who gives their own name: "My name is Hareton Earnshaw"."""
     for segment in segments:
         if segment.kind != "dialogue":
@@ -493,7 +326,7 @@ def _introduction(state: _State, segments: list[Segment]) -> Pick | None:
     return None
 
 
-def _monologue(state: _State, segments: list[Segment]) -> Pick | None:
+def _monologue(state: Reader, segments: list[Segment]) -> Pick | None:
     """A speech over several paragraphs straight after a line that asked nothing: its speaker goes on to tell it."""
     quotes = [s for s in segments if s.kind == "dialogue"]
     if len(quotes) != len(segments) or not quotes[-1].runs_on or state.narration_run or state.previous_question:
@@ -501,7 +334,7 @@ def _monologue(state: _State, segments: list[Segment]) -> Pick | None:
     return Pick(state.speakers[-1], "monologue") if state.speakers else None
 
 
-def _voice(state: _State, ahead: list[list[Segment]]) -> Pick | None:
+def _voice(state: Reader, ahead: list[list[Segment]]) -> Pick | None:
     """For a voice the narration has not placed: the first new person named afterwards."""
     recent = state.narration_run[-_LOOKBACK:]
     if not any(_UNOWNED_VOICE.search(s.text) for paragraph in recent for s in paragraph):
@@ -517,13 +350,13 @@ def _voice(state: _State, ahead: list[list[Segment]]) -> Pick | None:
     return None
 
 
-def _reaction(state: _State) -> Pick | None:
+def _reaction(state: Reader) -> Pick | None:
     """After "X swallowed." by the listener, the previous speaker goes on."""
     if len(state.narration_run) != 1 or not state.speakers or state.previous_question:
         return None
     text = " ".join(s.text for s in state.narration_run[0])
     found = mentions(state.roster, text)
-    if len(_sentences(text)) != 1 or not found:
+    if len(sentences(text)) != 1 or not found:
         return None
     words = re.findall(r"\w+", text[found[0].end :])
     listener = state.resolve(found[0])
@@ -532,7 +365,7 @@ def _reaction(state: _State) -> Pick | None:
     return None
 
 
-def _answer(state: _State, segments: list[Segment]) -> Pick | None:
+def _answer(state: Reader, segments: list[Segment]) -> Pick | None:
     """The one person the previous quote addressed by name, when they are not addressed here."""
     if state.narration_run or len(state.addressed) != 1:
         return None
@@ -542,13 +375,13 @@ def _answer(state: _State, segments: list[Segment]) -> Pick | None:
     return Pick(name, "addressed")
 
 
-def _previous(state: _State, segments: list[Segment]) -> Pick | None:
+def _previous(state: Reader, segments: list[Segment]) -> Pick | None:
     """The subject of the narration paragraph just before the quote (not someone the quote addresses)."""
     if not state.narration_run:
         return None
     called = addressed(state.roster, segments)
     text = " ".join(segment.text for segment in state.narration_run[-1])
-    for sentence in reversed(_sentences(text)):
+    for sentence in reversed(sentences(text)):
         for mention in _main_mentions(state.roster, sentence):
             name = state.resolve(mention) if _subject_like(sentence, mention) else None
             if name and name not in called:
@@ -562,7 +395,7 @@ def _subject_like(sentence: str, mention: Mention) -> bool:
     return not before or before[-1].lower().strip(",;:—") not in _OBJECT_MARKERS
 
 
-def _turn(state: _State, segments: list[Segment]) -> Pick:
+def _turn(state: Reader, segments: list[Segment]) -> Pick:
     """The other of the two people talking (or the likeliest person in the scene)."""
     last = state.speakers[-1] if state.speakers else None
     called = addressed(state.roster, segments) | _named(state.roster, segments)
@@ -584,7 +417,7 @@ def _named(roster: Roster, segments: list[Segment]) -> set[str]:
     return {roster.forms[m["name"]] for m in roster.pattern.finditer(quotes)} if roster.pattern else set()
 
 
-def _newer_person(state: _State, last: str | None, other: list[str]) -> str | None:
+def _newer_person(state: Reader, last: str | None, other: list[str]) -> str | None:
     """Someone heard speaking before who has been named since the other speaker last spoke (they have joined in)."""
     if not other:
         return None
@@ -593,26 +426,7 @@ def _newer_person(state: _State, last: str | None, other: list[str]) -> str | No
     return joined[-1] if joined else None
 
 
-
-# --- memory -----------------------------------------------------------------------------------
-
-
-def _remember_subjects(state: _State, segments: list[Segment]) -> None:
-    """Record the people of each narration sentence, its subject (the first one named) last."""
-    for segment in segments:
-        if segment.kind != "narration":
-            continue
-        for sentence in _sentences(segment.text):
-            found = mentions(state.roster, sentence)
-            if not found:
-                continue
-            subject = state.resolve(found[0])
-            others = [state.resolve(m) for m in found[1:] if not m.is_pronoun]
-            state.subjects += [n for n in others if n and n != subject]
-            state.timeline += [n for n in others if n and n != subject]
-            if subject:
-                state.subjects.append(subject)
-                state.timeline.append(subject)
+# --- names in quotes ----------------------------------------------------------------------------
 
 
 def addressed(roster: Roster, segments: list[Segment]) -> set[str]:
@@ -645,16 +459,9 @@ def _called(roster: Roster, text: str) -> frozenset[str]:
     return frozenset(names)
 
 
-@lru_cache(maxsize=1 << 16)
-def _sentences(text: str) -> tuple[str, ...]:
-    """The sentences of a narration piece (at least one)."""
-    parts = tuple(m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip())
-    return parts or (text,)
-
-
 def explicit_tags(script: Script, roster: Roster) -> dict[int, tuple[int, str]]:
     """Paragraph -> (offset, speaker) of its first quote whose speech tag names the speaker outright."""
-    state = _State(roster, set(), {})
+    state = Reader(roster, set(), {})
     found: dict[int, tuple[int, str]] = {}
     for _, group in groupby(script.segments, key=lambda s: s.paragraph):
         segments = list(group)

@@ -1,0 +1,213 @@
+"""Reader: what the first pass of `speakers` remembers while it reads a chapter.
+
+`Reader` holds the recent subjects and speakers and resolves a mention
+("he", "his wife", "the captain") to a person; `enter_scene`,
+`remember_subjects` and `remember_turn` update that memory as the reading
+goes on; `sentences` splits narration into the sentences the rules read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from narrate.attribute.characters import Mention, Roster, is_role, mentions, role_gender
+from narrate.attribute.turns import WEAK, Turn
+from narrate.attribute.words import RELATIONS, SENTENCE
+from narrate.model import Gender, Segment
+
+UNKNOWN = "Unknown speaker"
+"""The speaker given to a quote when nobody at all can be named."""
+
+FIRST_PERSON = "I"
+"""The speaker name of a first-person narrator the text never names."""
+
+_FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother daughter son".split())
+"""Relations who usually share the owner's surname."""
+_MEMORY = 12
+"""How many recent speakers and subjects the reader keeps in mind."""
+
+
+@dataclass
+class Reader:
+    """What the reader remembers while going through the chapter."""
+
+    roster: Roster
+    """The chapter's people."""
+    tagged: set[str]
+    """Names that some explicit tag makes a speaker."""
+    corrections: Mapping[str, str]
+    """Line id -> speaker, from the user."""
+    subjects: list[str] = field(default_factory=list)
+    """Narration subjects so far, most recent last."""
+    speakers: list[str] = field(default_factory=list)
+    """Speaker of each dialogue paragraph so far."""
+    narration_run: list[list[Segment]] = field(default_factory=list)
+    """Narration-only paragraphs since the last dialogue paragraph."""
+    previous_open: bool = False
+    """True when the previous paragraph ended inside a quotation."""
+    previous_question: bool = False
+    """True when the last quote of the previous dialogue paragraph was a question."""
+    addressed: set[str] = field(default_factory=set)
+    """People the previous dialogue paragraph addressed by name."""
+    narrated: bool = False
+    """True when the current paragraph has narration before the quote being read."""
+    turns: int = 0
+    """Consecutive paragraphs decided by turn-taking."""
+    conversation: int = 0
+    """Number of the current conversation."""
+    scene: int = 0
+    """Scene of the last paragraph read."""
+    listeners: set[str] = field(default_factory=set)
+    """People the paragraph being read addresses by name: its "he said" is not one of them."""
+    timeline: list[str] = field(default_factory=list)
+    """Everyone named or heard, in reading order (subjects and speakers alike)."""
+    learnt: dict[str, Gender] = field(default_factory=dict)
+    """Genders the text left open that a resolved "he said" / "she said" has since shown."""
+
+    def gender(self, name: str) -> Gender:
+        """Gender of a person by name or role (or as a pronoun tag has shown it)."""
+        if name in self.learnt:
+            return self.learnt[name]
+        return self.roster.gender(name) if name in self.roster.genders else role_gender(name)
+
+    def is_person(self, name: str) -> bool:
+        """True for names that behave like people (gendered, a role, tagged as speaking, named in narration)."""
+        return is_role(name) or name in self.tagged or self.gender(name) != "unknown" or name in self.roster.counts
+
+    def resolve(self, mention: Mention) -> str | None:
+        """The person a mention means; pronouns go to the latest subject of their gender."""
+        if mention.owner:
+            return self.relative(mention)
+        if not mention.is_pronoun:
+            return mention.name if self.is_person(mention.name) else None
+        if mention.name == "i":
+            return FIRST_PERSON
+        wanted: Gender = "male" if mention.name in ("he", "his") else "female"
+        subjects = [s for s in reversed(self.subjects[-_MEMORY:]) if s not in self.listeners]
+        recent = [s for s in reversed(self.subjects[-_MEMORY:] + self.speakers[-2:]) if s not in self.listeners]
+        unknown = [s for s in self.others(None) if s not in self.listeners]
+        return (
+            next((s for s in subjects if self.fits(s, wanted)), None)
+            or next((s for s in recent if self.gender(s) == wanted), None)
+            or next((s for s in subjects if self.open_speaker(s)), None)
+            or next((s for s in unknown if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
+            or next((s for s in subjects if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
+        )
+
+    def open_speaker(self, name: str) -> bool:
+        """True for someone heard speaking whose gender nothing has shown yet."""
+        return self.gender(name) == "unknown" and name != FIRST_PERSON and (name in self.tagged or name in self.speakers)
+
+    def fits(self, name: str, gender: Gender) -> bool:
+        """True when `name` can be called by a pronoun of `gender` (an ungendered role like "the captain" can)."""
+        own = self.gender(name)
+        return own == gender or own == "unknown" and is_role(name)
+
+    def relative(self, mention: Mention) -> str | None:
+        """The person in the conversation a relation names ("his wife"): not the owner, of the right gender."""
+        sex: Gender = "male" if mention.owner == "his" else "female"
+        owner = FIRST_PERSON if mention.owner == "my" else None
+        if mention.owner in ("his", "her"):
+            owner = next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == sex), None)
+            owner = owner or self.most_named(sex)
+        relation = mention.name.split()[-1]
+        wanted = RELATIONS[relation]
+        spouse = _spouse(owner, relation)
+        married = {c for f, c in self.roster.forms.items() if spouse and f.split()[0] == spouse.split()[0] and f.endswith(spouse.split()[-1])}
+        if spouse in self.roster.genders and len(married) == 1:
+            return spouse
+        talking = [s for s in self.others(None)[:4] if s != owner and self.gender(s) == wanted]
+        if wanted != "unknown" and len(talking) == 1:
+            return talking[0]
+        family = self.family(owner, wanted) if relation in _FAMILY else []
+        if len(family) == 1:
+            return family[0]
+        candidates = [s for s in self.others(None) + self.subjects[::-1][:_MEMORY] if s != owner and s != UNKNOWN]
+        if wanted != "unknown":
+            candidates += [n for n in [self.most_named(wanted)] if n]
+        found = next((s for s in candidates if wanted == "unknown" or self.gender(s) == wanted), None)
+        return found or mention.name
+
+    def most_named(self, gender: Gender) -> str | None:
+        """The person of `gender` the narration names most often."""
+        counts = self.roster.counts
+        return max((n for n in counts if self.gender(n) == gender), key=lambda n: counts[n], default=None)
+
+    def family(self, owner: str | None, gender: Gender) -> list[str]:
+        """People of `gender` who share a surname with `owner` ("Mr. Woodhouse" for Emma Woodhouse's father)."""
+        if owner is None:
+            return []
+        forms = self.roster.forms
+        surnames = {form.split()[-1] for form, canon in forms.items() if canon == owner and " " in form}
+        kin = {canon for form, canon in forms.items() if " " in form and form.split()[-1] in surnames}
+        return sorted(name for name in kin - {owner} if self.gender(name) == gender)
+
+    def others(self, name: str | None) -> list[str]:
+        """Recent speakers other than `name`, most recent first."""
+        seen: list[str] = []
+        for speaker in reversed(self.speakers[-_MEMORY:]):
+            if speaker != name and speaker not in seen and speaker != UNKNOWN:
+                seen.append(speaker)
+        return seen
+
+
+def enter_scene(state: Reader, scene: int) -> None:
+    """Forget the conversation when a new scene starts."""
+    if scene != state.scene:
+        state.scene = scene
+        state.conversation += 1
+        state.previous_open = False
+        state.addressed = set()
+
+
+def remember_turn(state: Reader, turn: Turn) -> None:
+    """Update the reader's memory after a dialogue paragraph."""
+    pick = turn.pick
+    state.turns = state.turns + 1 if pick.rule == "turn" else 0
+    if pick.rule not in WEAK and pick.rule != "continued" and pick.speaker != UNKNOWN:
+        state.subjects.append(pick.speaker)
+    state.speakers.append(pick.speaker)
+    state.timeline.append(pick.speaker)
+    last = [s for s in turn.segments if s.kind == "dialogue"][-1]
+    state.previous_open = last.runs_on
+    state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
+    state.addressed = turn.addressed - {pick.speaker}
+    state.listeners = set()
+    state.subjects += sorted(state.addressed)
+    state.narration_run = []
+
+
+def remember_subjects(state: Reader, segments: list[Segment]) -> None:
+    """Record the people of each narration sentence, its subject (the first one named) last."""
+    for segment in segments:
+        if segment.kind != "narration":
+            continue
+        for sentence in sentences(segment.text):
+            found = mentions(state.roster, sentence)
+            if not found:
+                continue
+            subject = state.resolve(found[0])
+            others = [state.resolve(m) for m in found[1:] if not m.is_pronoun]
+            state.subjects += [n for n in others if n and n != subject]
+            state.timeline += [n for n in others if n and n != subject]
+            if subject:
+                state.subjects.append(subject)
+                state.timeline.append(subject)
+
+
+def _spouse(owner: str | None, relation: str) -> str | None:
+    """"Mrs. X" for the wife of "Mr. X", and the other way round."""
+    if owner is None or relation not in ("wife", "husband", "lady"):
+        return None
+    title, _, surname = owner.partition(" ")
+    swapped = {"Mr.": "Mrs.", "Mr": "Mrs", "Mrs.": "Mr.", "Mrs": "Mr"}.get(title)
+    return f"{swapped} {surname}" if swapped and surname else None
+
+
+@lru_cache(maxsize=1 << 16)
+def sentences(text: str) -> tuple[str, ...]:
+    """The sentences of a narration piece (at least one)."""
+    parts = tuple(m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip())
+    return parts or (text,)
