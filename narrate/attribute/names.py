@@ -75,6 +75,10 @@ _VOCATIVE = re.compile(
 """A name said to someone: "..., Watson." / "Jules, wait" / "my dear Watson"."""
 _LOCATIVE = frozenset("in at into from to near inside outside towards toward across through".split())
 """Words that put a name in a place: a name found after them as often as not, never used as a person's, is a place."""
+_MONTHS = frozenset("march april may june july august".split())
+"""Months that are also given names (June, April): names unless a date shows them to be months."""
+_DATE_WORDS = frozenset("in since until till by of last next early late mid from through".split())
+"""Words before a month that make it a date ("since March")."""
 _PLACE_WORDS = frozenset("in at to from into on near of towards toward through across by under via the".split())
 """Words before a capitalised phrase that make it a place or a thing rather than a person."""
 
@@ -101,7 +105,8 @@ def find_names(
     for text in narration:
         for phrase, end, initial, tagged, possessive, before in _phrases(text):
             tagged = tagged and text in beside_speech
-            placed = before in _PLACE_WORDS
+            dated = phrase.lower() in _MONTHS and (before in _DATE_WORDS or re.match(r"\s+\d", text[end:]) is not None)
+            placed = before in _PLACE_WORDS or dated
             phrases[phrase] += 1
             located[phrase] += before in _LOCATIVE
             if tagged or _is_title(phrase.split()[0]) or possessive and not placed:
@@ -184,10 +189,8 @@ def _is_title(word: str) -> bool:
 
 
 def _acceptable(phrase: str, lower: set[str]) -> bool:
-    """True when `phrase` can be a name: not a common word or a month, not written in lower case elsewhere."""
+    """True when `phrase` can be a name: not a common word, not written in lower case elsewhere."""
     core = [w for w in phrase.split() if not _is_title(w)]
-    if core == phrase.split() and len(core) == 1 and core[0].lower() in ("march", "april", "may", "june", "july", "august"):
-        return False
     return bool(core) and all(
         not (w.isupper() and len(w) > 1) and w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and w.lower() not in lower and len(w) > 1
         for w in core
