@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from narrate.attribute.characters import Roster, discover, role_gender
 from narrate.attribute.gender import with_address
-from narrate.attribute.narrator import name_narrator
+from narrate.attribute.narrator import as_narrator, name_narrator, narrator_name
 from narrate.attribute.speakers import CONFIDENCE, assign, explicit_tags, tagged_names
 from narrate.model import Character, Corrections, Estimate, Script
 
@@ -41,8 +41,10 @@ def attribute(scripts: Sequence[Script], corrections: Corrections | None = None)
         roster = addressed
         attributed = [assign(script, roster, lines, tagged=people) for script in scripts]
     tagged = {name for script in scripts for _, name in explicit_tags(script, roster).values()}
-    named = name_narrator(attributed, roster, tagged)
-    return [replace(script, characters=_characters(script, roster)) for script in named]
+    narrator = narrator_name(attributed, roster, tagged)
+    if narrator:
+        attributed = name_narrator([assign(s, as_narrator(roster, narrator), lines, tagged=people) for s in scripts], narrator)
+    return [replace(script, characters=_characters(script, roster)) for script in attributed]
 
 
 def estimate(scripts: Sequence[Script], corrections: Corrections | None = None) -> Estimate:

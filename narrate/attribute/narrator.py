@@ -19,19 +19,30 @@ from narrate.attribute.reader import FIRST_PERSON
 from narrate.attribute.speakers import addressed
 from narrate.model import Script, Segment
 
+_FIRM = 0.9
+"""Confidence of a line whose speaker a tag or beat gave: a name heard speaking that way is not the narrator's."""
 _MIN_CALLS = 2
 """How many times others must call the narrator by a name before it is theirs."""
 
 
-def name_narrator(scripts: Sequence[Script], roster: Roster, tagged: set[str]) -> list[Script]:
-    """`scripts` with the first-person speaker renamed to the name others call them, if one is clear."""
+def narrator_name(scripts: Sequence[Script], roster: Roster, tagged: set[str]) -> str | None:
+    """The name the others call the first-person narrator by, if one is clear."""
     calls: Counter[str] = Counter()
     for script in scripts:
         calls.update(_calls(script, roster))
-    speaking = {s.speaker for script in scripts for s in script.segments if s.kind == "dialogue"}
+    speaking = {s.speaker for script in scripts for s in script.segments if s.kind == "dialogue" and s.confidence >= _FIRM}
     name = next((n for n, _ in calls.most_common() if n not in tagged | speaking), None)
-    if name is None or calls[name] < _MIN_CALLS:
-        return list(scripts)
+    return name if name is not None and calls[name] >= _MIN_CALLS else None
+
+
+def as_narrator(roster: Roster, name: str) -> Roster:
+    """The roster with every form of `name` meaning the first-person narrator (so "..., Reyes." calls "I")."""
+    forms = {form: FIRST_PERSON if canon == name else canon for form, canon in roster.forms.items()}
+    return replace(roster, forms=forms, seen={}, called={})
+
+
+def name_narrator(scripts: Sequence[Script], name: str) -> list[Script]:
+    """`scripts` with the first-person speaker called `name`."""
     return [replace(s, segments=tuple(_renamed(seg, name) for seg in s.segments)) for s in scripts]
 
 
