@@ -6,10 +6,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from itertools import groupby
 from typing import TYPE_CHECKING
 
 from narrate.attribute.names import TITLES
+from narrate.attribute.turns import spoken
 from narrate.attribute.words import STOP
 from narrate.model import Gender, Script
 
@@ -105,17 +105,13 @@ def with_address(roster: Roster, scripts: Sequence[Script]) -> Roster:
     """The roster with genders learnt from forms of address ("Yes, sir." answers a man) for people it had none for."""
     votes: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for script in scripts:
-        turns = [
-            (speaker, " ".join(s.text for s in group if s.kind == "dialogue"))
-            for group in (list(g) for _, g in groupby(script.segments, key=lambda s: s.paragraph))
-            if (speaker := next((s.speaker for s in group if s.kind == "dialogue"), None))
-        ]
+        turns = [(speaker, " ".join(s.text for s in group if s.kind == "dialogue")) for speaker, group in spoken(script)]
         for k, (speaker, text) in enumerate(turns):
             side = _addressed_gender(text)
             for j in (k - 1, k + 1):
                 if side is not None and 0 <= j < len(turns) and turns[j][0] != speaker:
                     votes[turns[j][0]][side] += 1.0
-    learnt = {
+    learnt: dict[str, Gender] = {
         name: gender
         for name, (male, female) in votes.items()
         if roster.genders.get(name, "unknown") == "unknown" and name in roster.genders

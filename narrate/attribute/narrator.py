@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from itertools import groupby
 
 from narrate.attribute.characters import Roster
 from narrate.attribute.reader import FIRST_PERSON
 from narrate.attribute.speakers import addressed
+from narrate.attribute.turns import spoken
 from narrate.model import Script, Segment
 
 _FIRM = 0.9
@@ -48,11 +48,7 @@ def name_narrator(scripts: Sequence[Script], name: str) -> list[Script]:
 
 def _calls(script: Script, roster: Roster) -> Counter[str]:
     """Names addressed in dialogue paragraphs next to the narrator's own, by other speakers."""
-    turns = [
-        (speaker, addressed(roster, segments))
-        for segments in (list(g) for _, g in groupby(script.segments, key=lambda s: s.paragraph))
-        if (speaker := next((s.speaker for s in segments if s.kind == "dialogue"), None))
-    ]
+    turns = [(speaker, addressed(roster, segments)) for speaker, segments in spoken(script)]
     calls: Counter[str] = Counter()
     for k, (speaker, names) in enumerate(turns):
         beside = {turns[j][0] for j in (k - 1, k + 1) if 0 <= j < len(turns)}

@@ -29,14 +29,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from itertools import groupby
 
 from narrate.attribute.characters import Mention, Roster, is_role, mentions
 from narrate.attribute.conversation import second_pass
 from narrate.attribute.reader import (
     FIRST_PERSON, UNKNOWN, Reader, enter_scene, remember_subjects, remember_turn, sentences,
 )
-from narrate.attribute.turns import Pick, Turn
+from narrate.attribute.turns import Pick, Turn, paragraphs
 from narrate.attribute.words import PHRASAL, SPEECH_VERBS
 from narrate.model import Script, Segment
 
@@ -106,13 +105,13 @@ def assign(
     When `rules` is given, it receives each quote's offset -> the rule that decided it.
     """
     state = Reader(roster, tagged if tagged is not None else tagged_names([script], roster), corrections or {})
-    paragraphs = [list(group) for _, group in groupby(script.segments, key=lambda s: s.paragraph)]
+    grouped = paragraphs(script)
     turns: dict[int, Turn] = {}
-    for k, segments in enumerate(paragraphs):
+    for k, segments in enumerate(grouped):
         seen = [s for s in segments if s.kind == "dialogue"] if segments[0].paragraph in hidden else segments
         enter_scene(state, segments[0].scene)
         if any(s.kind == "dialogue" for s in seen):
-            turns[k] = _dialogue_paragraph(state, seen, paragraphs[k + 1 : k + 1 + _LOOKAHEAD])
+            turns[k] = _dialogue_paragraph(state, seen, grouped[k + 1 : k + 1 + _LOOKAHEAD])
         else:
             remember_subjects(state, seen)
             state.narration_run.append(seen)
@@ -120,7 +119,7 @@ def assign(
                 state.conversation += 1
     second_pass(list(turns.values()))
     out: list[Segment] = []
-    for k, segments in enumerate(paragraphs):
+    for k, segments in enumerate(grouped):
         out += _decided(turns[k], segments) if k in turns else segments
     if rules is not None:
         rules.update({t.segments[i].start: p.rule for t in turns.values() for i, p in t.picks.items()})
@@ -463,8 +462,7 @@ def explicit_tags(script: Script, roster: Roster) -> dict[int, tuple[int, str]]:
     """Paragraph -> (offset, speaker) of its first quote whose speech tag names the speaker outright."""
     state = Reader(roster, set(), {})
     found: dict[int, tuple[int, str]] = {}
-    for _, group in groupby(script.segments, key=lambda s: s.paragraph):
-        segments = list(group)
+    for segments in paragraphs(script):
         for i, segment in enumerate(segments):
             pick = _tag(state, segments, i) if segment.kind == "dialogue" else None
             if pick and pick.rule in TAGS:

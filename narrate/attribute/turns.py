@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
-from narrate.model import Segment
+from narrate.model import Script, Segment
 
 WEAK = frozenset({"turn", "guess", "unknown"})
 """Rules the second pass may overrule."""
@@ -41,3 +42,17 @@ class Turn:
     """Number of the conversation it belongs to."""
     after_narration: bool
     """True when a paragraph of narration comes between it and the previous quote."""
+
+
+def paragraphs(script: Script) -> list[list[Segment]]:
+    """The script's segments grouped by paragraph, in reading order."""
+    return [list(group) for _, group in groupby(script.segments, key=lambda s: s.paragraph)]
+
+
+def spoken(script: Script) -> list[tuple[str, list[Segment]]]:
+    """(speaker, segments) of each paragraph holding dialogue, the speaker being that of its first quote."""
+    return [
+        (speaker, segments)
+        for segments in paragraphs(script)
+        if (speaker := next((s.speaker for s in segments if s.kind == "dialogue"), None))
+    ]
