@@ -32,7 +32,22 @@ def narrator_name(scripts: Sequence[Script], roster: Roster, tagged: set[str]) -
         calls.update(_calls(script, roster))
     speaking = {s.speaker for script in scripts for s in script.segments if s.kind == "dialogue" and s.confidence >= _FIRM}
     name = next((n for n, _ in calls.most_common() if n not in tagged | speaking), None)
-    return name if name is not None and calls[name] >= _MIN_CALLS else None
+    if name is not None and calls[name] >= _MIN_CALLS:
+        return name
+    return _unnarrated(scripts, roster, tagged | speaking)
+
+
+def _unnarrated(scripts: Sequence[Script], roster: Roster, speakers: set[str]) -> str | None:
+    """The name most often called in a first-person work that its narration never uses: only "I" can go unnarrated."""
+    if not any(s.speaker == FIRST_PERSON for script in scripts for s in script.segments):
+        return None
+    calls: Counter[str] = Counter()
+    for script in scripts:
+        for speaker, segments in spoken(script):
+            calls.update(addressed(roster, segments) - {speaker})
+    unnarrated = [(count, name) for name, count in calls.items() if not roster.counts.get(name) and name not in speakers]
+    count, name = max(unnarrated, default=(0, ""))
+    return name if count >= _MIN_CALLS else None
 
 
 def as_narrator(roster: Roster, name: str) -> Roster:

@@ -64,6 +64,8 @@ class Reader:
     timeline: list[str] = field(default_factory=list)
     """Everyone named or heard, in reading order (subjects and speakers alike)."""
     learnt: dict[str, Gender] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)
+    """Everyone named or heard since the scene began."""
     """Genders the text left open that a resolved "he said" / "she said" has since shown."""
 
     def gender(self, name: str) -> Gender:
@@ -160,6 +162,7 @@ def enter_scene(state: Reader, scene: int) -> None:
         state.conversation += 1
         state.previous_open = False
         state.addressed = set()
+        state.present = set()
 
 
 def remember_turn(state: Reader, turn: Turn) -> None:
@@ -170,6 +173,7 @@ def remember_turn(state: Reader, turn: Turn) -> None:
         state.subjects.append(pick.speaker)
     state.speakers.append(pick.speaker)
     state.timeline.append(pick.speaker)
+    state.present.add(pick.speaker)
     last = [s for s in turn.segments if s.kind == "dialogue"][-1]
     state.previous_open = last.runs_on
     state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
@@ -185,16 +189,24 @@ def remember_subjects(state: Reader, segments: list[Segment]) -> None:
         if segment.kind != "narration":
             continue
         for sentence in sentences(segment.text):
-            found = mentions(state.roster, sentence)
+            found = [m for m in mentions(state.roster, sentence) if not _quoted(sentence, m.start)]
             if not found:
                 continue
             subject = state.resolve(found[0])
             others = [state.resolve(m) for m in found[1:] if not m.is_pronoun]
             state.subjects += [n for n in others if n and n != subject]
             state.timeline += [n for n in others if n and n != subject]
+            state.present.update(n for n in others if n)
             if subject:
                 state.subjects.append(subject)
                 state.timeline.append(subject)
+                state.present.add(subject)
+
+
+def _quoted(sentence: str, at: int) -> bool:
+    """True when position `at` lies inside a quotation the narration carries (“Sunny said it was safe.”)."""
+    before = sentence[:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _spouse(owner: str | None, relation: str) -> str | None:

@@ -399,12 +399,14 @@ def _turn(state: Reader, segments: list[Segment]) -> Pick:
     last = state.speakers[-1] if state.speakers else None
     called = addressed(state.roster, segments) | _named(state.roster, segments)
     others = [o for o in state.others(last) if o not in called] or state.others(last)
+    others = [o for o in others if o in state.present] or others
     newer = _newer_person(state, last, others[:1])
     if newer and newer not in called:
         return Pick(newer, "turn", penalty=min(0.2, 0.05 * state.turns))
     if others:
         return Pick(others[0], "turn", penalty=min(0.2, 0.05 * state.turns))
-    subject = next((s for s in reversed(state.subjects) if s != last and s not in called), None)
+    narrating = FIRST_PERSON in state.tagged and last != FIRST_PERSON
+    subject = FIRST_PERSON if narrating else next((s for s in reversed(state.subjects) if s != last and s not in called), None)
     if subject:
         return Pick(subject, "guess")
     return Pick(last or UNKNOWN, "guess" if last else "unknown")
@@ -472,13 +474,13 @@ def explicit_tags(script: Script, roster: Roster) -> dict[int, tuple[int, str]]:
 
 
 def tagged_names(scripts: Sequence[Script], roster: Roster) -> set[str]:
-    """Names that appear with a speech verb anywhere in the narration."""
+    """Names (and "I") that appear with a speech verb anywhere in the narration."""
     names = set()
     for segment in (s for script in scripts for s in script.segments):
         if segment.kind == "narration":
             for mention in mentions(roster, segment.text):
-                if not mention.is_pronoun and (
+                if (not mention.is_pronoun or mention.name == "i") and (
                     _verb_after(segment.text, mention.end) or _verb_before(segment.text, mention.start)
                 ):
-                    names.add(mention.name)
+                    names.add(FIRST_PERSON if mention.name == "i" else mention.name)
     return names
