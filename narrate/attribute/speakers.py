@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from narrate.attribute.characters import Mention, Roster, is_role, mentions
+from narrate.attribute.roles import name_roles
 from narrate.attribute.conversation import second_pass
 from narrate.attribute.reader import (
     FIRST_PERSON, UNKNOWN, Reader, enter_scene, remember_subjects, remember_turn, sentences,
@@ -117,6 +118,7 @@ def assign(
             state.narration_run.append(seen)
             if sum(len(s.text.split()) for p in state.narration_run for s in p) > _BREAK_WORDS:
                 state.conversation += 1
+    name_roles(list(turns.values()), roster)
     second_pass(list(turns.values()))
     out: list[Segment] = []
     for k, segments in enumerate(grouped):
@@ -169,7 +171,7 @@ def _untagged(state: Reader, segments: list[Segment], ahead: list[list[Segment]]
         _monologue(state, segments)
         or _introduction(state, segments)
         or _beat(state, segments)
-        or _voice(state, ahead)
+        or _voice(state, segments, ahead)
         or _reaction(state)
         or _answer(state, segments)
         or _previous(state, segments)
@@ -333,9 +335,9 @@ def _monologue(state: Reader, segments: list[Segment]) -> Pick | None:
     return Pick(state.speakers[-1], "monologue") if state.speakers else None
 
 
-def _voice(state: Reader, ahead: list[list[Segment]]) -> Pick | None:
-    """For a voice the narration has not placed: the first new person named afterwards."""
-    recent = state.narration_run[-_LOOKBACK:]
+def _voice(state: Reader, segments: list[Segment], ahead: list[list[Segment]]) -> Pick | None:
+    """For a voice the narration has not placed ("said a voice"): the first new person named afterwards."""
+    recent = [*state.narration_run[-_LOOKBACK:], [s for s in segments if s.kind == "narration"]]
     if not any(_UNOWNED_VOICE.search(s.text) for paragraph in recent for s in paragraph):
         return None
     talking = set(state.others(None)[:2])

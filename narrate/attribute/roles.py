@@ -1,0 +1,77 @@
+"""Roles: an unnamed person ("the man", "the stranger") who turns out, within the scene, to be a named one.
+
+A stranger is first "a voice", then "the man who came into the light", then
+"the stranger", and at last says "My name is Sorrel." All of those lines are
+Sorrel's. Within a scene, an epithet ("the stranger") after a role that only says
+what someone looks like ("the man") is that person, and takes over the name, and a role whose paragraph
+introduces a name ("The stranger drank. 'My name is Sorrel.'") is that name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import groupby
+
+from narrate.attribute.characters import Roster, is_role, mentions, role_gender
+from narrate.attribute.turns import Turn
+
+EPITHETS = frozenset({"the stranger", "the newcomer", "the visitor", "the figure"})
+"""Roles that name someone already in the scene, never a new person."""
+PLAIN = frozenset(
+    f"the {noun}" for noun in ("man", "woman", "boy", "girl", "young man", "young woman", "old man", "old woman", "figure")
+)
+"""Roles that say nothing but what a person looks like: an epithet after one of them is the same person."""
+
+
+def name_roles(turns: list[Turn], roster: Roster) -> None:
+    """Give every line of a role the identity it turns out to have in its scene (in place)."""
+    for _, group in groupby(turns, key=lambda t: t.segments[0].scene):
+        scene = list(group)
+        same = _identities(scene, roster)
+        for turn in scene:
+            for i, pick in turn.picks.items():
+                if pick.speaker in same:
+                    turn.picks[i] = replace(pick, speaker=_final(same, pick.speaker))
+            if turn.pick.speaker in same:
+                turn.pick = replace(turn.pick, speaker=_final(same, turn.pick.speaker))
+
+
+def _identities(scene: list[Turn], roster: Roster) -> dict[str, str]:
+    """Role -> who it is, for the roles of one scene that turn out to be someone else."""
+    same: dict[str, str] = {}
+    heard: list[str] = []
+    last = ""
+    for turn in scene:
+        speaker = turn.pick.speaker
+        if is_role(speaker) and speaker not in heard:
+            earlier = next((r for r in reversed(heard) if r in PLAIN and r not in same and _compatible(r, speaker)), None)
+            if speaker in EPITHETS and earlier:
+                same[earlier] = speaker
+            heard.append(speaker)
+        if turn.pick.rule == "introduction" and not is_role(speaker):
+            role = next(iter(_narrated_roles(turn, roster)), None) or (last if is_role(last) else None)
+            role = _final(same, role) if role else None
+            if role and is_role(role):
+                same[role] = speaker
+        last = speaker
+    return same
+
+
+def _narrated_roles(turn: Turn, roster: Roster) -> list[str]:
+    """Roles the paragraph's own narration names ("The stranger drank")."""
+    return [m.name for s in turn.segments if s.kind == "narration" for m in mentions(roster, s.text) if is_role(m.name)]
+
+
+def _compatible(role: str, other: str) -> bool:
+    """True when two roles could be one person (neither gender rules the other out)."""
+    genders = {role_gender(role), role_gender(other)} - {"unknown"}
+    return len(genders) < 2
+
+
+def _final(same: dict[str, str], name: str) -> str:
+    """Who `name` finally is, following the links."""
+    seen = set()
+    while name in same and name not in seen:
+        seen.add(name)
+        name = same[name]
+    return name
