@@ -37,7 +37,7 @@ from narrate.attribute.reader import (
     FIRST_PERSON, UNKNOWN, Reader, enter_scene, remember_subjects, remember_turn, sentences,
 )
 from narrate.attribute.turns import Pick, Turn, paragraphs
-from narrate.attribute.words import PHRASAL, SPEECH_VERBS
+from narrate.attribute.words import OBJECT_MARKERS, PHRASAL, SPEECH_VERBS
 from narrate.model import Script, Segment
 
 CONFIDENCE = {
@@ -76,11 +76,6 @@ _NEW_NAME = re.compile(r"\b[Mm]y name(?: is|[’']s) ((?:[A-Z][a-z]+)(?: [A-Z][a
 """A name the text has not used before, given by its owner ("My name is Hareton Earnshaw")."""
 _SIGNING_ON = re.compile(r"\s+speaking\b")
 """Words just after a speaker's own name ("Officer Brandt speaking")."""
-_OBJECT_MARKERS = frozenset(
-    "at to with from for of by about towards toward into onto than like past behind beside over under "
-    "watched saw told asked kissed hugged followed".split()
-)
-"""Words after which a person is an object, not the subject of what they are doing."""
 _TITLE_CALLED = re.compile(r"(?:^|,\s+)(Captain|Doctor|Professor|Inspector|Sergeant|Officer|Colonel|Major)(?=\s*[,.!?…—]|$)")
 """A title said to its holder ("We've had a report, Captain.")."""
 _LOOKAHEAD = 8
@@ -393,7 +388,7 @@ def _previous(state: Reader, segments: list[Segment]) -> Pick | None:
 def _subject_like(sentence: str, mention: Mention) -> bool:
     """False for someone named as an object ("looking at the man", "gave it to Kes")."""
     before = sentence[: mention.start].split()
-    return not before or before[-1].lower().strip(",;:—") not in _OBJECT_MARKERS
+    return not before or before[-1].lower().strip(",;:—") not in OBJECT_MARKERS
 
 
 def _turn(state: Reader, segments: list[Segment]) -> Pick:

@@ -57,3 +57,9 @@ def opens_sentence(text: str, at: int) -> bool:
     """True when position `at` of `text` opens a sentence."""
     before = text[:at].rstrip(" \t\n\"“”‘’'([—–-")
     return not before or before[-1] in _SENTENCE_END
+
+OBJECT_MARKERS = frozenset(
+    "at to with from for of by about towards toward into onto than like past behind beside over under "
+    "watched saw told asked kissed hugged followed".split()
+)
+"""Words after which a person is an object, not the subject of what they are doing."""
