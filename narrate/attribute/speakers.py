@@ -57,7 +57,7 @@ REACTIONS = frozenset(
 """Silent reactions: a listener doing one of these lets the speaker go on."""
 
 _UNOWNED_VOICE = re.compile(
-    r"\b(?:a|an|another|some|one|the same)\s+(?:\w+\s+){0,2}?voice\b|\bsomeone\s+(?:\w+ly\s+)?(?:said|called|spoke|shouted)",
+    r"\b(?:a|an|another|some|one|the same)\s+(?:[\w’']+\s+){0,2}?voice\b|\bsomeone\s+(?:\w+ly\s+)?(?:said|called|spoke|shouted)",
     re.IGNORECASE,
 )
 _VOCATIVE_BEFORE = re.compile(r"(?:^|[,;:!?.…—–-]|\b(?:[Oo]h|[Dd]ear|[Mm]y dear|[Mm]y|O))[\s\"“”‘’']*$")
