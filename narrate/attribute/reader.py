@@ -91,12 +91,16 @@ class Reader:
         recent = [s for s in reversed(self.subjects[-_MEMORY:] + self.speakers[-2:]) if s not in self.listeners]
         unknown = [s for s in self.others(None) if s not in self.listeners]
         return (
-            next((s for s in subjects if self.fits(s, wanted)), None)
-            or next((s for s in recent if self.gender(s) == wanted), None)
+            next((s for s in subjects if self.fits(s, wanted) and (self.heard(s) or not _owned(s))), None)
+            or next((s for s in recent if self.gender(s) == wanted and (self.heard(s) or not _owned(s))), None)
             or next((s for s in subjects if self.open_speaker(s)), None)
             or next((s for s in unknown if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
             or next((s for s in subjects if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
         )
+
+    def heard(self, name: str) -> bool:
+        """True for someone a tag or an earlier line shows speaking."""
+        return name in self.tagged or name in self.speakers
 
     def open_speaker(self, name: str) -> bool:
         """True for someone heard speaking whose gender nothing has shown yet."""
@@ -207,6 +211,11 @@ def _quoted(sentence: str, at: int) -> bool:
     """True when position `at` lies inside a quotation the narration carries (“Sunny said it was safe.”)."""
     before = sentence[:at]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _owned(name: str) -> bool:
+    """True for a person named only through someone else ("Ollie’s sister")."""
+    return "’s " in name or "'s " in name
 
 
 def _spouse(owner: str | None, relation: str) -> str | None:
