@@ -95,6 +95,7 @@ def find_names(
     after a preposition (a place), next to a speech verb, with a possessive, or
     followed by a pronoun; a titled name ("Mrs. Long") counts wherever it is.
     A name found "at" or "in" as often as not, never used as a person's, is a place.
+    A full name whose every part is a name ("Wren Calloway") is one too.
     """
     evidence: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
@@ -138,6 +139,10 @@ def find_names(
         if count >= 2 or name in phrases:
             phrases[name] += count
             evidence[name] += count
+    for phrase in phrases:
+        words = [w for w in phrase.split() if not _is_title(w)]
+        if len(words) > 1 and all(evidence[w] for w in words):
+            evidence[phrase] += 1
     plural = {p for p in phrases if p.endswith("s") and (p[:-1] in phrases or any(q.endswith(" " + p[:-1].split()[-1]) for q in phrases))}
     names = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower) and p not in plural})
     return names, Counter({p: n for p, n in narrated.items() if p not in plural})
