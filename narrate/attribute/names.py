@@ -119,7 +119,7 @@ def find_names(
                 spoken or possessive and not placed
             ):
                 evidence[phrase] += 1
-            elif not participle and (" " in phrase or text[end : end + 1] != ",") and _pronoun_follows(text, end):
+            elif not participle and before != "the" and (" " in phrase or text[end : end + 1] != ",") and _pronoun_follows(text, end):
                 followed.add(phrase)
     for phrase in followed:
         evidence[phrase] += 1
