@@ -34,18 +34,21 @@ def narrator_name(scripts: Sequence[Script], roster: Roster, tagged: set[str]) -
     name = next((n for n, _ in calls.most_common() if n not in tagged | speaking), None)
     if name is not None and calls[name] >= _MIN_CALLS:
         return name
-    return _unnarrated(scripts, roster, tagged | speaking)
+    return _unnarrated(scripts, roster)
 
 
-def _unnarrated(scripts: Sequence[Script], roster: Roster, speakers: set[str]) -> str | None:
-    """The name most often called in a first-person work that its narration never uses: only "I" can go unnarrated."""
+def _unnarrated(scripts: Sequence[Script], roster: Roster) -> str | None:
+    """The name most often called in a first-person work that its narration never uses: only "I" can go unnarrated.
+
+    Whatever lines the first pass gave that name came from pronouns and turn-taking, never a tag, so they don't count against it.
+    """
     if not any(s.speaker == FIRST_PERSON for script in scripts for s in script.segments):
         return None
     calls: Counter[str] = Counter()
     for script in scripts:
         for speaker, segments in spoken(script):
             calls.update(addressed(roster, segments) - {speaker})
-    unnarrated = [(count, name) for name, count in calls.items() if not roster.counts.get(name) and name not in speakers]
+    unnarrated = [(count, name) for name, count in calls.items() if not roster.counts.get(name)]
     count, name = max(unnarrated, default=(0, ""))
     return name if count >= _MIN_CALLS else None
 
