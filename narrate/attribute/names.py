@@ -158,7 +158,7 @@ def _pronoun_follows(text: str, at: int) -> bool:
 def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
     """(phrase, end, sentence-initial, next to a speech verb, possessive, the word before) per capitalised run.
 
-    A run that opens a quotation inside narration (a title or a sign: “The Ferryman's Daughter”) is left out.
+    A run inside a quotation the narration carries (a title, a sign, a note: “The Ferryman's Daughter”) is left out.
     """
     out = []
     tokens = list(TOKEN.finditer(text))
@@ -173,7 +173,8 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
         first = i
         while first < j and tokens[first][0].lower().replace("’", "'") in _STOP and not _is_title(tokens[first][0]):
             first += 1
-        quoted = text[tokens[i].start() - 1 : tokens[i].start()] in ("“", '"', "‘")
+        opened = text[: tokens[i].start()]
+        quoted = opened.count("“") > opened.count("”") or opened.count('"') % 2 == 1
         if first < j and not quoted:
             phrase = text[tokens[first].start() : tokens[j - 1].end()]
             possessive = phrase.endswith(("’s", "'s"))
