@@ -292,12 +292,19 @@ def _compatible(a: list[str], b: list[str]) -> bool:
     return len(genders) <= 1
 
 
+def _stem(name: str) -> str:
+    """The first three letters of a name, as a nickname keeps them: "Kowie", "Kowalski" -> "kow"; "Raz" -> "ras"."""
+    return name.lower().replace("z", "s")[:3]
+
+
 def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
-    """(nickname, full name) pairs among one-word names: "Lizzy" -> "Elizabeth", "Theo" -> "Theodore"."""
+    """(nickname, full name) pairs among one-word names: "Lizzy" -> "Elizabeth", "Theo" -> "Theodore", "Kowie" -> "Kowalski"."""
     firsts = {name.split()[0]: name for name in names if not _is_title(name.split()[0])}
     pairs = []
     for short in (n for n in names if " " not in n and not _is_title(n)):
         longer = {firsts[f] for f in firsts if f != short and len(f) > len(short) >= 3 and f.startswith(short)}
+        if len(short) <= 4 or short.endswith(("y", "ie")):
+            longer |= {firsts[f] for f in firsts if f != short and len(f) > len(short) + 1 and _stem(f) == _stem(short)}
         longer |= {firsts[f] for f in HYPOCORISMS.get(short, ()) if f in firsts}
         if len(longer) == 1:
             pairs.append((short, longer.pop()))
