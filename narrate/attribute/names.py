@@ -45,7 +45,9 @@ TITLES = {
     "master": "unknown", "detective": "unknown", "inspector": "unknown", "general": "unknown",
     "colonel": "unknown", "major": "unknown", "sergeant": "unknown", "officer": "unknown",
     "count": "male", "countess": "female", "duke": "male", "duchess": "female", "baron": "male",
-    "baroness": "female", "earl": "male", "emperor": "male", "empress": "female",
+    "baroness": "female", "earl": "male", "emperor": "male", "empress": "female", "dame": "female",
+    "coach": "unknown", "agent": "unknown", "lieutenant": "unknown", "commander": "unknown",
+    "admiral": "unknown", "ensign": "unknown", "chief": "unknown", "judge": "unknown", "reverend": "unknown",
 }  # fmt: skip
 """Titles that may stand before a name, with the gender they imply."""
 
@@ -82,7 +84,10 @@ _DATE_WORDS = frozenset("in since until till by of last next early late mid from
 _PLACE_WORDS = frozenset("in at to from into on near of towards toward through across by under via the".split())
 """Words before a capitalised phrase that make it a place or a thing rather than a person."""
 
-RANKS = frozenset("captain doctor professor inspector sergeant officer colonel major count countess duke duchess".split())
+RANKS = frozenset(
+    "captain doctor professor inspector sergeant officer colonel major count countess duke duchess "
+    "coach lieutenant commander admiral".split()
+)
 """Titles that "the captain" style mentions mean one holder of (unlike "the lady")."""
 
 
@@ -263,13 +268,14 @@ def name_parts(forms: dict[str, str], lower: set[str]) -> dict[str, str]:
 
 
 def titled_roles(forms: dict[str, str]) -> dict[str, str]:
-    """"the captain" -> the one person the text calls Captain Somebody (likewise the doctor, the inspector...)."""
+    """"the captain" and a bare "Captain" -> the one person the text calls Captain Somebody (likewise the doctor, the coach...)."""
     holders: dict[str, set[str]] = defaultdict(set)
     for form, name in forms.items():
         title = form.split()[0].lower().rstrip(".")
         if " " in form and title in TITLES:
             holders[{"dr": "doctor"}.get(title, title)].add(name)
-    return {f"the {title}": next(iter(names)) for title, names in holders.items() if len(names) == 1 and title in RANKS}
+    single = {title: next(iter(names)) for title, names in holders.items() if len(names) == 1 and title in RANKS}
+    return {f"the {title}": name for title, name in single.items()} | {title.capitalize(): name for title, name in single.items()}
 
 
 def _core(name: str) -> str:
