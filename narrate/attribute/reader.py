@@ -64,6 +64,8 @@ class Reader:
     timeline: list[str] = field(default_factory=list)
     """Everyone named or heard, in reading order (subjects and speakers alike)."""
     learnt: dict[str, Gender] = field(default_factory=dict)
+    opened: int = 0
+    """How many dialogue paragraphs had been read when the current conversation began."""
     present: set[str] = field(default_factory=set)
     """Everyone named or heard since the scene began."""
     """Genders the text left open that a resolved "he said" / "she said" has since shown."""
@@ -101,6 +103,11 @@ class Reader:
     def heard(self, name: str) -> bool:
         """True for someone a tag or an earlier line shows speaking."""
         return name in self.tagged or name in self.speakers
+
+    def people_in(self, segment: Segment) -> set[str]:
+        """Everyone a narration segment names or means (not inside a quotation it carries)."""
+        found = (m for sentence in sentences(segment.text) for m in mentions(self.roster, sentence) if not _quoted(sentence, m.start))
+        return {name for m in found if (name := self.resolve(m) if not m.is_pronoun or m.name == "i" else None)}
 
     def open_speaker(self, name: str) -> bool:
         """True for someone heard speaking whose gender nothing has shown yet."""
@@ -164,6 +171,7 @@ def enter_scene(state: Reader, scene: int) -> None:
     if scene != state.scene:
         state.scene = scene
         state.conversation += 1
+        state.opened = len(state.speakers)
         state.previous_open = False
         state.addressed = set()
         state.present = set()

@@ -113,6 +113,8 @@ def assign(
             state.narration_run.append(seen)
             if sum(len(s.text.split()) for p in state.narration_run for s in p) > _BREAK_WORDS:
                 state.conversation += 1
+                state.opened = len(state.speakers)
+                state.present = {n for p in state.narration_run for s in p for n in state.people_in(s)}
     name_roles(list(turns.values()), roster)
     second_pass(list(turns.values()))
     out: list[Segment] = []
@@ -397,6 +399,8 @@ def _turn(state: Reader, segments: list[Segment]) -> Pick:
     called = addressed(state.roster, segments) | _named(state.roster, segments)
     others = [o for o in state.others(last) if o not in called] or state.others(last)
     others = [o for o in others if o in state.present] or others
+    if FIRST_PERSON in state.tagged and last != FIRST_PERSON and set(state.speakers[state.opened :]) == {last}:
+        others = [FIRST_PERSON]
     newer = _newer_person(state, last, others[:1])
     if newer and newer not in called:
         return Pick(newer, "turn", penalty=min(0.2, 0.05 * state.turns))
