@@ -205,6 +205,8 @@ def remember_subjects(state: Reader, segments: list[Segment]) -> None:
             if not found:
                 continue
             subject = state.resolve(found[0])
+            if subject and found[0].name in ("he", "she") and is_role(subject) and state.gender(subject) == "unknown":
+                state.learnt[subject] = "male" if found[0].name == "he" else "female"
             others = [state.resolve(m) for m in found[1:] if not m.is_pronoun]
             state.subjects += [n for n in others if n and n != subject]
             state.timeline += [n for n in others if n and n != subject]
