@@ -95,6 +95,7 @@ class Reader:
         return (
             next((s for s in subjects if self.fits(s, wanted) and (self.heard(s) or not _owned(s))), None)
             or next((s for s in recent if self.gender(s) == wanted and (self.heard(s) or not _owned(s))), None)
+            or next((s for s in reversed(self.timeline) if self.gender(s) == wanted and s not in self.listeners and not _owned(s)), None)
             or next((s for s in subjects if self.open_speaker(s)), None)
             or next((s for s in unknown if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
             or next((s for s in subjects if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
