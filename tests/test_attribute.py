@@ -169,7 +169,7 @@ def test_no_names_in_the_code() -> None:
 
 # --- labelled fixtures: passages written for the hard cases and public-domain prose --------------
 
-PASSAGES = [path for folder in ("attribution", "heldout", "heldout_b", "heldout_c") for path in sorted((FIXTURES / folder).glob("*.txt"))]
+PASSAGES = [path for folder in ("attribution", "heldout", "heldout_b", "heldout_c", "heldout_d") for path in sorted((FIXTURES / folder).glob("*.txt"))]
 """Labelled passages: one per hard case (attribution/) and whole chapters (heldout/), by annotators who never saw the code."""
 FLOOR = 0.7
 """Per-passage accuracy below which a change is a regression (the aggregate is checked too)."""
