@@ -8,6 +8,7 @@ goes on; `sentences` splits narration into the sentences the rules read.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -66,8 +67,8 @@ class Reader:
     learnt: dict[str, Gender] = field(default_factory=dict)
     opened: int = 0
     """How many dialogue paragraphs had been read when the current conversation began."""
-    present: set[str] = field(default_factory=set)
-    """Everyone named or heard since the scene began."""
+    present: Counter[str] = field(default_factory=Counter)
+    """Everyone named or heard since the scene began, and how often."""
     """Genders the text left open that a resolved "he said" / "she said" has since shown."""
 
     def gender(self, name: str) -> Gender:
@@ -175,7 +176,7 @@ def enter_scene(state: Reader, scene: int) -> None:
         state.opened = len(state.speakers)
         state.previous_open = False
         state.addressed = set()
-        state.present = set()
+        state.present = Counter()
 
 
 def remember_turn(state: Reader, turn: Turn) -> None:
@@ -186,7 +187,7 @@ def remember_turn(state: Reader, turn: Turn) -> None:
         state.subjects.append(pick.speaker)
     state.speakers.append(pick.speaker)
     state.timeline.append(pick.speaker)
-    state.present.add(pick.speaker)
+    state.present[pick.speaker] += 1
     last = [s for s in turn.segments if s.kind == "dialogue"][-1]
     state.previous_open = last.runs_on
     state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
@@ -215,7 +216,7 @@ def remember_subjects(state: Reader, segments: list[Segment]) -> None:
             if subject:
                 state.subjects.append(subject)
                 state.timeline.append(subject)
-                state.present.add(subject)
+                state.present[subject] += 1
 
 
 def _quoted(sentence: str, at: int) -> bool:

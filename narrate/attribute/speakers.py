@@ -27,6 +27,7 @@ turn-taking guessed, within each conversation.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -114,7 +115,7 @@ def assign(
             if sum(len(s.text.split()) for p in state.narration_run for s in p) > _BREAK_WORDS:
                 state.conversation += 1
                 state.opened = len(state.speakers)
-                state.present = {n for p in state.narration_run for s in p for n in state.people_in(s)}
+                state.present = Counter(n for p in state.narration_run for s in p for n in state.people_in(s))
     name_roles(list(turns.values()), roster)
     second_pass(list(turns.values()))
     out: list[Segment] = []
@@ -407,7 +408,8 @@ def _turn(state: Reader, segments: list[Segment]) -> Pick:
     if others:
         return Pick(others[0], "turn", penalty=min(0.2, 0.05 * state.turns))
     narrating = FIRST_PERSON in state.tagged and last != FIRST_PERSON
-    subject = FIRST_PERSON if narrating else next((s for s in reversed(state.subjects) if s != last and s not in called), None)
+    here = [(count, name) for name, count in state.present.items() if name not in (last, UNKNOWN) and name not in called]
+    subject = FIRST_PERSON if narrating else max(here)[1] if here else next((s for s in reversed(state.subjects) if s != last and s not in called), None)
     if subject:
         return Pick(subject, "guess")
     return Pick(last or UNKNOWN, "guess" if last else "unknown")
