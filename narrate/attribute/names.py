@@ -268,7 +268,7 @@ def name_parts(forms: dict[str, str], lower: set[str]) -> dict[str, str]:
 
 
 def titled_roles(forms: dict[str, str]) -> dict[str, str]:
-    """"the captain" and a bare "Captain" -> the one person the text calls Captain Somebody (likewise the doctor, the coach...)."""
+    """"the captain" and a bare "Captain" -> the one person the text calls Captain Somebody (or the doctor...)."""
     holders: dict[str, set[str]] = defaultdict(set)
     for form, name in forms.items():
         title = form.split()[0].lower().rstrip(".")

@@ -93,10 +93,11 @@ class Reader:
         subjects = [s for s in reversed(self.subjects[-_MEMORY:]) if s not in self.listeners]
         recent = [s for s in reversed(self.subjects[-_MEMORY:] + self.speakers[-2:]) if s not in self.listeners]
         unknown = [s for s in self.others(None) if s not in self.listeners]
+        named = [s for s in reversed(self.timeline) if s not in self.listeners and not _owned(s)]
         return (
             next((s for s in subjects if self.fits(s, wanted) and (self.heard(s) or not _owned(s))), None)
             or next((s for s in recent if self.gender(s) == wanted and (self.heard(s) or not _owned(s))), None)
-            or next((s for s in reversed(self.timeline) if self.gender(s) == wanted and s not in self.listeners and not _owned(s)), None)
+            or next((s for s in named if self.gender(s) == wanted), None)
             or next((s for s in subjects if self.open_speaker(s)), None)
             or next((s for s in unknown if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
             or next((s for s in subjects if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
@@ -108,7 +109,7 @@ class Reader:
 
     def people_in(self, segment: Segment) -> set[str]:
         """Everyone a narration segment names or means (not inside a quotation it carries)."""
-        found = (m for sentence in sentences(segment.text) for m in mentions(self.roster, sentence) if not _quoted(sentence, m.start))
+        found = [m for text in sentences(segment.text) for m in mentions(self.roster, text) if not _quoted(text, m.start)]
         return {name for m in found if (name := self.resolve(m) if not m.is_pronoun or m.name == "i" else None)}
 
     def open_speaker(self, name: str) -> bool:

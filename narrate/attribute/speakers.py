@@ -407,9 +407,10 @@ def _turn(state: Reader, segments: list[Segment]) -> Pick:
         return Pick(newer, "turn", penalty=min(0.2, 0.05 * state.turns))
     if others:
         return Pick(others[0], "turn", penalty=min(0.2, 0.05 * state.turns))
-    narrating = FIRST_PERSON in state.tagged and last != FIRST_PERSON
     here = [(count, name) for name, count in state.present.items() if name not in (last, UNKNOWN) and name not in called]
-    subject = FIRST_PERSON if narrating else max(here)[1] if here else next((s for s in reversed(state.subjects) if s != last and s not in called), None)
+    subject = max(here)[1] if here else next((s for s in reversed(state.subjects) if s != last and s not in called), None)
+    if FIRST_PERSON in state.tagged and last != FIRST_PERSON:
+        subject = FIRST_PERSON
     if subject:
         return Pick(subject, "guess")
     return Pick(last or UNKNOWN, "guess" if last else "unknown")
