@@ -8,6 +8,7 @@ import pytest
 
 import labels
 from narrate.attribute import attribute, estimate
+from narrate.attribute.characters import discover
 from narrate.ingest import load
 from narrate.model import Corrections, Script
 from narrate.parse import parse
@@ -308,3 +309,63 @@ def test_her_father_shares_her_surname(tmp_path: Path) -> None:
         "“Poor Ada,” said her father.\n\n“She will be happy,” said Nell."
     )
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][0] == "Mr. Marsh"
+
+
+def test_a_stranger_who_gives_their_name_spoke_as_the_stranger_too(tmp_path: Path) -> None:
+    body = (
+        "Kettle fed the fire. Piet watched the road.\n\n"
+        "“That’s far enough,” Kettle called.\n\n"
+        "The man who came into the light was thin and soaked.\n\n"
+        "“Five,” he said. “They told me there’d be five.”\n\n"
+        "“Who told you?” said Piet.\n\n"
+        "The stranger smiled. “Friends of yours.”\n\n"
+        "“Sit,” Kettle said.\n\n"
+        "The stranger sat. “My name is Sorrel.”"
+    )
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == [
+        "Kettle", "Sorrel", "Sorrel", "Piet", "Sorrel", "Kettle", "Sorrel",
+    ]  # fmt: skip
+
+
+def test_a_narrator_only_ever_called_by_name(tmp_path: Path) -> None:
+    body = (
+        "I was under the console when the ship lurched.\n\n"
+        "“Reyes, the captain wants you,” Hestia said.\n\n“Tell her I’m busy,” I said.\n\n"
+        "“She was unmoved, Reyes.”\n\n“She always is.”"
+    )
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Hestia", "Reyes", "Hestia", "Reyes"]
+
+
+def test_turn_taking_keeps_to_the_scene(tmp_path: Path) -> None:
+    body = (
+        "“Hold still,” said Bex.\n\n“I am,” said Sunny.\n\n“You vibrate,” Bex said.\n\n* * *\n\n"
+        "Bex made me lie down afterwards. I told him I was fine. He banned the word.\n\n"
+        "“Follow my finger.”\n\n“I am following your finger.”\n\n“With attitude.”\n\n“That’s not a medical category.”"
+    )
+    got = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
+    assert got[3:] == ["Bex", "I", "Bex", "I"]
+
+
+def test_she_said_is_not_someone_only_named_through_another(tmp_path: Path) -> None:
+    body = (
+        "It had been Tamsin’s plan to buy the record before Ollie’s sister could get her hands on it.\n\n"
+        "“It’s shut,” Ollie said. He kicked the door.\n\n“Did you check the opening hours?” she asked.\n\n“In my heart,” said Ollie.\n\n"
+        "“Ollie.” Tamsin sighed."
+    )
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Ollie", "Tamsin", "Ollie", "Tamsin"]
+
+
+@pytest.mark.parametrize(
+    ("body", "forms"),
+    [
+        ("Kowalski grinned, and Danny hugged Kowalski.\n\n“Hi, Kowie,” said Danny. “Hi, Kowie.”", {"Kowie", "Kowalski"}),
+        ("Wren Calloway and Hale sat down. Later Wren laughed.\n\n“Lamp,” Calloway agreed.", {"Wren", "Calloway", "Wren Calloway"}),
+        ("Coach Whitlock came in. We knew Dana Whitlock never knocked.\n\n“Sit,” Coach said.", {"Coach", "Dana Whitlock"}),
+    ],
+)
+def test_forms_of_one_name_join(tmp_path: Path, body: str, forms: set[str]) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text(f"Chapter 1\n\n{body}\n", encoding="utf-8")
+    work = load(path)
+    roster = discover([parse(work, work.chapters[0])])
+    assert len({roster.forms.get(form) for form in forms}) == 1 and None not in {roster.forms.get(f) for f in forms}
