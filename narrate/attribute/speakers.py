@@ -291,10 +291,11 @@ def _beat(state: Reader, segments: list[Segment]) -> Pick | None:
     """The subject of the paragraph's own narration."""
     for segment in segments:
         if segment.kind == "narration":
-            for mention in _main_mentions(state.roster, segment.text):
-                name = state.resolve(mention)
-                if name:
-                    return Pick(name, "pronoun beat" if mention.is_pronoun else "beat")
+            for sentence in sentences(segment.text):
+                for mention in _main_mentions(state.roster, sentence):
+                    name = state.resolve(mention) if _subject_like(sentence, mention) else None
+                    if name:
+                        return Pick(name, "pronoun beat" if mention.is_pronoun else "beat")
     return None
 
 
