@@ -69,6 +69,8 @@ _NOT_VERBS = frozenset("and but or who which that as with was is had has to of i
 """Words that show a name after a quote is not the subject of a tag verb."""
 _LEAD_IN = re.compile(r"(?:[\w’'.]+\s+){0,6}[\w’']+\s*[,:]\s*$")
 """The last few words of narration that ends with a comma or colon before a quote."""
+_BEAT_OBJECTS = OBJECT_MARKERS - {"of"}
+"""Object markers for a beat: "the voice of Vane's nephew" still places the speaker."""
 _SUBORDINATORS = frozenset("when as while after before once since until if though although because whenever".split())
 """Words that open a clause whose people are not the sentence's subject."""
 _INTRODUCTION = re.compile(r"\b(?:[Mm]y name is|[Mm]y name’s|[Mm]y name's|[Cc]all me|I am|I’m|I'm)\s+$")
@@ -293,7 +295,7 @@ def _beat(state: Reader, segments: list[Segment]) -> Pick | None:
         if segment.kind == "narration":
             for sentence in sentences(segment.text):
                 for mention in _main_mentions(state.roster, sentence):
-                    name = state.resolve(mention) if _subject_like(sentence, mention) else None
+                    name = state.resolve(mention) if _subject_like(sentence, mention, _BEAT_OBJECTS) else None
                     if name:
                         return Pick(name, "pronoun beat" if mention.is_pronoun else "beat")
     return None
@@ -389,10 +391,10 @@ def _previous(state: Reader, segments: list[Segment]) -> Pick | None:
     return None
 
 
-def _subject_like(sentence: str, mention: Mention) -> bool:
+def _subject_like(sentence: str, mention: Mention, objects: frozenset[str] = OBJECT_MARKERS) -> bool:
     """False for someone named as an object ("looking at the man", "gave it to Kes")."""
     before = sentence[: mention.start].split()
-    return not before or before[-1].lower().strip(",;:—") not in OBJECT_MARKERS
+    return not before or before[-1].lower().strip(",;:—") not in objects
 
 
 def _turn(state: Reader, segments: list[Segment]) -> Pick:
