@@ -46,6 +46,8 @@ class Reader:
     """Speaker of each dialogue paragraph so far."""
     narration_run: list[list[Segment]] = field(default_factory=list)
     """Narration-only paragraphs since the last dialogue paragraph."""
+    run_words: int = 0
+    """Words in those paragraphs."""
     previous_open: bool = False
     """True when the previous paragraph ended inside a quotation."""
     previous_question: bool = False
@@ -93,7 +95,7 @@ class Reader:
         subjects = [s for s in reversed(self.subjects[-_MEMORY:]) if s not in self.listeners]
         recent = [s for s in reversed(self.subjects[-_MEMORY:] + self.speakers[-2:]) if s not in self.listeners]
         unknown = [s for s in self.others(None) if s not in self.listeners]
-        named = [s for s in reversed(self.timeline) if s not in self.listeners and not _owned(s)]
+        named = (s for s in reversed(self.timeline) if s not in self.listeners and not _owned(s))
         return (
             next((s for s in subjects if self.fits(s, wanted) and (self.heard(s) or not _owned(s))), None)
             or next((s for s in recent if self.gender(s) == wanted and (self.heard(s) or not _owned(s))), None)
@@ -196,6 +198,7 @@ def remember_turn(state: Reader, turn: Turn) -> None:
     state.listeners = set()
     state.subjects += sorted(state.addressed)
     state.narration_run = []
+    state.run_words = 0
 
 
 def remember_subjects(state: Reader, segments: list[Segment]) -> None:

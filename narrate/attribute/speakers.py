@@ -114,10 +114,13 @@ def assign(
         else:
             remember_subjects(state, seen)
             state.narration_run.append(seen)
-            if sum(len(s.text.split()) for p in state.narration_run for s in p) > _BREAK_WORDS:
+            words = sum(len(s.text.split()) for s in seen)
+            if state.run_words <= _BREAK_WORDS < state.run_words + words:
+                state.present = Counter(n for p in state.narration_run for s in p for n in state.people_in(s))
+            state.run_words += words
+            if state.run_words > _BREAK_WORDS:
                 state.conversation += 1
                 state.opened = len(state.speakers)
-                state.present = Counter(n for p in state.narration_run for s in p for n in state.people_in(s))
     name_roles(list(turns.values()), roster)
     second_pass(list(turns.values()))
     out: list[Segment] = []
