@@ -42,10 +42,10 @@ from narrate.attribute.words import OBJECT_MARKERS, PHRASAL, SPEECH_VERBS
 from narrate.model import Script, Segment
 
 CONFIDENCE = {
-    "user": 1.0, "tag": 0.97, "role tag": 0.95, "pronoun tag": 0.88, "alternating pronoun": 0.72,
+    "user": 1.0, "tag": 0.97, "role tag": 0.95, "pronoun tag": 0.9, "alternating pronoun": 0.54,
     "continued": 0.9, "beat": 0.95, "pronoun beat": 0.9, "voice": 0.6, "reaction": 0.7,
-    "addressed": 0.85, "previous": 0.75, "pronoun previous": 0.65, "turn": 0.8, "backfill": 0.7,
-    "monologue": 0.6, "introduction": 0.85, "guess": 0.35, "unknown": 0.05,
+    "addressed": 0.9, "previous": 0.68, "pronoun previous": 0.65, "turn": 0.85, "backfill": 0.7,
+    "monologue": 0.6, "introduction": 0.85, "guess": 0.5, "unknown": 0.05,
 }  # fmt: skip
 """How sure each rule is: how often it was right on the labelled passages in tests/fixtures (rounded down)."""
 
