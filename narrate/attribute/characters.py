@@ -188,17 +188,17 @@ def role_name(noun: str) -> str:
 
 def is_role(name: str) -> bool:
     """True for the name of an unnamed person ("the man", "Scrooge’s nephew")."""
-    return name.startswith("the ") and name[4:] in ROLES or _kin(name) is not None
+    return name.startswith("the ") and name[4:] in ROLES or kin(name) is not None
 
 
 def role_gender(name: str) -> Gender:
     """The gender a role-noun name implies ("the woman" -> female, "Scrooge’s nephew" -> male)."""
-    kin = _kin(name)
-    return RELATIONS[kin] if kin else ROLES.get(name.removeprefix("the "), "unknown")
+    relation = kin(name)
+    return RELATIONS[relation] if relation else ROLES.get(name.removeprefix("the "), "unknown")
 
 
-def _kin(name: str) -> str | None:
-    """The relation noun of a name like "Scrooge’s nephew", else None."""
+def kin(name: str) -> str | None:
+    """The relation noun of someone named only through another ("Scrooge’s nephew", "Ollie’s sister"), else None."""
     match = re.fullmatch(r".+[’']s (\w+)", name)
     return match[1] if match and match[1] in RELATIONS else None
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from narrate.attribute.names import TITLES
 from narrate.attribute.turns import spoken
-from narrate.attribute.words import OBJECT_MARKERS, STOP
+from narrate.attribute.words import STOP, after_object_marker
 from narrate.model import Gender, Script
 
 if TYPE_CHECKING:
@@ -39,19 +39,13 @@ def gender_scores(narration: list[tuple[str, tuple[Mention, ...]]], names: set[s
     scores: dict[str, list[float]] = {name: [0.0, 0.0] for name in names}
     for text, found in narration:
         opening = [m for k, m in enumerate(found) if k == 0 or _sentence_break(text[found[k - 1].end : m.start])]
-        for mention in opening:
-            if mention.name not in scores or _object(text, mention):
+        for mention in opening:  # a mention after "to" ("out loud to Dev, I call her") is not who the pronouns mean
+            if mention.name not in scores or after_object_marker(text, mention.start):
                 continue
             names_after = [m.start for m in found if m.start > mention.start and not m.is_pronoun]
             stop = min(names_after[:1] + [_third_sentence_end(text, mention.end)])
             _score(scores[mention.name], text[mention.end : stop])
     return scores
-
-
-def _object(text: str, mention: Mention) -> bool:
-    """True for a mention that is an object ("out loud to Dev, I call her"): the pronouns after it are someone else's."""
-    before = text[: mention.start].split()
-    return bool(before) and before[-1].lower().strip(",;:—") in OBJECT_MARKERS
 
 
 def _sentence_break(between: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from narrate.attribute.words import KIN, SPEECH_VERBS, STOP, TOKEN, opens_sentence
+from narrate.attribute.words import KIN, SPEECH_VERBS, STOP, TOKEN, inside_quotation, opens_sentence
 
 _STOP = frozenset(
     """a an the and but or nor for so yet if then than when while where why how what who whom
@@ -178,9 +178,7 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
         first = i
         while first < j and tokens[first][0].lower().replace("’", "'") in _STOP and not _is_title(tokens[first][0]):
             first += 1
-        opened = text[: tokens[i].start()]
-        quoted = opened.count("“") > opened.count("”") or opened.count('"') % 2 == 1
-        if first < j and not quoted:
+        if first < j and not inside_quotation(text, tokens[i].start()):
             phrase = text[tokens[first].start() : tokens[j - 1].end()]
             possessive = phrase.endswith(("’s", "'s"))
             prev = tokens[i - 1][0].lower() if i else ""

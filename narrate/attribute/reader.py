@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from narrate.attribute.characters import Mention, Roster, is_role, mentions, role_gender
+from narrate.attribute.characters import Mention, Roster, is_role, kin, mentions, role_gender
 from narrate.attribute.turns import WEAK, Turn
-from narrate.attribute.words import RELATIONS, SENTENCE
+from narrate.attribute.words import RELATIONS, SENTENCE, inside_quotation
 from narrate.model import Gender, Segment
 
 UNKNOWN = "Unknown speaker"
@@ -67,11 +67,11 @@ class Reader:
     timeline: list[str] = field(default_factory=list)
     """Everyone named or heard, in reading order (subjects and speakers alike)."""
     learnt: dict[str, Gender] = field(default_factory=dict)
+    """Genders the text left open that a resolved "he said" / "she said" has since shown."""
     opened: int = 0
     """How many dialogue paragraphs had been read when the current conversation began."""
     present: Counter[str] = field(default_factory=Counter)
     """Everyone named or heard since the scene began, and how often."""
-    """Genders the text left open that a resolved "he said" / "she said" has since shown."""
 
     def gender(self, name: str) -> Gender:
         """Gender of a person by name or role (or as a pronoun tag has shown it)."""
@@ -95,10 +95,10 @@ class Reader:
         subjects = [s for s in reversed(self.subjects[-_MEMORY:]) if s not in self.listeners]
         recent = [s for s in reversed(self.subjects[-_MEMORY:] + self.speakers[-2:]) if s not in self.listeners]
         unknown = [s for s in self.others(None) if s not in self.listeners]
-        named = (s for s in reversed(self.timeline) if s not in self.listeners and not _owned(s))
+        named = (s for s in reversed(self.timeline) if s not in self.listeners and not kin(s))
         return (
-            next((s for s in subjects if self.fits(s, wanted) and (self.heard(s) or not _owned(s))), None)
-            or next((s for s in recent if self.gender(s) == wanted and (self.heard(s) or not _owned(s))), None)
+            next((s for s in subjects if self.fits(s, wanted) and (self.heard(s) or not kin(s))), None)
+            or next((s for s in recent if self.gender(s) == wanted and (self.heard(s) or not kin(s))), None)
             or next((s for s in named if self.gender(s) == wanted), None)
             or next((s for s in subjects if self.open_speaker(s)), None)
             or next((s for s in unknown if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
@@ -111,8 +111,12 @@ class Reader:
 
     def people_in(self, segment: Segment) -> set[str]:
         """Everyone a narration segment names or means (not inside a quotation it carries)."""
-        found = [m for text in sentences(segment.text) for m in mentions(self.roster, text) if not _quoted(text, m.start)]
+        found = [m for sentence in sentences(segment.text) for m in self.mentioned(sentence)]
         return {name for m in found if (name := self.resolve(m) if not m.is_pronoun or m.name == "i" else None)}
+
+    def mentioned(self, sentence: str) -> list[Mention]:
+        """The people a narration sentence mentions, leaving out any inside a quotation it carries."""
+        return [m for m in mentions(self.roster, sentence) if not inside_quotation(sentence, m.start)]
 
     def open_speaker(self, name: str) -> bool:
         """True for someone heard speaking whose gender nothing has shown yet."""
@@ -207,7 +211,7 @@ def remember_subjects(state: Reader, segments: list[Segment]) -> None:
         if segment.kind != "narration":
             continue
         for sentence in sentences(segment.text):
-            found = [m for m in mentions(state.roster, sentence) if not _quoted(sentence, m.start)]
+            found = state.mentioned(sentence)
             if not found:
                 continue
             subject = state.resolve(found[0])
@@ -221,17 +225,6 @@ def remember_subjects(state: Reader, segments: list[Segment]) -> None:
                 state.subjects.append(subject)
                 state.timeline.append(subject)
                 state.present[subject] += 1
-
-
-def _quoted(sentence: str, at: int) -> bool:
-    """True when position `at` lies inside a quotation the narration carries (“Sunny said it was safe.”)."""
-    before = sentence[:at]
-    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
-
-
-def _owned(name: str) -> bool:
-    """True for a person named only through someone else ("Ollie’s sister")."""
-    return "’s " in name or "'s " in name
 
 
 def _spouse(owner: str | None, relation: str) -> str | None:

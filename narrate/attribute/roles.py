@@ -2,9 +2,10 @@
 
 A stranger is first "a voice", then "the man who came into the light", then
 "the stranger", and at last says "My name is Sorrel." All of those lines are
-Sorrel's. Within a scene, an epithet ("the stranger") after a role that only says
-what someone looks like ("the man") is that person, and takes over the name, and a role whose paragraph
-introduces a name ("The stranger drank. 'My name is Sorrel.'") is that name.
+Sorrel's. Within a scene, an epithet ("the stranger") after a role that only
+says what someone looks like ("the man") is that person and takes over the
+name; a role whose paragraph introduces a name ("The stranger drank. 'My name
+is Sorrel.'") is that name.
 """
 
 from __future__ import annotations

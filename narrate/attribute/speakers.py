@@ -32,13 +32,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from narrate.attribute.characters import Mention, Roster, is_role, mentions
-from narrate.attribute.roles import name_roles
 from narrate.attribute.conversation import second_pass
 from narrate.attribute.reader import (
     FIRST_PERSON, UNKNOWN, Reader, enter_scene, remember_subjects, remember_turn, sentences,
 )
+from narrate.attribute.roles import name_roles
 from narrate.attribute.turns import Pick, Turn, paragraphs
-from narrate.attribute.words import OBJECT_MARKERS, PHRASAL, SPEECH_VERBS
+from narrate.attribute.words import OBJECT_MARKERS, PHRASAL, SPEECH_VERBS, after_object_marker
 from narrate.model import Script, Segment
 
 CONFIDENCE = {
@@ -396,8 +396,7 @@ def _previous(state: Reader, segments: list[Segment]) -> Pick | None:
 
 def _subject_like(sentence: str, mention: Mention, objects: frozenset[str] = OBJECT_MARKERS) -> bool:
     """False for someone named as an object ("looking at the man", "gave it to Kes")."""
-    before = sentence[: mention.start].split()
-    return not before or before[-1].lower().strip(",;:—") not in objects
+    return not after_object_marker(sentence, mention.start, objects)
 
 
 def _turn(state: Reader, segments: list[Segment]) -> Pick:
@@ -406,7 +405,8 @@ def _turn(state: Reader, segments: list[Segment]) -> Pick:
     called = addressed(state.roster, segments) | _named(state.roster, segments)
     others = [o for o in state.others(last) if o not in called] or state.others(last)
     others = [o for o in others if o in state.present] or others
-    if FIRST_PERSON in state.tagged and last != FIRST_PERSON and set(state.speakers[state.opened :]) == {last}:
+    narrating = FIRST_PERSON in state.tagged and last != FIRST_PERSON
+    if narrating and set(state.speakers[state.opened :]) == {last}:
         others = [FIRST_PERSON]
     newer = _newer_person(state, last, others[:1])
     if newer and newer not in called:
@@ -414,9 +414,8 @@ def _turn(state: Reader, segments: list[Segment]) -> Pick:
     if others:
         return Pick(others[0], "turn", penalty=min(0.2, 0.05 * state.turns))
     here = [(count, name) for name, count in state.present.items() if name not in (last, UNKNOWN) and name not in called]
-    subject = max(here)[1] if here else next((s for s in reversed(state.subjects) if s != last and s not in called), None)
-    if FIRST_PERSON in state.tagged and last != FIRST_PERSON:
-        subject = FIRST_PERSON
+    subject = FIRST_PERSON if narrating else max(here)[1] if here else None
+    subject = subject or next((s for s in reversed(state.subjects) if s != last and s not in called), None)
     if subject:
         return Pick(subject, "guess")
     return Pick(last or UNKNOWN, "guess" if last else "unknown")

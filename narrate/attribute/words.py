@@ -58,8 +58,21 @@ def opens_sentence(text: str, at: int) -> bool:
     before = text[:at].rstrip(" \t\n\"“”‘’'([—–-")
     return not before or before[-1] in _SENTENCE_END
 
+
 OBJECT_MARKERS = frozenset(
     "at to with from for of by about towards toward into onto than like past behind beside over under "
     "watched saw told asked kissed hugged followed".split()
 )
 """Words after which a person is an object, not the subject of what they are doing."""
+
+
+def after_object_marker(text: str, at: int, markers: frozenset[str] = OBJECT_MARKERS) -> bool:
+    """True when the word before position `at` makes what follows an object ("gave it to Kes")."""
+    before = text[:at].split()
+    return bool(before) and before[-1].lower().strip(",;:—") in markers
+
+
+def inside_quotation(text: str, at: int) -> bool:
+    """True when position `at` lies inside a quotation that narration carries (a note, a sign: “Kettle’s on.”)."""
+    before = text[:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
