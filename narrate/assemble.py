@@ -98,6 +98,17 @@ SILENT_LUFS = -70.0
 LOUDNESS_TOLERANCE = 0.5
 """How far, LU, the master may miss the target before it is joined again with a correction."""
 
+EDGE_FRAME = 0.01
+"""Frame length, seconds, over which a clip's edges are measured for silence."""
+
+EDGE_SILENCE = -45.0
+"""A frame at a clip's start or end this far, dB, below the clip's loudest frame is silence and
+is cut: engines pad their output (piper ~50 ms before and ~120 ms after, pyttsx3 ~300 ms after),
+and the pauses, marks and transcript cues should count from the speech itself."""
+
+EDGE_KEEP = 0.02
+"""Seconds kept before the first and after the last frame of sound, for soft onsets and releases."""
+
 TITLE_CHARS = 40
 """A mark title quotes at most about this many characters of its scene's first line."""
 
@@ -165,7 +176,7 @@ def _join(
             if index:
                 pause = _pause(clips[index - 1].line, clip.line, settings)
                 position += _write(out, _room_tone(index, pause, settings.room_tone))
-            samples = _level(_read(clip.path), target, settings.peak)
+            samples = _level(_trim(_read(clip.path)), target, settings.peak)
             spans.append((position, position + _write(out, samples)))
             position = spans[-1][1]
         position += _write(out, _room_tone(len(clips), settings.tail, settings.room_tone))
@@ -222,6 +233,22 @@ def _read(path: Path) -> np.ndarray:
     if channels > 1:
         samples = samples[: len(samples) // channels * channels].reshape(-1, channels).mean(axis=1)
     return _resample(samples, rate, MASTER_RATE)
+
+
+def _trim(samples: np.ndarray) -> np.ndarray:
+    """`samples` without the silence an engine left at their start and end (EDGE_KEEP of it stays)."""
+    import numpy as np
+
+    frame = round(EDGE_FRAME * MASTER_RATE)
+    count = len(samples) // frame
+    if not count:
+        return samples
+    power = np.mean(np.square(samples[: count * frame].reshape(count, frame), dtype=np.float64), axis=1)
+    if not power.max():
+        return samples
+    sound = np.flatnonzero(power > power.max() * 10 ** (EDGE_SILENCE / 10))
+    keep = round(EDGE_KEEP * MASTER_RATE)
+    return samples[max(sound[0] * frame - keep, 0) : min((sound[-1] + 1) * frame + keep, len(samples))]
 
 
 def _level(samples: np.ndarray, target: float, ceiling: float) -> np.ndarray:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
@@ -20,7 +21,10 @@ from narrate.engines.base import ENGINES
 from narrate.errors import AudioError, ConfigError, NarrateError
 from narrate.files import atomic_path
 from narrate.model import NARRATOR, Estimate, Script, Segment, Voice
-from narrate.synthesize import EngineHosts, Progress as ProgressCallback, speak
+from narrate.publish import DEFAULT_BASE_URL, DEFAULT_PORT, feed_url
+from narrate.serve import FolderServer, lan_address
+from narrate.synthesize import EngineHosts, speak
+from narrate.synthesize import Progress as ProgressCallback
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 REVIEW_BELOW = 0.7
@@ -54,28 +58,43 @@ def cli() -> None:
         narrate fix chapter4 LINE_ID Sasuke   # say who really says one
         narrate cast chapter4                 # characters and their voices
         narrate voices --engine piper         # voices to choose from
+        narrate serve --lan                   # the feed, for a phone on this network
     """
+
+
+def _base_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A base URL checked to be absolute http(s), ending in "/"."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise click.BadParameter(f"{value!r} is not an absolute http(s) URL, e.g. https://example.org/audiobooks/")
+    return value if value.endswith("/") else value + "/"
 
 
 @cli.command()
 @click.argument("name")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes for synthesis [default: all cores].")
+@click.option("--base-url", envvar="NARRATE_BASE_URL", default=DEFAULT_BASE_URL, show_default=True,
+              callback=_base_url, help="Where output/ will be served from: the feed's links start with it "
+              "(also NARRATE_BASE_URL). `narrate serve` rewrites them to its own address anyway.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def render(name: str, jobs: int | None, quiet: bool) -> None:
-    """Narrate chapter NAME into output/NAME.mp3 and output/NAME.m4b.
+def render(name: str, jobs: int | None, base_url: str, quiet: bool) -> None:
+    """Narrate chapter NAME into output/NAME.mp3 and output/NAME.m4b, and publish it to its work's podcast feed.
 
     NAME is a file in input/ without its extension, or a path. The first run
     writes the cast file voices/<work>.toml; later runs only add newcomers.
+    Each chapter of a work becomes an episode of output/<work>/feed.xml, with
+    chapters JSON and WebVTT/SRT transcripts beside it (see `narrate serve`).
     The last line estimates how accurate the speakers are (see `narrate script`).
 
     \b
     Example:
         narrate chapter4
         narrate render chapter4 --jobs 2 --quiet
+        narrate chapter4 --base-url https://example.org/audiobooks/
     """
     folders = pipeline.Folders()
     with _progress(quiet) as progress:
-        written = pipeline.render(name, folders, jobs=jobs, progress=progress)
+        written = pipeline.render(name, folders, jobs=jobs, progress=progress, base_url=base_url)
     if not quiet:
         for path in written:
             click.echo(f"wrote {path}")
@@ -223,6 +242,52 @@ def preview(engine: str, voice: str, rate: float, pitch: float, text: str, outpu
     except OSError as error:
         raise AudioError(f"{output}: cannot write the preview ({error.strerror})") from None
     click.echo(f"wrote {output}")
+
+
+@cli.command()
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
+              help="Port to listen on (0: any free one).")
+@click.option("--lan", is_flag=True, help="Listen on this machine's LAN address, not just loopback, and show "
+              "each feed's URL as a QR code for a phone on the same network.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not log each request.")
+def serve(port: int, lan: bool, quiet: bool) -> None:
+    """Serve output/ to podcast apps: every work's feed, audio, chapters and transcripts.
+
+    Subscribe to the feed URL it prints. Feeds are rebuilt for each request, so
+    their links point at this server, and chapters rendered while it runs show
+    up at the app's next refresh. Listens on 127.0.0.1 unless --lan; serves
+    nothing outside output/. Ctrl-C stops it.
+
+    \b
+    Example:
+        narrate serve
+        narrate serve --lan --port 8000
+    """
+    folder = pipeline.Folders().output
+    folder.mkdir(parents=True, exist_ok=True)
+    host = lan_address() if lan else "127.0.0.1"
+    with FolderServer(folder, host, port, log=None if quiet else _log) as server:
+        click.echo(f"serving {folder}/ at {server.base_url}")
+        shows = server.shows()
+        for show in shows:
+            url = feed_url(show.slug, server.base_url)
+            click.echo(f"{show.meta.title} ({_count(len(show.episodes), 'episode')}): {url}")
+            if lan:
+                import segno
+
+                segno.make(url, error="m").terminal(compact=True)
+        if not shows:
+            click.echo("no feeds yet: render a chapter first (narrate chapter4); it will appear here")
+        click.echo("press Ctrl-C to stop", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+
+
+def _log(line: str) -> None:
+    """One request or problem of the server, on stderr."""
+    click.echo(line, err=True)
 
 
 def _voice_cells(voice: Voice) -> tuple[str, str, str, str]:

@@ -25,6 +25,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file beside it, so readers see the old or the new whole."""
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(data)
+
+
 @contextmanager
 def scratch(target: Path, suffix: str) -> Iterator[Path]:
     """A fresh hidden path next to `target` for a file in progress; removed on exit if still there."""

@@ -2,7 +2,7 @@
 
 ingest -> Work; parse -> Script; attribute -> Script (speakers filled in) and
 Characters; cast -> Cast; synthesize -> Clips; assemble -> Master; export ->
-output files.
+output files; publish -> Show (the work's podcast feed).
 """
 
 from __future__ import annotations
@@ -313,6 +313,36 @@ class Master:
     """One per scene, contiguous, covering the whole file."""
     cues: tuple[Cue, ...]
     """Transcript cues timed from the audio."""
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A rendered chapter as one episode of its work's podcast."""
+
+    name: str
+    """The input's name ("chapter4"): the audio is output/<name>.mp3."""
+    title: str
+    """The chapter heading."""
+    number: int | None
+    """Chapter number from the heading, if any."""
+    duration: float
+    """Length of the MP3 as players report it, seconds."""
+    published: str
+    """When the chapter was first rendered, ISO 8601 in UTC; later renders keep it."""
+    narrator: str
+    """The narrator's voice, e.g. "en_US-joe-medium (piper)"."""
+
+
+@dataclass(frozen=True)
+class Show:
+    """A work as a podcast: its metadata and every chapter rendered so far."""
+
+    slug: str
+    """The work's slug: the feed is output/<slug>/feed.xml."""
+    meta: Metadata
+    """The work's metadata."""
+    episodes: tuple[Episode, ...]
+    """Episodes in listening order."""
 
 
 def slugify(text: str) -> str:

@@ -16,6 +16,7 @@ from narrate.cover import make_cover
 from narrate.export import export
 from narrate.model import Cast, Corrections, Estimate, Line, Script, Work
 from narrate.parse import parse, script_records
+from narrate.publish import DEFAULT_BASE_URL, publish
 from narrate.synthesize import EngineHosts, Progress, default_cache_dir, synthesize
 
 
@@ -82,9 +83,10 @@ def lines(script: Script) -> list[Line]:
     return opening(script) + body
 
 
-def render(name: str, folders: Folders, *, jobs: int | None = None,
-           progress: Progress | None = None) -> list[Path]:
-    """Narrate chapter `name` into output/<name>.mp3 and .m4b; returns the files written."""
+def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Progress | None = None,
+           base_url: str = DEFAULT_BASE_URL) -> list[Path]:
+    """Narrate chapter `name` into output/<name>.mp3 and .m4b and publish it to its work's feed
+    (output/<work-slug>/feed.xml, files served from `base_url`); returns the files written."""
     script = load_scripts(name, folders)[0]
     with EngineHosts(jobs) as hosts:
         voices = load_cast(script, folders, hosts)
@@ -93,4 +95,5 @@ def render(name: str, folders: Folders, *, jobs: int | None = None,
     with tempfile.TemporaryDirectory(dir=folders.output, prefix=".narrate-") as scratch:
         master = assemble(clips, script.chapter, Path(scratch) / "master.wav")
         cover = make_cover(script.work.meta, script.chapter)
-        return export(master, script.work, script.chapter, folders.output, script.work.name, cover)
+        audio = export(master, script.work, script.chapter, folders.output, script.work.name, cover)
+        return audio + publish(master, script, voices.narrator, folders.output, base_url)

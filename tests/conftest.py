@@ -37,3 +37,19 @@ def ferry(tmp_path: Path) -> pipeline.Folders:
 def dialogue(scripts: list) -> list:
     """Every quote of every chapter, in reading order."""
     return [segment for script in scripts for segment in script.segments if segment.kind == "dialogue"]
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> pipeline.Folders:
+    """Two chapters of "The Lantern Keeper" (prologue.txt, Chapter 1; lantern.txt, Chapter 2) rendered
+    into one project, chapter 2 first: output/the-lantern-keeper/feed.xml lists both. Read it, don't change it."""
+    root = tmp_path_factory.mktemp("published")
+    folders = pipeline.Folders(root / "input", root / "voices", root / "output", session_cache)
+    folders.input.mkdir()
+    text = (FIXTURES / "lantern.txt").read_text(encoding="utf-8")
+    shutil.copy(FIXTURES / "lantern.txt", folders.input / "lantern.txt")
+    prologue = text.replace("Chapter 2: The Storm", "Chapter 1: Before the Storm", 1)
+    (folders.input / "prologue.txt").write_text(prologue, encoding="utf-8")
+    pipeline.render("lantern", folders, jobs=2)
+    pipeline.render("prologue", folders, jobs=2)
+    return folders

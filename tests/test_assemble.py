@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from narrate import ffmpeg
-from narrate.assemble import EDGE_OFFSET, MASTER_RATE, AssembleSettings, _k_weighting, _limiter_gain, assemble
+from narrate.assemble import EDGE_KEEP, EDGE_OFFSET, MASTER_RATE, AssembleSettings, _k_weighting, _limiter_gain, assemble
 from narrate.errors import AudioError
 from narrate.model import NARRATOR, Chapter, Clip, Line, Master
 
@@ -124,7 +124,24 @@ def test_cues_are_one_per_clip_in_order_with_speaker_and_text(assembled):
     assert [cue.text for cue in master.cues] == [clip.line.text for clip in clips]
     assert [cue.speaker for cue in master.cues] == [clip.line.speaker or NARRATOR for clip in clips]
     for cue, clip in zip(master.cues, clips, strict=True):
-        assert cue.end - cue.start == pytest.approx(clip.duration, abs=2 / MASTER_RATE)
+        assert clip.duration / 2 < cue.end - cue.start <= clip.duration + 2 / MASTER_RATE  # edges cut, see below
+
+
+def test_silence_an_engine_pads_a_clip_with_is_cut_so_cues_start_and_end_with_the_speech(tmp_path):
+    rate, pad = 22050, np.zeros(round(22050 * 0.25))
+    clips = []
+    for index, speaker in enumerate(["Anna", "Ben"]):
+        voice = tone(rate, 1.0, 440 + 110 * index, -20)
+        path = write_wav(tmp_path / f"padded{index}.wav", np.concatenate([pad, voice, pad]), rate)
+        clips.append(Clip(Line(f"line {index}", speaker, 1, index), path, 1.5))
+    master = assemble(clips, CHAPTER, tmp_path / "master.wav")
+    for cue in master.cues:
+        assert cue.end - cue.start == pytest.approx(1.0 + 2 * EDGE_KEEP, abs=0.011)
+    # the pause between them is the one set, not the padding: 0.7 s paragraph + 0.2 s speaker change
+    assert master.cues[1].start - master.cues[0].end == pytest.approx(0.9, abs=1e-3)
+    samples, _ = read_wav(master.wav)
+    first = round(master.cues[0].start * MASTER_RATE)
+    assert rms_db(samples[first - 882 : first]) < -60 < rms_db(samples[first + 882 : first + 1764])
 
 
 def test_pauses_follow_the_structure_of_the_text(assembled):

@@ -1,0 +1,105 @@
+"""Publish a rendered chapter as an episode of its work's podcast.
+
+output/<name>.mp3 and .m4b are the chapter's audio (written by export). This
+stage adds, in output/<work-slug>/: the chapter's Podcasting 2.0 chapters JSON,
+WebVTT and SRT transcripts; the work's cover; episodes.json, the record of
+every chapter rendered so far; and feed.xml, built from that record. Every file
+is written to a temporary name and renamed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime, timezone
+from pathlib import Path
+
+from narrate.cover import make_cover
+from narrate.errors import AudioError
+from narrate.files import write_atomic
+from narrate.model import Episode, Master, Metadata, Script, Show, Voice
+from narrate.publish.feed import COVER, FEED, episode_files, feed_url, feed_xml
+from narrate.publish.transcripts import chapters_json, subrip, webvtt
+
+EPISODES = "episodes.json"
+"""The record of a work's rendered chapters, in output/<slug>/."""
+
+DEFAULT_PORT = 8765
+"""The port `narrate serve` listens on unless told otherwise."""
+
+DEFAULT_BASE_URL = f"http://127.0.0.1:{DEFAULT_PORT}/"
+"""Where feeds point their files unless a base URL is given: what `narrate serve` serves by default."""
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_PORT", "EPISODES", "feed_url", "feed_xml", "load_show", "publish"]
+
+
+def publish(master: Master, script: Script, narrator: Voice, output: Path, base_url: str) -> list[Path]:
+    """Write the chapter's transcripts and chapters JSON and add it to its work's feed; return the files written."""
+    work, name = script.work, script.work.name
+    folder = output / work.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {kind: output / path for kind, path in episode_files(work.slug, name).items()}
+    texts = {
+        "chapters": chapters_json(master.marks, script.chapter.heading, work.meta.title),
+        "vtt": webvtt(master.cues),
+        "srt": subrip(master.cues),
+    }
+    for kind, text in texts.items():
+        write_atomic(files[kind], text.encode("utf-8"))
+    _write_if_changed(folder / COVER, make_cover(work.meta))
+    show = _with_episode(load_show(folder, work.slug, work.meta), _episode(script, narrator, output))
+    write_atomic(folder / EPISODES, _show_json(show).encode("utf-8"))
+    write_atomic(folder / FEED, feed_xml(show, output, base_url))
+    return [*files.values(), folder / FEED]
+
+
+def load_show(folder: Path, slug: str, meta: Metadata | None = None) -> Show:
+    """The work whose podcast lives in `folder`, from its episodes.json (none yet: no episodes).
+
+    `meta`, when given, replaces the recorded metadata (the text may have changed since).
+    """
+    path = folder / EPISODES
+    if not path.exists():
+        if meta is None:
+            raise AudioError(f"{path}: no such file (render a chapter of the work first)")
+        return Show(slug, meta, ())
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        recorded = Metadata(**data["work"])
+        episodes = tuple(Episode(**episode) for episode in data["episodes"])
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
+        raise AudioError(f"{path}: not a narrate episode list ({error}); "
+                         f"delete it and render the work's chapters again") from None
+    return Show(slug, meta or recorded, episodes)
+
+
+def _episode(script: Script, narrator: Voice, output: Path) -> Episode:
+    """The episode a render of `script` makes (published now)."""
+    from mutagen.mp3 import MP3
+
+    chapter, name = script.chapter, script.work.name
+    duration = MP3(output / f"{name}.mp3").info.length
+    published = datetime.now(UTC).isoformat(timespec="seconds")
+    return Episode(name, chapter.heading, chapter.number, duration, published, f"{narrator.voice} ({narrator.engine})")
+
+
+def _with_episode(show: Show, episode: Episode) -> Show:
+    """`show` with `episode` added, or updated in place keeping its first publication date; in listening order."""
+    earlier = {old.name: old for old in show.episodes}
+    if episode.name in earlier:
+        episode = dataclasses.replace(episode, published=earlier[episode.name].published)
+    episodes = [old for old in show.episodes if old.name != episode.name] + [episode]
+    episodes.sort(key=lambda item: (item.number is None, item.number or 0, item.published, item.name))
+    return dataclasses.replace(show, episodes=tuple(episodes))
+
+
+def _show_json(show: Show) -> str:
+    """episodes.json: the work's metadata and its episodes."""
+    data = {"work": dataclasses.asdict(show.meta), "episodes": [dataclasses.asdict(item) for item in show.episodes]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write `data` to `path` unless it already holds exactly that."""
+    if not path.is_file() or path.read_bytes() != data:
+        write_atomic(path, data)
