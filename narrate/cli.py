@@ -22,7 +22,7 @@ from narrate.errors import AudioError, ConfigError, NarrateError
 from narrate.files import atomic_path
 from narrate.model import NARRATOR, Estimate, Script, Segment, Voice
 from narrate.publish import DEFAULT_BASE_URL, DEFAULT_PORT, feed_url
-from narrate.serve import FolderServer, lan_address
+from narrate.serve import FolderServer, lan_address, serve_until_stopped
 from narrate.synthesize import EngineHosts, speak
 from narrate.synthesize import Progress as ProgressCallback
 
@@ -279,10 +279,8 @@ def serve(port: int, lan: bool, quiet: bool) -> None:
         if not shows:
             click.echo("no feeds yet: render a chapter first (narrate chapter4); it will appear here")
         click.echo("press Ctrl-C to stop", err=True)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            click.echo("stopped", err=True)
+        serve_until_stopped(server)
+    click.echo("stopped", err=True)
 
 
 def _log(line: str) -> None:

@@ -169,13 +169,13 @@ def _write_mp3(wav: Path, mp3: Path, tags: Tags) -> None:
     """Write `mp3`: an ID3v2.3 tag (frames in reading order) followed by the encoded audio."""
     with scratch(mp3, ".audio.mp3") as audio:
         _encode_mp3(wav, audio)
-        tags = _marks_to_end(tags, _mp3_length(audio))
+        tags = _marks_to_end(tags, mp3_length(audio))
         with mp3.open("wb") as out, audio.open("rb") as encoded:
             out.write(_id3_tag([*_id3_text_frames(tags), *_id3_chapter_frames(tags), _id3_cover(tags)]))
             shutil.copyfileobj(encoded, out)
 
 
-def _mp3_length(path: Path) -> float:
+def mp3_length(path: Path) -> float:
     """Duration of an encoded MP3 as players report it (encoder delay and padding included)."""
     from mutagen import MutagenError
     from mutagen.mp3 import MP3

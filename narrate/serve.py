@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import html
 import re
+import signal
 import socket
 import sys
 from collections.abc import Callable
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedIOBase
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, unquote, urlsplit
@@ -52,6 +54,10 @@ class ServeError(NarrateError):
     """The server cannot start."""
 
 
+class _Unsatisfiable(Exception):
+    """A byte range that starts past the end of the file."""
+
+
 class FolderServer(ThreadingHTTPServer):
     """An HTTP server for one output folder."""
 
@@ -83,6 +89,22 @@ class FolderServer(ThreadingHTTPServer):
         error = sys.exc_info()[1]
         if not isinstance(error, GONE) and self.log:
             self.log(f"error answering {client_address}: {error!r}")
+
+
+def serve_until_stopped(server: FolderServer) -> None:
+    """Serve until Ctrl-C or SIGTERM, even if started with SIGINT ignored (as background jobs are)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def lan_address() -> str:
@@ -188,8 +210,9 @@ class _Handler(BaseHTTPRequestHandler):
         """Send `path`, whole or the one byte range asked for."""
         with path.open("rb") as file:
             size = path.stat().st_size
-            wanted = _range(self.headers.get("Range"), size)
-            if wanted == "unsatisfiable":
+            try:
+                wanted = _range(self.headers.get("Range"), size)
+            except _Unsatisfiable:
                 self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
                 self.send_header("Content-Range", f"bytes */{size}")
                 self.send_header("Content-Length", "0")
@@ -230,23 +253,25 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def _range(header: str | None, size: int) -> tuple[int, int] | str | None:
-    """(first, last) byte of a single Range header, "unsatisfiable", or None to send everything."""
+def _range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(first, last) byte of a single Range header, or None to send everything; _Unsatisfiable past the end."""
     match = RANGE.fullmatch(header.strip()) if header else None
     if not match or match.groups() == ("", ""):
         return None  # absent, several ranges or malformed: RFC 9110 lets a server ignore it
     first, last = match.groups()
     if not first:  # the last N bytes
         count = int(last)
-        return (max(size - count, 0), size - 1) if count and size else "unsatisfiable"
+        if not count or not size:
+            raise _Unsatisfiable
+        return max(size - count, 0), size - 1
     start = int(first)
     if start >= size:
-        return "unsatisfiable"
+        raise _Unsatisfiable
     end = min(int(last), size - 1) if last else size - 1
     return (start, end) if end >= start else None
 
 
-def _copy(source: BinaryIO, target: BinaryIO, start: int, count: int) -> None:
+def _copy(source: BinaryIO, target: BufferedIOBase, start: int, count: int) -> None:
     """Copy `count` bytes of `source` from `start` to `target`."""
     source.seek(start)
     while count > 0:

@@ -305,6 +305,9 @@ def test_render_ends_with_the_estimate(project: Path) -> None:
     result = run("lantern", "--jobs", "2")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[:2] == [f"wrote {Path('output/lantern.mp3')}", f"wrote {Path('output/lantern.m4b')}"]
-    assert len(lines) == 3 and ESTIMATE.fullmatch(lines[2]) and lines[2].startswith("speakers: 5 quotes, ")
+    work = Path("output/the-lantern-keeper")
+    assert lines[:-1] == [f"wrote {path}" for path in (
+        Path("output/lantern.mp3"), Path("output/lantern.m4b"), work / "lantern.chapters.json",
+        work / "lantern.vtt", work / "lantern.srt", work / "feed.xml")]
+    assert ESTIMATE.fullmatch(lines[-1]) and lines[-1].startswith("speakers: 5 quotes, ")
     assert run("lantern", "--jobs", "2", "--quiet").stdout == ""

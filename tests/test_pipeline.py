@@ -23,12 +23,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[pipeline.Folders, list[Path]]:
-    """input/lantern.txt (two scenes, two characters) rendered with the default cast."""
+    """input/lantern.txt (two scenes, two characters) rendered with the default cast, and its MP3 and M4B
+    (the feed and transcripts render writes too are test_publish's)."""
     root = tmp_path_factory.mktemp("project")
     folders = pipeline.Folders(root / "input", root / "voices", root / "output", root / "cache")
     folders.input.mkdir()
     shutil.copy(FIXTURES / "lantern.txt", folders.input / "lantern.txt")
-    return folders, pipeline.render("lantern", folders, jobs=2)
+    written = pipeline.render("lantern", folders, jobs=2)
+    return folders, [path for path in written if path.suffix in (".mp3", ".m4b")]
 
 
 def scene_break_silences(path: Path) -> list[tuple[float, float]]:

@@ -13,10 +13,10 @@ import numpy as np
 import podcastparser
 import pytest
 import webvtt
+from conftest import dialogue
 from mutagen.mp3 import MP3
 from PIL import Image
 
-from conftest import dialogue
 from narrate import ffmpeg, pipeline
 from narrate.errors import AudioError
 from narrate.model import NARRATOR

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from narrate.cover import make_cover
 from narrate.errors import AudioError
+from narrate.export import mp3_length
 from narrate.files import write_atomic
 from narrate.model import Episode, Master, Metadata, Script, Show, Voice
 from narrate.publish.feed import COVER, FEED, episode_files, feed_url, feed_xml
@@ -75,10 +76,8 @@ def load_show(folder: Path, slug: str, meta: Metadata | None = None) -> Show:
 
 def _episode(script: Script, narrator: Voice, output: Path) -> Episode:
     """The episode a render of `script` makes (published now)."""
-    from mutagen.mp3 import MP3
-
     chapter, name = script.chapter, script.work.name
-    duration = MP3(output / f"{name}.mp3").info.length
+    duration = mp3_length(output / f"{name}.mp3")
     published = datetime.now(UTC).isoformat(timespec="seconds")
     return Episode(name, chapter.heading, chapter.number, duration, published, f"{narrator.voice} ({narrator.engine})")
 
