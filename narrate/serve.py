@@ -126,6 +126,8 @@ class _Handler(BaseHTTPRequestHandler):
     server: FolderServer
     protocol_version = "HTTP/1.1"
     server_version = "narrate"
+    timeout = 60
+    """Seconds a connection may sit idle before it is closed."""
 
     def do_GET(self) -> None:
         self._answer(send_body=True)
