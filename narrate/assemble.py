@@ -15,6 +15,7 @@ with one common correction, the rare fallback that gives up line independence.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import os
 import wave
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from narrate import ffmpeg
 from narrate.errors import AudioError
-from narrate.files import scratch
+from narrate.files import atomic_path, scratch
 from narrate.model import NARRATOR, Chapter, Clip, Cue, Line, Mark, Master
 
 if TYPE_CHECKING:
@@ -109,6 +110,9 @@ and the pauses, marks and transcript cues should count from the speech itself.""
 EDGE_KEEP = 0.02
 """Seconds kept before the first and after the last frame of sound, for soft onsets and releases."""
 
+LEVELLED_VERSION = 1
+"""Bumped whenever the way a clip is trimmed or levelled changes, so levelled copies made before are not reused."""
+
 TITLE_CHARS = 40
 """A mark title quotes at most about this many characters of its scene's first line."""
 
@@ -176,8 +180,7 @@ def _join(
             if index:
                 pause = _pause(clips[index - 1].line, clip.line, settings)
                 position += _write(out, _room_tone(index, pause, settings.room_tone))
-            samples = _level(_trim(_read(clip.path)), target, settings.peak)
-            spans.append((position, position + _write(out, samples)))
+            spans.append((position, position + _write_pcm(out, _levelled(clip.path, target, settings.peak))))
             position = spans[-1][1]
         position += _write(out, _room_tone(len(clips), settings.tail, settings.room_tone))
     return spans, position
@@ -185,10 +188,43 @@ def _join(
 
 def _write(out: wave.Wave_write, samples: np.ndarray) -> int:
     """Append float `samples` (-1..1) to `out` as 16-bit PCM; return their count."""
+    return _write_pcm(out, _pcm(samples))
+
+
+def _write_pcm(out: wave.Wave_write, pcm: np.ndarray) -> int:
+    """Append 16-bit samples to `out`; return their count."""
+    out.writeframes(pcm.tobytes())
+    return len(pcm)
+
+
+def _pcm(samples: np.ndarray) -> np.ndarray:
+    """Float samples (-1..1) as little-endian 16-bit PCM."""
     import numpy as np
 
-    out.writeframes(np.clip(np.rint(samples * 32767), -32768, 32767).astype("<i2").tobytes())
-    return len(samples)
+    return np.clip(np.rint(samples * 32767), -32768, 32767).astype("<i2")
+
+
+def _levelled(clip: Path, target: float, ceiling: float) -> np.ndarray:
+    """The clip trimmed, at MASTER_RATE and levelled to `target` LUFS under `ceiling` dBTP, as 16-bit PCM.
+
+    The result is kept beside the clip in the synthesis cache, so a render that changes some lines
+    levels only those again.
+    """
+    import numpy as np
+
+    recipe = f"{LEVELLED_VERSION} {MASTER_RATE} {target:.4f} {ceiling:.4f} {EDGE_SILENCE} {EDGE_KEEP}"
+    cached = clip.with_name(f"{clip.stem}.{hashlib.sha256(recipe.encode()).hexdigest()[:16]}.s16")
+    try:
+        return np.fromfile(cached, "<i2")
+    except (OSError, ValueError):
+        pass
+    pcm = _pcm(_level(_trim(_read(clip)), target, ceiling))
+    try:
+        with atomic_path(cached) as temporary:
+            pcm.tofile(temporary)
+    except OSError:  # a read-only cache still renders, only more slowly next time
+        pass
+    return pcm
 
 
 def _pause(before: Line, after: Line, settings: AssembleSettings) -> float:

@@ -96,6 +96,8 @@ def render(name: str, jobs: int | None, base_url: str, quiet: bool) -> None:
     with _progress(quiet) as progress:
         written = pipeline.render(name, folders, jobs=jobs, progress=progress, base_url=base_url)
     if not quiet:
+        if not any(path.suffix == ".mp3" for path in written):
+            click.echo(f"{folders.output / Path(name).stem}.mp3 and .m4b are up to date: nothing that makes them changed")
         for path in written:
             click.echo(f"wrote {path}")
         click.echo(_estimate_line(pipeline.speaker_estimate(pipeline.load_scripts(name, folders), folders)))

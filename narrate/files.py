@@ -32,6 +32,22 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 @contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (created if missing) while inside: one process at a time."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; renders of one work should not overlap there
+        yield
+        return
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def scratch(target: Path, suffix: str) -> Iterator[Path]:
     """A fresh hidden path next to `target` for a file in progress; removed on exit if still there."""
     path = target.parent / f".{target.name}.{secrets.token_hex(4)}{suffix}"

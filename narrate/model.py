@@ -331,6 +331,8 @@ class Episode:
     """When the chapter was first rendered, ISO 8601 in UTC; later renders keep it."""
     narrator: str
     """The narrator's voice, e.g. "en_US-joe-medium (piper)"."""
+    audio_key: str = ""
+    """Digest of everything the audio was made from: a render with the same key would change nothing."""
 
 
 @dataclass(frozen=True)

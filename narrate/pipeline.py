@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 from narrate import ingest
-from narrate.assemble import assemble
+from narrate.assemble import AssembleSettings, assemble
 from narrate.attribute import attribute, estimate
 from narrate.cast import cast
 from narrate.corrections import load_corrections
 from narrate.cover import make_cover
 from narrate.export import export
-from narrate.model import Cast, Corrections, Estimate, Line, Script, Work
+from narrate.model import Cast, Clip, Corrections, Estimate, Line, Script, Work
 from narrate.parse import parse, script_records
-from narrate.publish import DEFAULT_BASE_URL, publish
+from narrate.publish import DEFAULT_BASE_URL, publish, republish, up_to_date
 from narrate.synthesize import EngineHosts, Progress, default_cache_dir, synthesize
 
 
@@ -86,14 +90,35 @@ def lines(script: Script) -> list[Line]:
 def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Progress | None = None,
            base_url: str = DEFAULT_BASE_URL) -> list[Path]:
     """Narrate chapter `name` into output/<name>.mp3 and .m4b and publish it to its work's feed
-    (output/<work-slug>/feed.xml, files served from `base_url`); returns the files written."""
+    (output/<work-slug>/feed.xml, files served from `base_url`); returns the files written.
+
+    When nothing that makes the audio has changed since the last render (see audio_key), only the
+    feed is rewritten.
+    """
     script = load_scripts(name, folders)[0]
     with EngineHosts(jobs) as hosts:
         voices = load_cast(script, folders, hosts)
         clips = synthesize(lines(script), voices, hosts, folders.cache, progress)
+    key = audio_key(script, clips)
+    if up_to_date(script, folders.output, key):
+        return republish(script, folders.output, base_url)
     folders.output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folders.output, prefix=".narrate-") as scratch:
         master = assemble(clips, script.chapter, Path(scratch) / "master.wav")
         cover = make_cover(script.work.meta, script.chapter)
         audio = export(master, script.work, script.chapter, folders.output, script.work.name, cover)
-        return audio + publish(master, script, voices.narrator, folders.output, base_url)
+        return audio + publish(master, script, voices.narrator, folders.output, base_url, key)
+
+
+def audio_key(script: Script, clips: list[Clip]) -> str:
+    """Digest of what a render's outputs are made from: narrate's version, the assembly settings, the
+    work's metadata, the chapter, and each line's clip (named by its content hash) and place."""
+    chapter = script.chapter
+    made_of = {
+        "narrate": version("narrate"),
+        "settings": dataclasses.asdict(AssembleSettings()),
+        "work": dataclasses.asdict(script.work.meta),
+        "chapter": [chapter.number, chapter.title],
+        "clips": [[clip.path.name, dataclasses.asdict(clip.line)] for clip in clips],
+    }
+    return hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()

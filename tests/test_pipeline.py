@@ -102,9 +102,11 @@ def test_cast_file_lists_everyone_with_distinct_voices(rendered) -> None:
     assert cast["narrator"]["engine"] == "piper"
 
 
-def test_recasting_one_character_synthesizes_only_their_lines(rendered) -> None:
+def test_recasting_one_character_synthesizes_and_levels_only_their_lines(rendered) -> None:
     folders, paths = rendered
     before = set(folders.cache.rglob("*.wav"))
+    levelled = set(folders.cache.rglob("*.s16"))
+    assert {path.name.split(".")[0] for path in levelled} == {path.stem for path in before}
     pipeline.render("lantern", folders, jobs=2)
     assert set(folders.cache.rglob("*.wav")) == before  # nothing changed: nothing synthesized
     cast_file = folders.voices / "the-lantern-keeper.toml"
@@ -115,7 +117,22 @@ def test_recasting_one_character_synthesizes_only_their_lines(rendered) -> None:
     script = pipeline.load_scripts("lantern", folders)[0]
     tom_lines = {segment.text for segment in script.segments if segment.speaker == "Tom"}
     assert len(set(folders.cache.rglob("*.wav")) - before) == len(tom_lines) == 2
+    assert len(set(folders.cache.rglob("*.s16")) - levelled) == 2  # the other lines' levelled audio is reused
     assert 'voice = "en-gb-scotland+m2"' in cast_file.read_text()
+
+
+def test_a_render_with_nothing_changed_rewrites_only_the_feed(rendered) -> None:
+    folders, paths = rendered
+    pipeline.render("lantern", folders, jobs=2)  # whatever earlier tests changed, this render is current
+    stamps = {path: path.stat().st_mtime_ns for path in folders.output.rglob("*") if path.is_file()}
+    written = pipeline.render("lantern", folders, jobs=2, base_url="https://example.org/books/")
+    feed = folders.output / "the-lantern-keeper" / "feed.xml"
+    assert written == [feed]
+    changed = {path for path, stamp in stamps.items() if path.stat().st_mtime_ns != stamp}
+    assert changed == {feed} and "https://example.org/books/lantern.mp3" in feed.read_text(encoding="utf-8")
+    (folders.voices / "the-lantern-keeper.toml").write_text(
+        (folders.voices / "the-lantern-keeper.toml").read_text().replace("rate = 1.0", "rate = 1.05", 1))
+    assert paths[0] in pipeline.render("lantern", folders, jobs=2)  # a changed voice renders again
 
 
 # --- attribution across the file: estimate, review, fix -----------------------------------------

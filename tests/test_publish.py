@@ -3,9 +3,13 @@ webvtt-py, ffmpeg and PIL."""
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import feedparser
@@ -23,6 +27,7 @@ from narrate.model import NARRATOR
 from narrate.publish import DEFAULT_BASE_URL, EPISODES, feed_xml, load_show
 
 SLUG = "the-lantern-keeper"
+NARRATE = str(Path(sys.executable).with_name("narrate"))
 FRAME = 0.01
 """Seconds per frame when looking for speech in the decoded MP3 (441 samples exactly)."""
 
@@ -158,11 +163,11 @@ def test_chapters_json_matches_the_chapters_in_the_mp3(published: pipeline.Folde
 def test_rendering_again_keeps_guids_and_first_publication_dates(published: pipeline.Folders,
                                                                  tmp_path: Path) -> None:
     before = feedparser.parse(feed_path(published).read_bytes())
-    copy = pipeline.Folders(tmp_path / "input", tmp_path / "voices", tmp_path / "output", published.cache)
-    for source, target in zip((published.input, published.voices, published.output),
-                              (copy.input, copy.voices, copy.output), strict=True):
-        subprocess.run(["cp", "-a", str(source), str(target)], check=True)
-    pipeline.render("lantern", copy, jobs=2, base_url="https://example.org/books/")
+    copy = copy_project(published, tmp_path)
+    (copy.voices / "the-lantern-keeper.toml").write_text(  # a change, so the audio is made again
+        (copy.voices / "the-lantern-keeper.toml").read_text().replace("rate = 1.0", "rate = 1.05", 1))
+    written = pipeline.render("lantern", copy, jobs=2, base_url="https://example.org/books/")
+    assert copy.output / "lantern.mp3" in written
     after = feedparser.parse(feed_path(copy).read_bytes())
     assert [entry.id for entry in after.entries] == [entry.id for entry in before.entries]
     assert [entry.published for entry in after.entries] == [entry.published for entry in before.entries]
@@ -189,3 +194,36 @@ def test_a_damaged_episode_list_is_one_line_naming_it(tmp_path: Path) -> None:
     (tmp_path / EPISODES).write_text("{not json", encoding="utf-8")
     with pytest.raises(AudioError, match=r"episodes\.json: not a narrate episode list .*render the work"):
         load_show(tmp_path, SLUG)
+
+
+def copy_project(published: pipeline.Folders, root: Path) -> pipeline.Folders:
+    """A copy of the published project in `root`, sharing its synthesis cache."""
+    copy = pipeline.Folders(root / "input", root / "voices", root / "output", published.cache)
+    for source, target in zip((published.input, published.voices, published.output),
+                              (copy.input, copy.voices, copy.output), strict=True):
+        subprocess.run(["cp", "-a", str(source), str(target)], check=True)
+    return copy
+
+
+def test_a_render_waits_for_another_updating_the_same_feed_and_both_episodes_stay(
+        published: pipeline.Folders, tmp_path: Path) -> None:
+    copy = copy_project(published, tmp_path)
+    text = (copy.input / "lantern.txt").read_text(encoding="utf-8")
+    (copy.input / "epilogue.txt").write_text(text.replace("Chapter 2: The Storm", "Chapter 3: After", 1),
+                                             encoding="utf-8")
+    episodes = copy.output / SLUG / EPISODES
+    env = {**os.environ, "NARRATE_CACHE_DIR": str(copy.cache)}
+    with (copy.output / SLUG / ".episodes.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as another render publishing at this moment holds it
+        process = subprocess.Popen([NARRATE, "epilogue", "--quiet"], cwd=tmp_path, env=env)
+        deadline = time.monotonic() + 300
+        while not (copy.output / "epilogue.m4b").exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)
+        assert process.poll() is None  # its audio is written; it waits to add the episode
+        assert "epilogue" not in episodes.read_text(encoding="utf-8")
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    assert process.wait(timeout=300) == 0
+    parsed = feedparser.parse(feed_path(copy).read_bytes())
+    assert [entry.title for entry in parsed.entries] == [
+        "Chapter 1: Before the Storm", "Chapter 2: The Storm", "Chapter 3: After"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from narrate.cover import make_cover
 from narrate.errors import AudioError
 from narrate.export import mp3_length
-from narrate.files import write_atomic
+from narrate.files import locked, write_atomic
 from narrate.model import Episode, Master, Metadata, Script, Show, Voice
 from narrate.publish.feed import COVER, FEED, episode_files, feed_url, feed_xml
 from narrate.publish.transcripts import chapters_json, subrip, webvtt
@@ -25,17 +25,25 @@ from narrate.publish.transcripts import chapters_json, subrip, webvtt
 EPISODES = "episodes.json"
 """The record of a work's rendered chapters, in output/<slug>/."""
 
+LOCK = ".episodes.lock"
+"""Held while episodes.json and the feed are rewritten, so two renders of one work keep both episodes."""
+
 DEFAULT_PORT = 8765
 """The port `narrate serve` listens on unless told otherwise."""
 
 DEFAULT_BASE_URL = f"http://127.0.0.1:{DEFAULT_PORT}/"
 """Where feeds point their files unless a base URL is given: what `narrate serve` serves by default."""
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_PORT", "EPISODES", "feed_url", "feed_xml", "load_show", "publish"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_PORT", "EPISODES", "feed_url", "feed_xml", "load_show", "publish",
+           "republish", "up_to_date"]
 
 
-def publish(master: Master, script: Script, narrator: Voice, output: Path, base_url: str) -> list[Path]:
-    """Write the chapter's transcripts and chapters JSON and add it to its work's feed; return the files written."""
+def publish(master: Master, script: Script, narrator: Voice, output: Path, base_url: str,
+            audio_key: str = "") -> list[Path]:
+    """Write the chapter's transcripts and chapters JSON and add it to its work's feed; return the files written.
+
+    `audio_key` is recorded so that a later render made from the same things can skip the work (see up_to_date).
+    """
     work, name = script.work, script.work.name
     folder = output / work.slug
     folder.mkdir(parents=True, exist_ok=True)
@@ -48,10 +56,33 @@ def publish(master: Master, script: Script, narrator: Voice, output: Path, base_
     for kind, text in texts.items():
         write_atomic(files[kind], text.encode("utf-8"))
     _write_if_changed(folder / COVER, make_cover(work.meta))
-    show = _with_episode(load_show(folder, work.slug, work.meta), _episode(script, narrator, output))
-    write_atomic(folder / EPISODES, _show_json(show).encode("utf-8"))
-    write_atomic(folder / FEED, feed_xml(show, output, base_url))
+    episode = _episode(script, narrator, output, audio_key)
+    with locked(folder / LOCK):
+        show = _with_episode(load_show(folder, work.slug, work.meta), episode)
+        write_atomic(folder / EPISODES, _show_json(show).encode("utf-8"))
+        write_atomic(folder / FEED, feed_xml(show, output, base_url))
     return [*files.values(), folder / FEED]
+
+
+def up_to_date(script: Script, output: Path, audio_key: str) -> bool:
+    """Whether the chapter's audio, transcripts and episode were made from exactly `audio_key` and are all there."""
+    work, name = script.work, script.work.name
+    folder = output / work.slug
+    files = [output / f"{name}.mp3", output / f"{name}.m4b", folder / FEED,
+             *(output / path for path in episode_files(work.slug, name).values())]
+    if not audio_key or not all(path.is_file() for path in files):
+        return False
+    recorded = {episode.name: episode for episode in load_show(folder, work.slug, work.meta).episodes}
+    return name in recorded and recorded[name].audio_key == audio_key
+
+
+def republish(script: Script, output: Path, base_url: str) -> list[Path]:
+    """Rewrite the feed of the chapter's work (for a new base URL); return it."""
+    folder = output / script.work.slug
+    with locked(folder / LOCK):
+        show = load_show(folder, script.work.slug, script.work.meta)
+        write_atomic(folder / FEED, feed_xml(show, output, base_url))
+    return [folder / FEED]
 
 
 def load_show(folder: Path, slug: str, meta: Metadata | None = None) -> Show:
@@ -74,12 +105,13 @@ def load_show(folder: Path, slug: str, meta: Metadata | None = None) -> Show:
     return Show(slug, meta or recorded, episodes)
 
 
-def _episode(script: Script, narrator: Voice, output: Path) -> Episode:
+def _episode(script: Script, narrator: Voice, output: Path, audio_key: str) -> Episode:
     """The episode a render of `script` makes (published now)."""
     chapter, name = script.chapter, script.work.name
     duration = mp3_length(output / f"{name}.mp3")
     published = datetime.now(UTC).isoformat(timespec="seconds")
-    return Episode(name, chapter.heading, chapter.number, duration, published, f"{narrator.voice} ({narrator.engine})")
+    narrated_by = f"{narrator.voice} ({narrator.engine})"
+    return Episode(name, chapter.heading, chapter.number, duration, published, narrated_by, audio_key)
 
 
 def _with_episode(show: Show, episode: Episode) -> Show:

@@ -1,0 +1,188 @@
+"""Rendering speed and memory against the engines' own speed, measured side by side in one run.
+
+    .venv/bin/python bench/render.py [--chapter input/chapter4.txt]
+
+Each narrate run is `narrate NAME --quiet` in a fresh project with its own
+empty synthesis cache (cold) unless said otherwise; times are wall clock,
+memory is the peak of the summed resident memory of the run's whole process
+tree (sampled every 20 ms). Printed:
+
+  a  cold render with every voice on espeak, against espeak speaking the same
+     words in one call plus one MP3 encode of that audio       (target <= 2.0)
+  b  cold render with the default cast, against piper speaking the same words
+     in one process                                             (target <= 1.2)
+  c  the render again, nothing changed, against (b)'s cold time (target <= 5%)
+  d  the render again after one character's voice changed, against that
+     character's share of the audio plus 10% of (b)'s cold time (target <= 1.0)
+  e  peak memory of (b)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import tomlkit
+
+ROOT = Path(__file__).resolve().parent.parent
+NARRATE = str(Path(sys.executable).with_name("narrate"))
+ESPEAK_VOICES = ["en-us", "en-gb", "en-us+m3", "en-us+f3", "en-gb+m2", "en-us+f2", "en-gb-scotland", "en-us+m5"]
+BASELINE = """
+import sys, subprocess, wave
+from narrate.engines.base import get_engine
+from narrate.model import Voice
+from narrate import ffmpeg
+engine, voice, text, out = sys.argv[1], sys.argv[2], open(sys.argv[3], encoding="utf-8").read(), sys.argv[4]
+audio = get_engine(engine).synthesize(text, Voice(engine, voice))
+with wave.open(out + ".wav", "wb") as w:
+    w.setnchannels(1); w.setsampwidth(2); w.setframerate(audio.sample_rate); w.writeframes(audio.pcm)
+if engine == "espeak":
+    ffmpeg.run(["-i", out + ".wav", "-c:a", "libmp3lame", "-b:a", "96k", "-f", "mp3", "-y", out], "encode")
+print(audio.duration)
+"""
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of process `root` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, str]:
+    """(wall seconds, peak tree memory in bytes, stdout) of running `command`."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    out, err = process.communicate()
+    done.set()
+    sampler.join()
+    if process.returncode:
+        sys.exit(f"{' '.join(command)} failed: {err.strip()}")
+    return time.perf_counter() - start, peak, out
+
+
+def project(chapter: Path, folder: Path) -> tuple[Path, dict[str, str]]:
+    """A fresh project holding `chapter`, and an environment with its own empty cache."""
+    (folder / "input").mkdir(parents=True)
+    shutil.copy(chapter, folder / "input" / chapter.name)
+    return folder, {**os.environ, "NARRATE_CACHE_DIR": str(folder / "cache")}
+
+
+def spoken_text(folder: Path, name: str, env: dict[str, str]) -> str:
+    """Every word a render speaks, from its transcript (opening included), one line per cue."""
+    vtt = next((folder / "output").glob(f"*/{name}.vtt"))
+    cues = [line.split(">", 1)[1] for line in vtt.read_text(encoding="utf-8").splitlines() if line.startswith("<v ")]
+    return "\n".join(cues)
+
+
+def shares(folder: Path, name: str) -> dict[str, float]:
+    """Each speaker's share of the spoken audio, from the transcript's cue times."""
+    vtt = next((folder / "output").glob(f"*/{name}.vtt")).read_text(encoding="utf-8").splitlines()
+    seconds: dict[str, float] = {}
+    for stamp, text in zip(vtt, vtt[1:]):
+        if " --> " in stamp and text.startswith("<v "):
+            start, end = (sum(float(part) * 60**i for i, part in enumerate(reversed(t.split(":"))))
+                          for t in stamp.split(" --> "))
+            speaker = text[3:].split(">", 1)[0]
+            seconds[speaker] = seconds.get(speaker, 0.0) + end - start
+    total = sum(seconds.values())
+    return {speaker: value / total for speaker, value in seconds.items()}
+
+
+def cast_file(folder: Path) -> Path:
+    return next((folder / "voices").glob("*.toml"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--chapter", type=Path, default=ROOT / "input" / "chapter4.txt")
+    chapter = parser.parse_args().chapter.resolve()
+    name = chapter.stem
+    with tempfile.TemporaryDirectory(prefix="narrate-bench-") as scratch:
+        root = Path(scratch)
+        print(f"chapter: {chapter}, {len(chapter.read_text(encoding='utf-8').split())} words; {os.cpu_count()} cores")
+
+        # b: default cast, cold
+        folder, env = project(chapter, root / "default")
+        cold, memory, _ = timed([NARRATE, name, "--quiet"], folder, env)
+        text = root / "spoken.txt"
+        text.write_text(spoken_text(folder, name, env), encoding="utf-8")
+        floor, floor_memory, out = timed([sys.executable, "-c", BASELINE, "piper", "en_US-joe-medium", str(text),
+                                          str(root / "piper.wav")], root, env)
+        print(f"b  cold render, default cast   {cold:7.1f} s   piper alone {floor:6.1f} s "
+              f"({float(out):.0f} s of speech)   ratio {cold / floor:.2f}  (target <= 1.2)")
+
+        # c: nothing changed
+        again, _, _ = timed([NARRATE, name, "--quiet"], folder, env)
+        print(f"c  re-run, nothing changed     {again:7.1f} s   {again / cold:6.1%} of (b) cold  (target <= 5%)")
+
+        # d: one character's voice changed
+        share = shares(folder, name)
+        character = max((speaker for speaker in share if speaker != "Narrator"), key=share.__getitem__)
+        path = cast_file(folder)
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        document["characters"][character]["pitch"] = float(document["characters"][character]["pitch"]) + 0.5
+        path.write_text(tomlkit.dumps(document), encoding="utf-8")
+        changed, _, _ = timed([NARRATE, name, "--quiet"], folder, env)
+        budget = (share[character] + 0.10) * cold
+        print(f"d  re-run, {character}'s voice changed {changed:5.1f} s   budget {budget:5.1f} s "
+              f"({share[character]:.0%} of the audio + 10% of cold)   ratio {changed / budget:.2f}  (target <= 1.0)")
+
+        # a: every voice on espeak, cold
+        folder, env = project(chapter, root / "espeak")
+        timed([NARRATE, "cast", name], folder, env)
+        path = cast_file(folder)
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        tables = [document["narrator"], *document["characters"].values()]
+        for index, table in enumerate(tables):
+            table.update({"engine": "espeak", "voice": ESPEAK_VOICES[index % len(ESPEAK_VOICES)], "pitch": 0.0})
+        path.write_text(tomlkit.dumps(document), encoding="utf-8")
+        cold_espeak, _, _ = timed([NARRATE, name, "--quiet"], folder, env)
+        text.write_text(spoken_text(folder, name, env), encoding="utf-8")
+        floor_espeak, _, _ = timed([sys.executable, "-c", BASELINE, "espeak", "en-us", str(text),
+                                    str(root / "espeak.mp3")], root, env)
+        print(f"a  cold render, all espeak     {cold_espeak:7.1f} s   espeak + one MP3 encode {floor_espeak:5.1f} s"
+              f"   ratio {cold_espeak / floor_espeak:.2f}  (target <= 2.0)")
+
+        print(f"e  peak memory, one chapter    {memory / 2**20:7.0f} MB (piper alone: {floor_memory / 2**20:.0f} MB);"
+              f" ten chapters: not measured (a render narrates one chapter per file)")
+
+
+if __name__ == "__main__":
+    main()
