@@ -20,6 +20,7 @@ import math
 import os
 import wave
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,6 +171,7 @@ def _join(
 ) -> tuple[list[tuple[int, int]], int]:
     """Stream room tone and the clips, levelled `correction` dB above the usual, into `path`; (spans, total samples)."""
     target = settings.loudness + EDGE_OFFSET + correction
+    _level_ahead(clips, target, settings.peak)
     spans: list[tuple[int, int]] = []
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
@@ -204,6 +206,22 @@ def _pcm(samples: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(samples * 32767), -32768, 32767).astype("<i2")
 
 
+def _level_ahead(clips: Sequence[Clip], target: float, ceiling: float) -> None:
+    """Level the clips not yet levelled into the cache, on every core (numpy's FFTs and products run
+    outside the GIL); the join then reads them back one at a time, so memory stays flat."""
+    paths = sorted({clip.path for clip in clips if not _levelled_path(clip.path, target, ceiling).exists()})
+    if len(paths) > 1:
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            for _ in pool.map(lambda path: _levelled(path, target, ceiling).size, paths):
+                pass
+
+
+def _levelled_path(clip: Path, target: float, ceiling: float) -> Path:
+    """Where the cache keeps `clip` trimmed and levelled to `target` under `ceiling`."""
+    recipe = f"{LEVELLED_VERSION} {MASTER_RATE} {target:.4f} {ceiling:.4f} {EDGE_SILENCE} {EDGE_KEEP}"
+    return clip.with_name(f"{clip.stem}.{hashlib.sha256(recipe.encode()).hexdigest()[:16]}.s16")
+
+
 def _levelled(clip: Path, target: float, ceiling: float) -> np.ndarray:
     """The clip trimmed, at MASTER_RATE and levelled to `target` LUFS under `ceiling` dBTP, as 16-bit PCM.
 
@@ -212,8 +230,7 @@ def _levelled(clip: Path, target: float, ceiling: float) -> np.ndarray:
     """
     import numpy as np
 
-    recipe = f"{LEVELLED_VERSION} {MASTER_RATE} {target:.4f} {ceiling:.4f} {EDGE_SILENCE} {EDGE_KEEP}"
-    cached = clip.with_name(f"{clip.stem}.{hashlib.sha256(recipe.encode()).hexdigest()[:16]}.s16")
+    cached = _levelled_path(clip, target, ceiling)
     try:
         return np.fromfile(cached, "<i2")
     except (OSError, ValueError):
