@@ -84,7 +84,7 @@ def export(master: Master, work: Work, chapter: Chapter, out_dir: Path, name: st
     _image_format(cover)
     tags = _tags(master, work, chapter, cover)
     out_dir.mkdir(parents=True, exist_ok=True)
-    targets = [out_dir / f"{name}.mp3", out_dir / f"{name}.m4b"]
+    targets = output_files(out_dir, name)
     with scratch(targets[0], ".mp3") as mp3, scratch(targets[1], ".m4b") as m4b:
         with ThreadPoolExecutor(max_workers=2) as pool:  # two ffmpeg encoders side by side
             jobs = [pool.submit(_write_mp3, master.wav, mp3, tags), pool.submit(_write_m4b, master.wav, m4b, tags)]
@@ -93,6 +93,11 @@ def export(master: Master, work: Work, chapter: Chapter, out_dir: Path, name: st
         os.replace(mp3, targets[0])
         os.replace(m4b, targets[1])
     return targets
+
+
+def output_files(out_dir: Path, name: str) -> list[Path]:
+    """The MP3 and the M4B that export writes for the input called `name`."""
+    return [out_dir / f"{name}.mp3", out_dir / f"{name}.m4b"]
 
 
 def _tags(master: Master, work: Work, chapter: Chapter, cover: bytes) -> Tags:

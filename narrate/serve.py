@@ -8,6 +8,7 @@ at the address being served, whatever host and port that is.
 from __future__ import annotations
 
 import html
+import os
 import re
 import signal
 import socket
@@ -24,6 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 from narrate.errors import NarrateError
 from narrate.model import Show
 from narrate.publish import EPISODES, feed_url, feed_xml, load_show
+from narrate.publish.feed import audio_file
 
 CHUNK = 64 * 1024
 """Bytes sent per write."""
@@ -211,7 +213,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_file(self, path: Path, send_body: bool) -> None:
         """Send `path`, whole or the one byte range asked for."""
         with path.open("rb") as file:
-            size = path.stat().st_size
+            status = os.fstat(file.fileno())
+            size = status.st_size
             try:
                 wanted = _range(self.headers.get("Range"), size)
             except _Unsatisfiable:
@@ -224,7 +227,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(HTTPStatus.PARTIAL_CONTENT if wanted else HTTPStatus.OK)
             if wanted:
                 self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-            self._headers(path.suffix, end - start + 1, path.stat().st_mtime)
+            self._headers(path.suffix, end - start + 1, status.st_mtime)
             if send_body:
                 _copy(file, self.wfile, start, end - start + 1)
 
@@ -289,7 +292,7 @@ def _index(server: FolderServer) -> bytes:
     rows = []
     for show in server.shows():
         url = feed_url(show.slug, server.base_url)
-        episodes = "".join(f'<li><a href="/{quote(item.name)}.mp3">{html.escape(item.title)}</a></li>'
+        episodes = "".join(f'<li><a href="/{quote(audio_file(item))}">{html.escape(item.title)}</a></li>'
                            for item in show.episodes)
         rows.append(f'<h2>{html.escape(show.meta.title)}</h2><p>Feed: <a href="{html.escape(url)}">'
                     f"{html.escape(url)}</a></p><ul>{episodes}</ul>")

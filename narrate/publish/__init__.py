@@ -16,7 +16,7 @@ from pathlib import Path
 
 from narrate.cover import make_cover
 from narrate.errors import AudioError
-from narrate.export import mp3_length
+from narrate.export import mp3_length, output_files
 from narrate.files import locked, write_atomic
 from narrate.model import Episode, Master, Metadata, Script, Show, Voice
 from narrate.publish.feed import COVER, FEED, episode_files, feed_url, feed_xml
@@ -39,7 +39,7 @@ __all__ = ["DEFAULT_BASE_URL", "DEFAULT_PORT", "EPISODES", "feed_url", "feed_xml
 
 
 def publish(master: Master, script: Script, narrator: Voice, output: Path, base_url: str,
-            audio_key: str = "") -> list[Path]:
+            audio_key: str) -> list[Path]:
     """Write the chapter's transcripts and chapters JSON and add it to its work's feed; return the files written.
 
     `audio_key` is recorded so that a later render made from the same things can skip the work (see up_to_date).
@@ -68,7 +68,7 @@ def up_to_date(script: Script, output: Path, audio_key: str) -> bool:
     """Whether the chapter's audio, transcripts and episode were made from exactly `audio_key` and are all there."""
     work, name = script.work, script.work.name
     folder = output / work.slug
-    files = [output / f"{name}.mp3", output / f"{name}.m4b", folder / FEED,
+    files = [*output_files(output, name), folder / FEED,
              *(output / path for path in episode_files(work.slug, name).values())]
     if not audio_key or not all(path.is_file() for path in files):
         return False
@@ -108,7 +108,7 @@ def load_show(folder: Path, slug: str, meta: Metadata | None = None) -> Show:
 def _episode(script: Script, narrator: Voice, output: Path, audio_key: str) -> Episode:
     """The episode a render of `script` makes (published now)."""
     chapter, name = script.chapter, script.work.name
-    duration = mp3_length(output / f"{name}.mp3")
+    duration = mp3_length(output_files(output, name)[0])
     published = datetime.now(UTC).isoformat(timespec="seconds")
     narrated_by = f"{narrator.voice} ({narrator.engine})"
     return Episode(name, chapter.heading, chapter.number, duration, published, narrated_by, audio_key)

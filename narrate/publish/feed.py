@@ -12,6 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote
 
+from narrate.export import output_files
 from narrate.model import Episode, Metadata, Show
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -25,6 +26,9 @@ NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "podcastindex": PODCAST_GITH
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """Podcasting 2.0: podcast:guid is the UUIDv5 of the feed URL (no scheme, no trailing slash) in this namespace."""
+
+for _prefix, _uri in NAMESPACES.items():  # the prefixes ElementTree writes for them
+    ET.register_namespace(_prefix, _uri)
 
 EPISODE_GUID_NAMESPACE = uuid.UUID("5b0c9b3e-5d3c-4a43-9c55-7a2e1e0b6a4d")
 """narrate's own namespace for episode GUIDs: UUIDv5 of "<work slug>/<chapter name>"."""
@@ -53,8 +57,6 @@ MIME = {
 
 def feed_xml(show: Show, output: Path, base_url: str) -> bytes:
     """The RSS feed of `show`, whose files are under `output`, served from `base_url` (ending in "/")."""
-    for prefix, uri in NAMESPACES.items():
-        ET.register_namespace(prefix, uri)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _channel(ET.SubElement(rss, "channel"), show, base_url)
     published = [episode for episode in show.episodes if (output / audio_file(episode)).is_file()]
@@ -72,7 +74,7 @@ def feed_url(slug: str, base_url: str) -> str:
 
 def audio_file(episode: Episode) -> str:
     """The episode's MP3, relative to the output folder."""
-    return f"{episode.name}.mp3"
+    return output_files(Path(), episode.name)[0].name
 
 
 def episode_files(slug: str, name: str) -> dict[str, str]:
