@@ -1,15 +1,17 @@
-"""Join synthesized clips into the chapter's master WAV: pauses, room tone, loudness, marks, cues.
+"""Lay synthesized clips out as the chapter's master: pauses, room tone, loudness, marks, cues.
 
 Every line's samples are a pure function of its own clip: each clip is read on
 its own, resampled to MASTER_RATE, brought to a fixed loudness (ITU-R BS.1770,
-measured here in numpy) and peak-limited on its own true peak; each pause is
-room tone that depends only on its length and its place among the pauses.
-Changing one voice therefore changes that voice's lines and nothing else.
-Clips and pauses are streamed into the master, so memory holds one clip,
-whatever the chapter's length. The master is measured once with ffmpeg; only
-if it misses the loudness target by more than LOUDNESS_TOLERANCE (a chapter
-shaped very unlike speech, say a handful of tiny clips) is it joined again
-with one common correction, the rare fallback that gives up line independence.
+measured here in numpy) and peak-limited on its own true peak, and kept in the
+synthesis cache beside the clip; each pause is room tone that depends only on
+its length. Changing one voice therefore changes that voice's lines and nothing
+else. The master is never joined in memory or on disk: it is the list of its
+parts, which `samples` streams to ffmpeg one at a time, so memory holds one
+clip whatever the chapter's length. The master is measured once with ffmpeg;
+only if it misses the loudness target by more than LOUDNESS_TOLERANCE (a
+chapter shaped very unlike speech, say a handful of tiny clips) are its lines
+levelled again with one common correction, the rare fallback that gives up
+line independence.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import hashlib
 import math
 import os
 import wave
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,15 +29,15 @@ from typing import TYPE_CHECKING
 
 from narrate import ffmpeg
 from narrate.errors import AudioError
-from narrate.files import atomic_path, scratch
+from narrate.files import atomic_path
 from narrate.model import NARRATOR, Chapter, Clip, Cue, Line, Mark, Master
 
 if TYPE_CHECKING:
     import numpy as np
 
-MASTER_RATE = 44100
-"""Master sample rate, Hz: the MP3/AAC and ACX standard, and exactly twice the
-22050 Hz that piper and espeak speak at, so the usual resampling is a clean 2x."""
+MASTER_RATE = 22050
+"""Master sample rate, Hz: the rate piper, espeak and the system voices speak at, so their clips need
+no resampling; a higher rate would only carry empty bandwidth through levelling and encoding."""
 
 BLOCK = 0.4
 """Length of a BS.1770 gating block, seconds."""
@@ -89,7 +91,7 @@ FFT_FACTORS = (8, 9, 10, 12, 15)
 """FFT lengths are one of these times a power of two: fast sizes at most 25% above the need."""
 
 ROOM_TONE_SEED = 1770
-"""Seed of the room-tone noise; each pause adds its index, so its noise depends on nothing else."""
+"""Seed of the room-tone noise: a pause's noise depends only on its length."""
 
 PINK_FLOOR = 40.0
 """Below this frequency, Hz, room tone stops rising (1/f would rumble)."""
@@ -111,7 +113,7 @@ and the pauses, marks and transcript cues should count from the speech itself.""
 EDGE_KEEP = 0.02
 """Seconds kept before the first and after the last frame of sound, for soft onsets and releases."""
 
-LEVELLED_VERSION = 1
+LEVELLED_VERSION = 2
 """Bumped whenever the way a clip is trimmed or levelled changes, so levelled copies made before are not reused."""
 
 TITLE_CHARS = 40
@@ -147,56 +149,55 @@ class AssembleSettings:
     """RMS of the room tone in the head, tail and pauses, dBFS."""
 
 
-def assemble(
-    clips: Sequence[Clip], chapter: Chapter, out_wav: Path, *, settings: AssembleSettings = AssembleSettings()
-) -> Master:
-    """Join `clips` into `out_wav` at the target loudness; return it with marks and cues."""
+def assemble(clips: Sequence[Clip], chapter: Chapter, *, settings: AssembleSettings = AssembleSettings()) -> Master:
+    """Level `clips` into the cache and lay them out with pauses at the target loudness; marks and cues included."""
     if not clips:
         raise AudioError(f"nothing to assemble for {chapter.heading}: no clips were synthesized")
-    out_wav.parent.mkdir(parents=True, exist_ok=True)
-    with scratch(out_wav, ".wav") as master:
-        spans, total = _join(clips, master, settings, 0.0)
-        measured = ffmpeg.integrated(master)
-        if measured > SILENT_LUFS and abs(settings.loudness - measured) > LOUDNESS_TOLERANCE:
-            spans, total = _join(clips, master, settings, settings.loudness - measured)
-        os.replace(master, out_wav)
-    duration = total / MASTER_RATE
+    target = settings.loudness + EDGE_OFFSET
+    parts, spans, total = _layout(clips, settings, target)
+    measured = ffmpeg.stream_integrated(_chunks(parts), MASTER_RATE)
+    if measured > SILENT_LUFS and abs(settings.loudness - measured) > LOUDNESS_TOLERANCE:
+        parts, spans, total = _layout(clips, settings, target + settings.loudness - measured)
     marks = _marks(clips, spans, total, chapter, settings)
     cues = tuple(_cue(clip, span) for clip, span in zip(clips, spans, strict=True))
-    return Master(out_wav, duration, marks, cues)
+    return Master(tuple(parts), MASTER_RATE, total / MASTER_RATE, marks, cues)
 
 
-def _join(
-    clips: Sequence[Clip], path: Path, settings: AssembleSettings, correction: float
-) -> tuple[list[tuple[int, int]], int]:
-    """Stream room tone and the clips, levelled `correction` dB above the usual, into `path`; (spans, total samples)."""
-    target = settings.loudness + EDGE_OFFSET + correction
+def samples(master: Master) -> Iterator[bytes]:
+    """The master's 16-bit PCM, one part at a time."""
+    return _chunks(master.parts)
+
+
+def _chunks(parts: Sequence[Path | bytes]) -> Iterator[bytes]:
+    """Each part's PCM in turn (files read one at a time)."""
+    for part in parts:
+        if isinstance(part, bytes):
+            yield part
+        else:
+            try:
+                yield part.read_bytes()
+            except OSError as error:
+                raise AudioError(f"cannot read levelled clip {part}: {error.strerror}") from None
+
+
+def _layout(
+    clips: Sequence[Clip], settings: AssembleSettings, target: float
+) -> tuple[list[Path | bytes], list[tuple[int, int]], int]:
+    """Room tone and the clips levelled to `target` LUFS, in order: (parts, each clip's span in samples, total)."""
     _level_ahead(clips, target, settings.peak)
+    parts: list[Path | bytes] = [_room_tone(settings.head, settings.room_tone)]
     spans: list[tuple[int, int]] = []
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(MASTER_RATE)
-        position = _write(out, _room_tone(0, settings.head, settings.room_tone))
-        for index, clip in enumerate(clips):
-            if index:
-                pause = _pause(clips[index - 1].line, clip.line, settings)
-                position += _write(out, _room_tone(index, pause, settings.room_tone))
-            spans.append((position, position + _write_pcm(out, _levelled(clip.path, target, settings.peak))))
-            position = spans[-1][1]
-        position += _write(out, _room_tone(len(clips), settings.tail, settings.room_tone))
-    return spans, position
-
-
-def _write(out: wave.Wave_write, samples: np.ndarray) -> int:
-    """Append float `samples` (-1..1) to `out` as 16-bit PCM; return their count."""
-    return _write_pcm(out, _pcm(samples))
-
-
-def _write_pcm(out: wave.Wave_write, pcm: np.ndarray) -> int:
-    """Append 16-bit samples to `out`; return their count."""
-    out.writeframes(pcm.tobytes())
-    return len(pcm)
+    position = len(parts[0]) // 2
+    for index, clip in enumerate(clips):
+        if index:
+            parts.append(_room_tone(_pause(clips[index - 1].line, clip.line, settings), settings.room_tone))
+            position += len(parts[-1]) // 2
+        parts.append(_levelled(clip.path, target, settings.peak))
+        count = (len(parts[-1]) if isinstance(parts[-1], bytes) else parts[-1].stat().st_size) // 2
+        spans.append((position, position + count))
+        position += count
+    parts.append(_room_tone(settings.tail, settings.room_tone))
+    return parts, spans, position + len(parts[-1]) // 2
 
 
 def _pcm(samples: np.ndarray) -> np.ndarray:
@@ -208,11 +209,11 @@ def _pcm(samples: np.ndarray) -> np.ndarray:
 
 def _level_ahead(clips: Sequence[Clip], target: float, ceiling: float) -> None:
     """Level the clips not yet levelled into the cache, on every core (numpy's FFTs and products run
-    outside the GIL); the join then reads them back one at a time, so memory stays flat."""
+    outside the GIL)."""
     paths = sorted({clip.path for clip in clips if not _levelled_path(clip.path, target, ceiling).exists()})
     if len(paths) > 1:
         with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            for _ in pool.map(lambda path: _levelled(path, target, ceiling).size, paths):
+            for _ in pool.map(lambda path: _levelled(path, target, ceiling), paths):
                 pass
 
 
@@ -222,26 +223,20 @@ def _levelled_path(clip: Path, target: float, ceiling: float) -> Path:
     return clip.with_name(f"{clip.stem}.{hashlib.sha256(recipe.encode()).hexdigest()[:16]}.s16")
 
 
-def _levelled(clip: Path, target: float, ceiling: float) -> np.ndarray:
-    """The clip trimmed, at MASTER_RATE and levelled to `target` LUFS under `ceiling` dBTP, as 16-bit PCM.
-
-    The result is kept beside the clip in the synthesis cache, so a render that changes some lines
-    levels only those again.
-    """
-    import numpy as np
-
+def _levelled(clip: Path, target: float, ceiling: float) -> Path | bytes:
+    """The clip trimmed, at MASTER_RATE and levelled to `target` LUFS under `ceiling` dBTP, as 16-bit PCM:
+    the file the cache keeps it in beside the clip (so a render that changes some lines levels only
+    those again), or its samples if the cache cannot be written."""
     cached = _levelled_path(clip, target, ceiling)
-    try:
-        return np.fromfile(cached, "<i2")
-    except (OSError, ValueError):
-        pass
+    if cached.exists():
+        return cached
     pcm = _pcm(_level(_trim(_read(clip)), target, ceiling))
     try:
         with atomic_path(cached) as temporary:
             pcm.tofile(temporary)
     except OSError:  # a read-only cache still renders, only more slowly next time
-        pass
-    return pcm
+        return pcm.tobytes()
+    return cached
 
 
 def _pause(before: Line, after: Line, settings: AssembleSettings) -> float:
@@ -254,20 +249,21 @@ def _pause(before: Line, after: Line, settings: AssembleSettings) -> float:
     return gap + (settings.speaker if before.speaker != after.speaker else 0.0)
 
 
-def _room_tone(index: int, seconds: float, level: float) -> np.ndarray:
-    """`seconds` of pink-ish noise at `level` dBFS RMS for pause number `index` (0: the head)."""
+@functools.cache
+def _room_tone(seconds: float, level: float) -> bytes:
+    """`seconds` of pink-ish noise at `level` dBFS RMS, as 16-bit PCM."""
     import numpy as np
 
     count = round(seconds * MASTER_RATE)
     if not count:
-        return np.zeros(0)
-    white = np.random.default_rng(ROOM_TONE_SEED + index).standard_normal(count)
+        return b""
+    white = np.random.default_rng(ROOM_TONE_SEED).standard_normal(count)
     frequencies = np.fft.rfftfreq(count, 1 / MASTER_RATE)
     spectrum = np.fft.rfft(white) / np.sqrt(np.maximum(frequencies, PINK_FLOOR))
     spectrum[:1] = 0.0
     noise = np.fft.irfft(spectrum, count)
     rms = math.sqrt(float(np.mean(noise**2)))
-    return noise * (10 ** (level / 20) / rms) if rms else noise
+    return _pcm(noise * (10 ** (level / 20) / rms) if rms else noise).tobytes()
 
 
 def _read(path: Path) -> np.ndarray:

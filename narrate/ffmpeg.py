@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import re
 import subprocess
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,18 +37,52 @@ def executable() -> str:
         raise AudioError(f"no ffmpeg binary found by imageio-ffmpeg ({exc}); reinstall imageio-ffmpeg") from exc
 
 
-def run(args: Sequence[str | Path], what: str) -> str:
-    """Run ffmpeg with `args`; return its stderr, or raise AudioError saying `what` failed."""
+def run(args: Sequence[str | Path], what: str, feed: Iterable[bytes] | None = None) -> str:
+    """Run ffmpeg with `args`, writing `feed` to its standard input if given; return its stderr, or
+    raise AudioError saying `what` failed."""
     command = [executable(), "-hide_banner", "-nostdin", "-nostats", *map(str, args)]
-    try:
-        done = subprocess.run(command, capture_output=True, check=False)
-    except OSError as exc:
-        raise AudioError(f"could not start ffmpeg to {what}: {exc}") from exc
-    stderr = done.stderr.decode("utf-8", "replace")
-    if done.returncode != 0:
+    with tempfile.TemporaryFile() as log:  # a file, not a pipe: ffmpeg never blocks on a full stderr
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL if feed is None else subprocess.PIPE,
+                                       stdout=subprocess.DEVNULL, stderr=log)
+        except OSError as exc:
+            raise AudioError(f"could not start ffmpeg to {what}: {exc}") from exc
+        try:
+            if feed is not None:
+                _write_all(process, feed)
+            code = process.wait()
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        log.seek(0)
+        stderr = log.read().decode("utf-8", "replace")
+    if code != 0:
         tail = " | ".join(stderr.strip().splitlines())[-STDERR_TAIL:]
-        raise AudioError(f"ffmpeg failed to {what} (exit {done.returncode}): {tail}")
+        raise AudioError(f"ffmpeg failed to {what} (exit {code}): {tail}")
     return stderr
+
+
+def _write_all(process: subprocess.Popen, feed: Iterable[bytes]) -> None:
+    """Write every chunk of `feed` to `process`'s standard input, then close it."""
+    assert process.stdin is not None
+    try:
+        with process.stdin:
+            for chunk in feed:
+                process.stdin.write(chunk)
+    except BrokenPipeError:  # ffmpeg stopped reading: its exit status and stderr say why
+        pass
+
+
+def pcm_input(rate: int) -> list[str]:
+    """ffmpeg arguments that read mono 16-bit little-endian PCM at `rate` Hz from standard input."""
+    return ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
+
+
+def stream_integrated(pcm: Iterable[bytes], rate: int) -> float:
+    """Integrated loudness, LUFS, of mono 16-bit PCM at `rate` Hz given in chunks."""
+    args = [*pcm_input(rate), "-af", "ebur128=peak=none:framelog=quiet", "-f", "null", "-"]
+    return integrated_in(run(args, "measure the loudness of the master", pcm), Path("the master"))
 
 
 def measure(path: Path) -> Loudness:

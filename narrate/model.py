@@ -303,10 +303,12 @@ class Cue:
 
 @dataclass(frozen=True)
 class Master:
-    """The assembled chapter audio, before encoding."""
+    """The assembled chapter audio, before encoding: the pieces to play in order, never joined in memory."""
 
-    wav: Path
-    """Mono 16-bit WAV, loudness-normalised."""
+    parts: tuple[Path | bytes, ...]
+    """Mono 16-bit little-endian PCM at `rate`, in order: a levelled line's file in the cache, or a pause's samples."""
+    rate: int
+    """Sample rate, Hz."""
     duration: float
     """Length in seconds."""
     marks: tuple[Mark, ...]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -102,12 +101,10 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
     key = audio_key(script, clips)
     if up_to_date(script, folders.output, key):
         return republish(script, folders.output, base_url)
-    folders.output.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folders.output, prefix=".narrate-") as scratch:
-        master = assemble(clips, script.chapter, Path(scratch) / "master.wav")
-        cover = make_cover(script.work.meta, script.chapter)
-        audio = export(master, script.work, script.chapter, folders.output, script.work.name, cover)
-        return audio + publish(master, script, voices.narrator, folders.output, base_url, key)
+    master = assemble(clips, script.chapter)
+    cover = make_cover(script.work.meta, script.chapter)
+    audio = export(master, script.work, script.chapter, folders.output, script.work.name, cover)
+    return audio + publish(master, script, voices.narrator, folders.output, base_url, key)
 
 
 def audio_key(script: Script, clips: list[Clip]) -> str:

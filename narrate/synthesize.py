@@ -3,7 +3,9 @@
 Each engine runs in worker processes of its own (spawned, never forked): the
 espeak and system engines share one C library that must not be initialised
 twice in one process, models load once per worker, and engine chatter on
-stdout/stderr never reaches the terminal.
+stdout/stderr never reaches the terminal. An engine gets `jobs` workers (all
+cores by default), each told to use its share of the cores. Every finished
+line is in the cache at once, so a run that is stopped resumes from there.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from narrate.engines.base import ENGINES, VoiceInfo, get_engine
+from narrate.engines.base import ENGINES, THREADS_VARIABLE, VoiceInfo, get_engine
 from narrate.errors import ConfigError, EngineError, NarrateError
 from narrate.files import atomic_path
 from narrate.model import Cast, Clip, Line, Voice
@@ -27,8 +29,8 @@ Progress = Callable[[int, int], None]
 MAX_WORKERS = 61
 """The most worker processes a pool may have (Windows' limit)."""
 
-SINGLE_WORKER_ENGINES = {"piper", "system"}
-"""Engines that use every core themselves (piper) or are not safe in parallel (system)."""
+SINGLE_WORKER_ENGINES = {"system"}
+"""Engines that are not safe in parallel (the system speech services)."""
 
 
 def default_cache_dir() -> Path:
@@ -59,8 +61,10 @@ class EngineHosts:
             raise ConfigError(f"unknown engine {engine!r} (known engines: {', '.join(sorted(ENGINES))})")
         if engine not in self._pools:
             workers = 1 if engine in SINGLE_WORKER_ENGINES else self.jobs
+            threads = max(1, (os.cpu_count() or 1) // workers)
             self._pools[engine] = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
+                workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
+                initargs=(threads,))
         return self._pools[engine]
 
     def catalog(self) -> VoiceCatalog:
@@ -137,8 +141,9 @@ def _result(future: Future, what: str) -> tuple[str, float]:
         raise EngineError(f"{what}: speech engine failed: {type(error).__name__}: {error}") from None
 
 
-def _quiet_worker() -> None:
-    """Worker initializer: engines may print; send their stdout and stderr nowhere."""
+def _start_worker(threads: int) -> None:
+    """Worker initializer: the engine may use `threads` threads; it may print, so send its stdout and stderr nowhere."""
+    os.environ[THREADS_VARIABLE] = str(threads)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)

@@ -41,7 +41,7 @@ TITLES = ["Scene 1: They left at sunrise", "Scene 2: A = B; #2 \\o/ [x]", "Scene
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Master, bytes, list[Path]]:
     """The test chapter assembled, given awkward mark titles, and exported once."""
     folder = tmp_path_factory.mktemp("export")
-    master = assemble(make_clips(folder), CHAPTER, folder / "master.wav")
+    master = assemble(make_clips(folder), CHAPTER)
     marks = tuple(dataclasses.replace(mark, title=title) for mark, title in zip(master.marks, TITLES, strict=True))
     master = dataclasses.replace(master, marks=marks)
     cover = make_cover(META, CHAPTER)
@@ -168,10 +168,11 @@ def test_encoded_files_meet_the_loudness_and_true_peak_targets(exported, index):
     assert measured.true_peak <= -1.0
 
 
-def test_mp3_is_cbr_mono_at_the_master_rate(exported):
+def test_mp3_is_cbr_mono_mpeg_1_layer_3(exported):
     _, _, paths = exported
     info = MP3(paths[0]).info
-    assert (info.bitrate_mode, info.channels, info.sample_rate) == (BitrateMode.CBR, 1, 44100)
+    assert (info.bitrate_mode, info.channels, info.sample_rate, info.version, info.layer) == (
+        BitrateMode.CBR, 1, 44100, 1, 3)
     assert 64000 <= info.bitrate <= 128000
 
 
@@ -221,7 +222,7 @@ def test_mp3_chapters_are_chap_frames_in_order_under_one_ordered_top_level_ctoc(
 def test_m4b_is_an_aac_audiobook_with_tags_and_cover(exported):
     _, cover, paths = exported
     mp4 = MP4(paths[1])
-    assert (mp4.info.codec, mp4.info.channels, mp4.info.sample_rate) == ("mp4a.40.2", 1, 44100)
+    assert (mp4.info.codec, mp4.info.channels, mp4.info.sample_rate) == ("mp4a.40.2", 1, 22050)
     tags = mp4.tags
     assert tags["stik"] == [2]
     assert (tags["©nam"], tags["©alb"], tags["©gen"]) == (["Chapter 4: The River"], ["What We Chose"], ["Audiobook"])
@@ -249,15 +250,14 @@ def test_m4b_keeps_the_quicktime_chapter_track_after_tagging(exported):
 
 def test_a_failed_export_leaves_earlier_outputs_byte_identical(exported, tmp_path):
     master, cover, _ = exported
-    corrupt = tmp_path / "corrupt.wav"
-    corrupt.write_bytes(b"RIFF" + bytes(100))
+    missing = tmp_path / "gone.s16"  # a levelled line deleted from the cache while encoding
     earlier = {tmp_path / "chapter4.mp3": b"earlier mp3", tmp_path / "chapter4.m4b": b"earlier m4b"}
     for path, data in earlier.items():
         path.write_bytes(data)
-    with pytest.raises(AudioError, match="corrupt.wav"):
-        export_to(dataclasses.replace(master, wav=corrupt), tmp_path, cover)
+    with pytest.raises(AudioError, match="cannot read levelled clip .*gone.s16"):
+        export_to(dataclasses.replace(master, parts=(*master.parts[:3], missing, *master.parts[3:])), tmp_path, cover)
     assert {path: path.read_bytes() for path in earlier} == earlier
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["chapter4.m4b", "chapter4.mp3", "corrupt.wav"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["chapter4.m4b", "chapter4.mp3"]
 
 
 def test_a_cover_that_is_not_an_image_is_refused_before_writing(exported, tmp_path):

@@ -13,6 +13,9 @@ from typing import Protocol, runtime_checkable
 from narrate.errors import ConfigError
 from narrate.model import Audio, Gender, Voice
 
+THREADS_VARIABLE = "NARRATE_ENGINE_THREADS"
+"""Environment variable: how many threads an engine that can use several may use (unset: every core)."""
+
 
 @dataclass(frozen=True)
 class VoiceInfo:

