@@ -8,13 +8,15 @@ memory is the peak of the summed resident memory of the run's whole process
 tree (sampled every 20 ms). Printed:
 
   a  cold render with every voice on espeak, against espeak speaking the same
-     words in one call plus one MP3 encode of that audio       (target <= 2.0)
+     words in one call plus one MP3 encode of that audio, with narrate's MP3
+     settings                                                   (target <= 2.0)
   b  cold render with the default cast, against piper speaking the same words
      in one process                                             (target <= 1.2)
   c  the render again, nothing changed, against (b)'s cold time (target <= 5%)
   d  the render again after one character's voice changed, against that
      character's share of the audio plus 10% of (b)'s cold time (target <= 1.0)
-  e  peak memory of (b)
+  e  peak memory of a cold render of a ten-chapter work against that of its
+     first chapter alone, every voice on espeak (target <= 1.3); and of (b)
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 import tomlkit
 
 ROOT = Path(__file__).resolve().parent.parent
+PASSAGES = ROOT / "tests" / "fixtures" / "attribution"
 NARRATE = str(Path(sys.executable).with_name("narrate"))
 ESPEAK_VOICES = ["en-us", "en-gb", "en-us+m3", "en-us+f3", "en-gb+m2", "en-us+f2", "en-gb-scotland", "en-us+m5"]
 BASELINE = """
@@ -39,12 +42,14 @@ import sys, subprocess, wave
 from narrate.engines.base import get_engine
 from narrate.model import Voice
 from narrate import ffmpeg
+from narrate.export import MP3_BITRATE, MP3_QUALITY, MP3_RATE
 engine, voice, text, out = sys.argv[1], sys.argv[2], open(sys.argv[3], encoding="utf-8").read(), sys.argv[4]
 audio = get_engine(engine).synthesize(text, Voice(engine, voice))
 with wave.open(out + ".wav", "wb") as w:
     w.setnchannels(1); w.setsampwidth(2); w.setframerate(audio.sample_rate); w.writeframes(audio.pcm)
 if engine == "espeak":
-    ffmpeg.run(["-i", out + ".wav", "-c:a", "libmp3lame", "-b:a", "96k", "-f", "mp3", "-y", out], "encode")
+    ffmpeg.run(["-i", out + ".wav", "-ar", str(MP3_RATE), "-c:a", "libmp3lame", "-b:a", MP3_BITRATE,
+                "-compression_level", str(MP3_QUALITY), "-f", "mp3", "-y", out], "encode")  # as narrate encodes
 print(audio.duration)
 """
 
@@ -129,6 +134,35 @@ def cast_file(folder: Path) -> Path:
     return next((folder / "voices").glob("*.toml"))
 
 
+def all_espeak(folder: Path, name: str, env: dict[str, str]) -> None:
+    """Write the cast file of `name` with every voice on espeak, each one different."""
+    timed([NARRATE, "cast", name], folder, env)
+    path = cast_file(folder)
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    tables = [document["narrator"], *document["characters"].values()]
+    for index, table in enumerate(tables):
+        table.update({"engine": "espeak", "voice": ESPEAK_VOICES[index % len(ESPEAK_VOICES)], "pitch": 0.0})
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+
+def book(chapters: int) -> str:
+    """A work of `chapters` chapters, each a different labelled passage from the test fixtures."""
+    bodies = [path.read_text(encoding="utf-8").split("\n", 2)[2].strip() for path in sorted(PASSAGES.glob("*.txt"))]
+    return "Ten Tales\n\nby Bench Mark\n\n" + "\n".join(
+        f"Chapter {number}\n\n{body}\n" for number, body in enumerate(bodies[:chapters], 1))
+
+
+def book_memory(root: Path, chapters: int) -> tuple[float, int, int]:
+    """(seconds, peak bytes, words) of a cold all-espeak render of a work of `chapters` chapters."""
+    text = book(chapters)
+    source = root / f"book{chapters}.txt"
+    source.write_text(text, encoding="utf-8")
+    folder, env = project(source, root / f"book{chapters}")
+    all_espeak(folder, source.stem, env)
+    seconds, memory, _ = timed([NARRATE, source.stem, "--quiet"], folder, env)
+    return seconds, memory, len(text.split())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chapter", type=Path, default=ROOT / "input" / "chapter4.txt")
@@ -166,13 +200,7 @@ def main() -> None:
 
         # a: every voice on espeak, cold
         folder, env = project(chapter, root / "espeak")
-        timed([NARRATE, "cast", name], folder, env)
-        path = cast_file(folder)
-        document = tomlkit.parse(path.read_text(encoding="utf-8"))
-        tables = [document["narrator"], *document["characters"].values()]
-        for index, table in enumerate(tables):
-            table.update({"engine": "espeak", "voice": ESPEAK_VOICES[index % len(ESPEAK_VOICES)], "pitch": 0.0})
-        path.write_text(tomlkit.dumps(document), encoding="utf-8")
+        all_espeak(folder, name, env)
         cold_espeak, _, _ = timed([NARRATE, name, "--quiet"], folder, env)
         text.write_text(spoken_text(folder, name, env), encoding="utf-8")
         floor_espeak, _, _ = timed([sys.executable, "-c", BASELINE, "espeak", "en-us", str(text),
@@ -180,8 +208,13 @@ def main() -> None:
         print(f"a  cold render, all espeak     {cold_espeak:7.1f} s   espeak + one MP3 encode {floor_espeak:5.1f} s"
               f"   ratio {cold_espeak / floor_espeak:.2f}  (target <= 2.0)")
 
-        print(f"e  peak memory, one chapter    {memory / 2**20:7.0f} MB (piper alone: {floor_memory / 2**20:.0f} MB);"
-              f" ten chapters: not measured (a render narrates one chapter per file)")
+        # e: memory, one chapter against ten
+        one_time, one, one_words = book_memory(root, 1)
+        ten_time, ten, ten_words = book_memory(root, 10)
+        print(f"e  peak memory, all espeak     one chapter {one / 2**20:5.0f} MB ({one_words} words, {one_time:.1f} s)"
+              f"   ten chapters {ten / 2**20:5.0f} MB ({ten_words} words, {ten_time:.1f} s)"
+              f"   ratio {ten / one:.2f}  (target <= 1.3)")
+        print(f"   peak memory of (b)          {memory / 2**20:7.0f} MB (piper alone: {floor_memory / 2**20:.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -80,7 +80,9 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
 def render(name: str, jobs: int | None, base_url: str, quiet: bool) -> None:
     """Narrate chapter NAME into output/NAME.mp3 and output/NAME.m4b, and publish it to its work's podcast feed.
 
-    NAME is a file in input/ without its extension, or a path. The first run
+    NAME is a file in input/ without its extension, or a path. A file holding
+    several chapters gives output/NAME-1.mp3, NAME-2.mp3, ... (NAME-01 and on
+    from ten chapters), one episode each. The first run
     writes the cast file voices/<work>.toml; later runs only add newcomers.
     Each chapter of a work becomes an episode of output/<work>/feed.xml, with
     chapters JSON and WebVTT/SRT transcripts beside it (see `narrate serve`).
@@ -97,8 +99,8 @@ def render(name: str, jobs: int | None, base_url: str, quiet: bool) -> None:
         written = pipeline.render(name, folders, jobs=jobs, progress=progress, base_url=base_url)
     if not quiet:
         if not any(path.suffix == ".mp3" for path in written):
-            click.echo(f"{folders.output / Path(name).stem}.mp3 and .m4b are up to date: nothing that makes them changed")
-        for path in written:
+            click.echo("the outputs are up to date: nothing that makes them has changed since the last render")
+        for path in dict.fromkeys(written):  # a work's feed is rewritten once per chapter
             click.echo(f"wrote {path}")
         click.echo(_estimate_line(pipeline.speaker_estimate(pipeline.load_scripts(name, folders), folders)))
 

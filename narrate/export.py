@@ -1,9 +1,9 @@
 """Encode the master as MP3 (ID3v2.3 with CHAP/CTOC) and M4B (QuickTime + Nero chapters), tagged.
 
 The master's samples are streamed once into one ffmpeg process that runs both
-encoders side by side. Both files are written to hidden temporary names in the
-output folder and only renamed onto `<name>.mp3` / `<name>.m4b` once both are
-complete, so a failure leaves earlier outputs as they were.
+encoders side by side. Both files are staged under hidden temporary names in the
+output folder; the caller puts them in place (with the chapter's other files)
+once everything is complete, so a failure leaves earlier outputs as they were.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
-import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 from narrate import ffmpeg
 from narrate.assemble import samples
 from narrate.errors import AudioError
-from narrate.files import scratch
+from narrate.files import Staging, scratch
 from narrate.model import Chapter, Mark, Master, Work
 
 if TYPE_CHECKING:
@@ -84,8 +83,9 @@ class Tags:
     """Chapter marks of the audio."""
 
 
-def export(master: Master, work: Work, chapter: Chapter, out_dir: Path, name: str, cover: bytes) -> list[Path]:
-    """Write `out_dir/<name>.mp3` and `out_dir/<name>.m4b`, tagged and with chapters; return their paths."""
+def export(master: Master, work: Work, chapter: Chapter, out_dir: Path, name: str, cover: bytes,
+           staging: Staging) -> list[Path]:
+    """Stage `out_dir/<name>.mp3` and `out_dir/<name>.m4b`, tagged and with chapters; return their paths."""
     count = len(master.marks)
     if count > MAX_CHAPTERS:
         raise AudioError(f"{chapter.heading} has {count} chapter marks; MP3 and M4B allow at most {MAX_CHAPTERS}")
@@ -93,14 +93,12 @@ def export(master: Master, work: Work, chapter: Chapter, out_dir: Path, name: st
     tags = _tags(master, work, chapter, cover)
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = output_files(out_dir, name)
-    with scratch(targets[0], ".mp3") as mp3, scratch(targets[1], ".m4b") as m4b, \
-            scratch(targets[0], ".audio.mp3") as audio:
+    mp3, m4b = map(staging.path, targets)
+    with scratch(targets[0], ".audio.mp3") as audio:
         _encode(master, audio, m4b)
         _write_mp3(audio, mp3, tags)
-        _tag_m4b(m4b, tags)
-        _check_m4b_chapters(m4b, len(tags.marks))
-        os.replace(mp3, targets[0])
-        os.replace(m4b, targets[1])
+    _tag_m4b(m4b, tags)
+    _check_m4b_chapters(m4b, len(tags.marks))
     return targets
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,9 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from narrate.errors import ConfigError
+
+TEMPORARY_NAME = re.compile(r"\..+\.(?P<pid>\d+)\.(?:tmp|[0-9a-f]{8}(?:\.\w+)+)")
+"""A file in progress: `.<target>.<pid>.tmp` (atomic_path) or `.<target>.<pid>.<token><suffix>` (scratch)."""
 
 
 @contextmanager
@@ -50,11 +54,70 @@ def locked(path: Path) -> Iterator[None]:
 @contextmanager
 def scratch(target: Path, suffix: str) -> Iterator[Path]:
     """A fresh hidden path next to `target` for a file in progress; removed on exit if still there."""
-    path = target.parent / f".{target.name}.{secrets.token_hex(4)}{suffix}"
+    path = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{suffix}"
     try:
         yield path
     finally:
         path.unlink(missing_ok=True)
+
+
+class Staging:
+    """Files written under hidden temporary names beside their targets, put in place together by `commit`
+    (a few renames: a run killed at any moment leaves the old set or the new one); whatever is not
+    committed is deleted on leaving the `with` block."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, Path] = {}
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for temporary in self._files.values():
+            temporary.unlink(missing_ok=True)
+
+    def path(self, target: Path) -> Path:
+        """The temporary file that becomes `target` on commit (the same one if asked again)."""
+        if target not in self._files:
+            self._files[target] = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{target.suffix}"
+        return self._files[target]
+
+    def write(self, target: Path, data: bytes) -> None:
+        """Stage `data` to become `target`."""
+        self.path(target).write_bytes(data)
+
+    def commit(self) -> list[Path]:
+        """Rename every staged file onto its target, in the order they were staged; return the targets."""
+        targets = list(self._files)
+        for target in targets:
+            os.replace(self._files.pop(target), target)
+        return targets
+
+
+def remove_stale(folder: Path) -> None:
+    """Delete the files in progress in `folder` whose process is gone (a run that was killed): a run still
+    going keeps its own."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        found = TEMPORARY_NAME.fullmatch(entry.name)
+        if found and not _running(int(found["pid"])):
+            Path(entry.path).unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process `pid` exists (on Windows, where that cannot be asked safely, always)."""
+    if os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def read_toml(path: Path) -> tomlkit.TOMLDocument:

@@ -163,6 +163,15 @@ class Script:
     characters: tuple[Character, ...] = ()
     """Speaking characters, most lines first (filled in by attribute)."""
 
+    @property
+    def name(self) -> str:
+        """What the chapter's outputs are called: the input's name ("chapter4"), followed by the chapter's
+        place in it ("book-02") when the input holds several chapters."""
+        chapters = self.work.chapters
+        if len(chapters) == 1:
+            return self.work.name
+        return f"{self.work.name}-{chapters.index(self.chapter) + 1:0{len(str(len(chapters)))}d}"
+
 
 @dataclass(frozen=True)
 class Corrections:

@@ -17,6 +17,7 @@ from narrate.cast import cast
 from narrate.corrections import load_corrections
 from narrate.cover import make_cover
 from narrate.export import export
+from narrate.files import Staging, remove_stale
 from narrate.model import Cast, Clip, Corrections, Estimate, Line, Script, Work
 from narrate.parse import parse, script_records
 from narrate.publish import DEFAULT_BASE_URL, publish, republish, up_to_date
@@ -88,23 +89,40 @@ def lines(script: Script) -> list[Line]:
 
 def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Progress | None = None,
            base_url: str = DEFAULT_BASE_URL) -> list[Path]:
-    """Narrate chapter `name` into output/<name>.mp3 and .m4b and publish it to its work's feed
-    (output/<work-slug>/feed.xml, files served from `base_url`); returns the files written.
+    """Narrate every chapter of the input `name` into output/<chapter name>.mp3 and .m4b (see Script.name)
+    and publish each to its work's feed (output/<work-slug>/feed.xml, files served from `base_url`);
+    returns the files written.
 
-    When nothing that makes the audio has changed since the last render (see audio_key), only the
-    feed is rewritten.
+    Every line of the input is synthesized first, then each chapter is assembled, encoded and published
+    in turn, its audio streamed, so memory does not grow with the number of chapters. A chapter made from
+    nothing that has changed since its last render (see audio_key) is not encoded again: only its feed is
+    rewritten.
     """
-    script = load_scripts(name, folders)[0]
+    scripts = load_scripts(name, folders)
+    for folder in (folders.output, folders.output / scripts[0].work.slug):
+        remove_stale(folder)  # left by a run that was killed
     with EngineHosts(jobs) as hosts:
-        voices = load_cast(script, folders, hosts)
-        clips = synthesize(lines(script), voices, hosts, folders.cache, progress)
+        for script in scripts:  # each chapter adds its newcomers to the work's cast file
+            voices = load_cast(script, folders, hosts)
+        spoken = [lines(script) for script in scripts]
+        clips = synthesize([line for chapter in spoken for line in chapter], voices, hosts, folders.cache, progress)
+    written: list[Path] = []
+    for script, count in zip(scripts, map(len, spoken), strict=True):
+        chapter_clips, clips = clips[:count], clips[count:]
+        written += _render_chapter(script, voices, chapter_clips, folders.output, base_url)
+    return written
+
+
+def _render_chapter(script: Script, voices: Cast, clips: list[Clip], output: Path, base_url: str) -> list[Path]:
+    """Assemble, encode and publish one chapter from its clips, unless its outputs are up to date."""
     key = audio_key(script, clips)
-    if up_to_date(script, folders.output, key):
-        return republish(script, folders.output, base_url)
+    if up_to_date(script, output, key):
+        return republish(script, output, base_url)
     master = assemble(clips, script.chapter)
     cover = make_cover(script.work.meta, script.chapter)
-    audio = export(master, script.work, script.chapter, folders.output, script.work.name, cover)
-    return audio + publish(master, script, voices.narrator, folders.output, base_url, key)
+    with Staging() as staging:  # the audio, transcripts and feed go in place together, or not at all
+        export(master, script.work, script.chapter, output, script.name, cover, staging)
+        return publish(master, script, voices.narrator, output, base_url, key, staging)
 
 
 def audio_key(script: Script, clips: list[Clip]) -> str:

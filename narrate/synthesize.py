@@ -20,7 +20,7 @@ from pathlib import Path
 
 from narrate.engines.base import ENGINES, THREADS_VARIABLE, VoiceInfo, get_engine
 from narrate.errors import ConfigError, EngineError, NarrateError
-from narrate.files import atomic_path
+from narrate.files import atomic_path, remove_stale
 from narrate.model import Cast, Clip, Line, Voice
 
 Progress = Callable[[int, int], None]
@@ -105,6 +105,9 @@ def synthesize(lines: Sequence[Line], cast: Cast, hosts: EngineHosts, cache_dir:
                progress: Progress | None = None) -> list[Clip]:
     """Speak every line with its cast voice; cached lines are not spoken again."""
     cache_dir.mkdir(parents=True, exist_ok=True)
+    for folder in cache_dir.iterdir():
+        if folder.is_dir():
+            remove_stale(folder)
     texts = {(cast.voice_for(line.speaker), line.text) for line in lines}
     total, done = sum(len(text) for _, text in texts), 0
     futures = {hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir)): (voice, text)

@@ -21,6 +21,7 @@ from narrate import ffmpeg
 from narrate.assemble import assemble
 from narrate.cover import make_cover
 from narrate.errors import AudioError
+from narrate.files import Staging
 from narrate.model import Master, Metadata, Work
 
 META = Metadata(
@@ -49,10 +50,13 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Master, bytes, l
 
 
 def export_to(master: Master, out_dir: Path, cover: bytes) -> list[Path]:
-    """Run the export under test."""
+    """Run the export under test and put what it staged in place."""
     from narrate.export import export
 
-    return export(master, WORK, CHAPTER, out_dir, "chapter4", cover)
+    with Staging() as staging:
+        paths = export(master, WORK, CHAPTER, out_dir, "chapter4", cover, staging)
+        assert staging.commit() == paths
+    return paths
 
 
 def ffmetadata_chapters(path: Path) -> list[tuple[float, float]]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
-from narrate.files import atomic_path, scratch
+from narrate.files import atomic_path, remove_stale, scratch
 
 
 def test_scratch_is_hidden_next_to_the_target_and_gone_afterwards(tmp_path):
@@ -25,3 +29,24 @@ def test_atomic_path_replaces_the_target_only_on_success(tmp_path):
     with atomic_path(target) as path:
         path.write_text("after")
     assert target.read_text() == "after" and list(tmp_path.iterdir()) == [target]
+
+
+def test_remove_stale_deletes_only_files_in_progress_of_processes_that_are_gone(tmp_path):
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)  # a process that has exited
+    keep = [".chapter4.mp3.1.a1b2c3d4.mp3", f".feed.xml.{os.getpid()}.tmp", "chapter4.mp3", ".episodes.lock",
+            f".notes.{dead}.txt"]
+    stale = [f".feed.xml.{dead}.tmp", f".chapter4.mp3.{dead}.0badc0de.audio.mp3", f".ab12.s16.{dead}.tmp"]
+    for name in keep + stale:
+        (tmp_path / name).write_bytes(b"x")
+    remove_stale(tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(keep)
+
+
+def test_scratch_and_atomic_names_carry_the_pid_that_remove_stale_checks(tmp_path):
+    with scratch(tmp_path / "chapter4.mp3", ".audio.mp3") as path, atomic_path(tmp_path / "feed.xml") as temporary:
+        path.write_bytes(b"x")
+        temporary.write_bytes(b"x")
+        remove_stale(tmp_path)  # this process is running: both stay
+        assert path.exists() and temporary.exists()
+        assert f".{os.getpid()}." in path.name and f".{os.getpid()}." in temporary.name

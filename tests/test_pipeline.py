@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import os
+import random
 import re
 import shutil
+import signal
 import subprocess
+import sys
+import time
+import wave
+from collections.abc import Callable
 from pathlib import Path
 
+import feedparser
+import imageio_ffmpeg
 import pytest
 import tomlkit
+import webvtt
 from mutagen.id3 import ID3
 from mutagen.mp4 import MP4
 from PIL import Image
@@ -151,3 +162,305 @@ def test_records_add_the_line_id_and_chapter_to_each_segment(ferry: pipeline.Fol
     assert len(records) == len(scripts[0].segments)
     assert all(r["chapter"] == 1 for r in records)
     assert [r["id"] for r in records] == [s.id for s in scripts[0].segments]
+
+
+# Resume after kill -9, and runs at once
+
+NARRATE = str(Path(sys.executable).with_name("narrate"))
+ESPEAK_VOICES = ["en-us", "en-gb", "en-us+m3", "en-us+f3", "en-gb+m2", "en-us+f2"]
+SLACK = 0.5
+"""Seconds two measures of one file's duration may differ by."""
+
+
+def espeak_project(root: Path, name: str, text: str | None = None) -> dict[str, str]:
+    """A project in `root` holding input/<name>.txt (`text`, or else fixtures/<name>.txt) cast all on espeak,
+    distinct voices; its environment (a cache of its own)."""
+    (root / "input").mkdir()
+    (root / "input" / f"{name}.txt").write_text(text or (FIXTURES / f"{name}.txt").read_text(encoding="utf-8"),
+                                                encoding="utf-8")
+    env = {**os.environ, "NARRATE_CACHE_DIR": str(root / "cache")}
+    run_narrate(root, env, "cast", name)
+    path = cast_path(root)
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    for index, table in enumerate([document["narrator"], *document["characters"].values()]):
+        table.update({"engine": "espeak", "voice": ESPEAK_VOICES[index % len(ESPEAK_VOICES)], "pitch": 0.0})
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    return env
+
+
+def cast_path(root: Path) -> Path:
+    """The project's one cast file."""
+    return next((root / "voices").glob("*.toml"))
+
+
+def recast(root: Path, pitch: float) -> None:
+    """Give the first character of the cast file `pitch`, so the next render speaks their lines anew."""
+    path = cast_path(root)
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    next(iter(document["characters"].values()))["pitch"] = pitch
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+
+def start_narrate(root: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
+    """`narrate ARGS` started in `root`, leading a process group of its own (its workers and ffmpeg join it)."""
+    return subprocess.Popen([NARRATE, *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def finish(process: subprocess.Popen) -> None:
+    """Wait for a narrate run; it must succeed."""
+    _, err = process.communicate(timeout=180)
+    assert process.returncode == 0, f"narrate exited {process.returncode}: {err.decode(errors='replace')}"
+
+
+def run_narrate(root: Path, env: dict[str, str], *args: str) -> float:
+    """Run `narrate ARGS` to the end in `root`; it must succeed. Returns its wall time, seconds."""
+    began = time.perf_counter()
+    finish(start_narrate(root, env, *args))
+    return time.perf_counter() - began
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL the run and every process of its group at once, as a crash or power loss would; wait until
+    none of them runs any more."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate()
+    deadline = time.monotonic() + 10
+    while group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def group_alive(group: int) -> bool:
+    """Whether any process of process group `group` is still running (zombies do not count)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(pgrp) == group and state != "Z":
+            return True
+    return False
+
+
+def outputs(root: Path) -> dict[str, Path]:
+    """Every file under output/ that is not hidden (no part of its path starts with "."), by relative path."""
+    folder = root / "output"
+    return {str(path.relative_to(folder)): path for path in sorted(folder.rglob("*"))
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)}
+
+
+def hidden(folder: Path) -> set[str]:
+    """Relative paths of the hidden files and folders under `folder`."""
+    return {str(path.relative_to(folder)) for path in folder.rglob(".*")}
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def decoded_seconds(path: Path) -> float:
+    """How long `path` lasts when ffmpeg decodes all of it; fails on any decoding error."""
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
+               "-ac", "1", "-ar", "8000", "-f", "s16le", "-"]
+    done = subprocess.run(command, capture_output=True, check=False)
+    errors = done.stderr.decode(errors="replace").strip()
+    assert done.returncode == 0 and not errors, f"{path.name} does not decode: {errors[-300:]}"
+    return len(done.stdout) / 16000
+
+
+def check_mp3(path: Path, chapters: int) -> float:
+    """An MP3 with `chapters` CHAP frames that decodes for as long as its last chapter says; its seconds."""
+    tags = ID3(path)
+    ends = sorted(frame.end_time for frame in tags.getall("CHAP"))
+    assert len(ends) == chapters and tags.getall("CTOC"), f"{path.name}: {len(ends)} CHAP frames, not {chapters}"
+    seconds = decoded_seconds(path)
+    assert abs(seconds - ends[-1] / 1000) <= SLACK, f"{path.name} lasts {seconds:.2f} s; its chapters, {ends[-1]} ms"
+    return seconds
+
+
+def check_m4b(path: Path, chapters: int) -> float:
+    """An M4B with `chapters` chapters that decodes for as long as its header says; its seconds."""
+    mp4 = MP4(path)
+    assert len(mp4.chapters) == chapters, f"{path.name}: {len(mp4.chapters)} chapters, not {chapters}"
+    seconds = decoded_seconds(path)
+    header = mp4.info.length
+    assert abs(seconds - header) <= SLACK, f"{path.name} lasts {seconds:.2f} s; its header says {header:.2f}"
+    return seconds
+
+
+def check_feed(feed: Path, mp3: Path) -> None:
+    """A well-formed feed listing one episode, whose enclosure length is the MP3's size now."""
+    parsed = feedparser.parse(feed.read_bytes())
+    assert not parsed.bozo, f"{feed.name}: {parsed.get('bozo_exception')}"
+    assert len(parsed.entries) == 1, f"{feed.name} lists {len(parsed.entries)} episodes"
+    length, size = int(parsed.entries[0].enclosures[0].length), mp3.stat().st_size
+    assert length == size, f"{feed.name}: enclosure length {length}, {mp3.name} has {size} bytes"
+
+
+def check_file(path: Path, good: dict[str, int | float]) -> None:
+    """One output file is whole and like the good render's `good` (chapters, cues, seconds); a reader's
+    error on it fails the check too, naming the file."""
+    try:
+        read_back(path, good)
+    except AssertionError:
+        raise
+    except Exception as error:  # mutagen, json, webvtt and PIL raise their own errors on damaged files
+        raise AssertionError(f"{path.name} unreadable: {type(error).__name__} {error}") from error
+
+
+def read_back(path: Path, good: dict[str, int | float]) -> None:
+    """Read one output file with an independent reader and compare it with `good`."""
+    if path.suffix in (".mp3", ".m4b"):
+        seconds = (check_mp3 if path.suffix == ".mp3" else check_m4b)(path, good["chapters"])
+        assert abs(seconds - good["seconds"]) <= SLACK, f"{path.name} lasts {seconds:.2f} s, not {good['seconds']:.2f}"
+    elif path.suffix in (".vtt", ".srt"):
+        cues = webvtt.read(str(path)) if path.suffix == ".vtt" else webvtt.from_srt(str(path))
+        assert len(cues.captions) == good["cues"], f"{path.name}: {len(cues.captions)} cues, not {good['cues']}"
+    elif path.name.endswith(".chapters.json"):
+        assert len(json.loads(path.read_text(encoding="utf-8"))["chapters"]) == good["chapters"], path.name
+    elif path.name == "episodes.json":
+        assert len(json.loads(path.read_text(encoding="utf-8"))["episodes"]) == 1, path.name
+    elif path.suffix == ".jpg":
+        with Image.open(path) as image:
+            image.load()
+    else:
+        assert path.name == "feed.xml", f"unexpected output {path}"
+
+
+def check_outputs(root: Path, name: str, expected: set[str], good: dict[str, int | float],
+                  whole: dict[str, set[str]]) -> None:
+    """Every output file is there, none is new, and each is one already known whole (by digest, in `whole`)
+    or checked whole now (then added); the feed's enclosure is the MP3's size."""
+    found = outputs(root)
+    assert set(found) == expected, f"output files now {sorted(found)}, before {sorted(expected)}"
+    for relative, path in found.items():
+        sha = digest(path)
+        if sha not in whole.setdefault(relative, set()):
+            check_file(path, good)
+            whole[relative].add(sha)
+    feed = next(path for relative, path in found.items() if relative.endswith("/feed.xml"))
+    check_feed(feed, root / "output" / f"{name}.mp3")
+
+
+def good_render(root: Path, name: str) -> dict[str, int | float]:
+    """Check a finished render's outputs from scratch; its chapters, cues and seconds."""
+    found = outputs(root)
+    m4b = MP4(found[f"{name}.m4b"])
+    vtt = next(path for path in found.values() if path.name == f"{name}.vtt")
+    good = {"chapters": len(m4b.chapters), "cues": len(webvtt.read(str(vtt)).captions),
+            "seconds": check_mp3(found[f"{name}.mp3"], len(m4b.chapters))}
+    assert good["chapters"] >= 1 and good["cues"] >= 1
+    for path in found.values():
+        check_file(path, good)
+    check_feed(next(path for path in found.values() if path.name == "feed.xml"), found[f"{name}.mp3"])
+    return good
+
+
+def failures(when: str, check: Callable[..., object], *args: object) -> list[str]:
+    """What `check(*args)` found wrong (a failed check, or a reader that could not read a file), as one line
+    saying `when`; nothing if it passed."""
+    try:
+        check(*args)
+    except Exception as error:  # mutagen, json, webvtt and PIL raise their own errors on damaged files
+        said = (str(error).strip().splitlines() or [""])[0]
+        return [f"{when}: {said if isinstance(error, AssertionError) else f'{type(error).__name__} {said}'}"]
+    return []
+
+
+def leftovers(root: Path, allowed: set[str]) -> list[str]:
+    """Hidden files and folders in output/ other than `allowed`, and temporary files in the cache."""
+    return ([f"left in output/: {name}" for name in sorted(hidden(root / "output") - allowed)]
+            + [f"left in the cache: {path.relative_to(root)}" for path in sorted((root / "cache").rglob("*.tmp"))])
+
+
+def test_killed_runs_never_damage_outputs_and_the_next_run_finishes(tmp_path: Path) -> None:
+    env = espeak_project(tmp_path, "ferry")
+    run_narrate(tmp_path, env, "ferry", "--quiet")
+    recast(tmp_path, -6.0)
+    full = run_narrate(tmp_path, env, "ferry", "--quiet")  # a render of one recast character, like each round's
+    good = good_render(tmp_path, "ferry")
+    expected, allowed = set(outputs(tmp_path)), hidden(tmp_path / "output")
+    whole = {relative: {digest(path)} for relative, path in outputs(tmp_path).items()}
+    chance, problems = random.Random(5), []
+    for number in range(1, 21):
+        recast(tmp_path, -6.0 + 0.7 * number)  # a new pitch each round: its lines are spoken anew
+        process = start_narrate(tmp_path, env, "ferry", "--quiet")
+        time.sleep(chance.uniform(0, full))
+        kill_group(process)
+        problems += failures(f"after kill {number}", check_outputs, tmp_path, "ferry", expected, good, whole)
+        if number % 4 == 0:  # the next run finishes, and its outputs are right
+            run_narrate(tmp_path, env, "ferry", "--quiet")
+            good = good_render(tmp_path, "ferry")
+            for relative, path in outputs(tmp_path).items():
+                whole[relative].add(digest(path))
+    problems += leftovers(tmp_path, allowed)  # killed runs' temporary files are cleaned up by later runs
+    assert not problems, "\n".join(problems)
+
+
+def test_two_runs_at_once_on_the_same_work_both_finish_intact(tmp_path: Path) -> None:
+    env = espeak_project(tmp_path, "ferry")
+    run_narrate(tmp_path, env, "ferry", "--quiet")
+    allowed = hidden(tmp_path / "output")
+    recast(tmp_path, 3.0)
+    runs = [start_narrate(tmp_path, env, "ferry", "--quiet") for _ in range(2)]
+    for process in runs:
+        finish(process)
+    good_render(tmp_path, "ferry")
+    episodes = json.loads((tmp_path / "output" / "the-ferry" / "episodes.json").read_text(encoding="utf-8"))
+    assert [episode["name"] for episode in episodes["episodes"]] == ["ferry"]
+    assert not leftovers(tmp_path, allowed)
+
+
+def cached_wavs(cache: Path) -> dict[Path, tuple[int, int]]:
+    """Every WAV in the synthesis cache, each checked complete with the wave module: (inode, mtime in ns)."""
+    found = {}
+    for path in cache.rglob("*.wav"):
+        with wave.open(str(path), "rb") as clip:
+            frames = clip.getnframes()
+            assert frames > 0 and len(clip.readframes(frames)) == frames * clip.getsampwidth() * clip.getnchannels()
+        found[path] = (path.stat().st_ino, path.stat().st_mtime_ns)
+    return found
+
+
+def test_a_run_killed_during_synthesis_resumes_where_it_stopped(tmp_path: Path) -> None:
+    env = espeak_project(tmp_path, "ferry")
+    cache = tmp_path / "cache"
+    process = start_narrate(tmp_path, env, "ferry", "--quiet")
+    deadline = time.monotonic() + 60
+    while len(list(cache.rglob("*.wav"))) < 3 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    kill_group(process)
+    spoken = cached_wavs(cache)
+    run_narrate(tmp_path, env, "ferry", "--quiet")
+    vtt = webvtt.read(str(tmp_path / "output" / "the-ferry" / "ferry.vtt"))
+    lines = {(cue.voice, cue.text) for cue in vtt.captions}
+    assert 0 < len(spoken) < len(lines)
+    final = cached_wavs(cache)
+    assert len(final) == len(lines)
+    assert {path: final.get(path) for path in spoken} == spoken  # the lines spoken before the kill were kept
+    good_render(tmp_path, "ferry")
+
+
+def test_every_chapter_of_a_file_becomes_an_episode_of_its_own(tmp_path: Path) -> None:
+    ferry = (FIXTURES / "ferry.txt").read_text(encoding="utf-8")
+    second = ferry.split("Chapter 1", 1)[1].replace("Mira", "Tova")  # other words: other lines to speak
+    env = espeak_project(tmp_path, "crossing", f"{ferry}\nChapter 2\n{second}")
+    run_narrate(tmp_path, env, "crossing", "--quiet")
+    show = tmp_path / "output" / "the-ferry"
+    assert sorted(outputs(tmp_path)) == sorted([
+        "crossing-1.mp3", "crossing-1.m4b", "crossing-2.mp3", "crossing-2.m4b", "the-ferry/cover.jpg",
+        "the-ferry/episodes.json", "the-ferry/feed.xml",
+        *(f"the-ferry/crossing-{n}.{kind}" for n in (1, 2) for kind in ("chapters.json", "vtt", "srt"))])
+    for number in (1, 2):
+        cues = webvtt.read(str(show / f"crossing-{number}.vtt")).captions
+        assert cues[0].text == f"The Ferry. Chapter {number}."
+        assert ("Tova" in " ".join(cue.text for cue in cues)) == (number == 2)
+        check_mp3(tmp_path / "output" / f"crossing-{number}.mp3", len(MP4(tmp_path / "output" / f"crossing-{number}.m4b").chapters))
+    feed = feedparser.parse((show / "feed.xml").read_bytes())
+    assert [entry.title for entry in feed.entries] == ["Chapter 1", "Chapter 2"]
+    again = subprocess.run([NARRATE, "crossing"], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert "up to date" in again.stdout and ".mp3" not in again.stdout

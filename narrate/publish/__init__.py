@@ -4,7 +4,9 @@ output/<name>.mp3 and .m4b are the chapter's audio (written by export). This
 stage adds, in output/<work-slug>/: the chapter's Podcasting 2.0 chapters JSON,
 WebVTT and SRT transcripts; the work's cover; episodes.json, the record of
 every chapter rendered so far; and feed.xml, built from that record. Every file
-is written to a temporary name and renamed.
+is staged under a temporary name, and the chapter's audio and files, the record
+and the feed are renamed into place together, so the feed never lists an MP3 of
+another size than the one beside it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from narrate.cover import make_cover
 from narrate.errors import AudioError
 from narrate.export import mp3_length, output_files
-from narrate.files import locked, write_atomic
+from narrate.files import Staging, locked, write_atomic
 from narrate.model import Episode, Master, Metadata, Script, Show, Voice
 from narrate.publish.feed import COVER, FEED, episode_files, feed_url, feed_xml
 from narrate.publish.transcripts import chapters_json, subrip, webvtt
@@ -39,12 +41,13 @@ __all__ = ["DEFAULT_BASE_URL", "DEFAULT_PORT", "EPISODES", "feed_url", "feed_xml
 
 
 def publish(master: Master, script: Script, narrator: Voice, output: Path, base_url: str,
-            audio_key: str) -> list[Path]:
-    """Write the chapter's transcripts and chapters JSON and add it to its work's feed; return the files written.
+            audio_key: str, staging: Staging) -> list[Path]:
+    """Stage the chapter's transcripts and chapters JSON and add it to its work's feed, then put everything
+    `staging` holds in place (the chapter's MP3 and M4B among it); return the files written.
 
     `audio_key` is recorded so that a later render made from the same things can skip the work (see up_to_date).
     """
-    work, name = script.work, script.work.name
+    work, name = script.work, script.name
     folder = output / work.slug
     folder.mkdir(parents=True, exist_ok=True)
     files = {kind: output / path for kind, path in episode_files(work.slug, name).items()}
@@ -54,19 +57,21 @@ def publish(master: Master, script: Script, narrator: Voice, output: Path, base_
         "srt": subrip(master.cues),
     }
     for kind, text in texts.items():
-        write_atomic(files[kind], text.encode("utf-8"))
+        staging.write(files[kind], text.encode("utf-8"))
     _write_if_changed(folder / COVER, make_cover(work.meta))
-    episode = _episode(script, narrator, output, audio_key)
+    mp3 = staging.path(output_files(output, name)[0])
+    episode = _episode(script, narrator, mp3, audio_key)
     with locked(folder / LOCK):
         show = _with_episode(load_show(folder, work.slug, work.meta), episode)
-        write_atomic(folder / EPISODES, _show_json(show).encode("utf-8"))
-        write_atomic(folder / FEED, feed_xml(show, output, base_url))
-    return [*files.values(), folder / FEED]
+        staging.write(folder / EPISODES, _show_json(show).encode("utf-8"))
+        staging.write(folder / FEED, feed_xml(show, output, base_url, {name: mp3}))
+        written = staging.commit()
+    return [path for path in written if path.name != EPISODES]
 
 
 def up_to_date(script: Script, output: Path, audio_key: str) -> bool:
     """Whether the chapter's audio, transcripts and episode were made from exactly `audio_key` and are all there."""
-    work, name = script.work, script.work.name
+    work, name = script.work, script.name
     folder = output / work.slug
     files = [*output_files(output, name), folder / FEED,
              *(output / path for path in episode_files(work.slug, name).values())]
@@ -105,10 +110,10 @@ def load_show(folder: Path, slug: str, meta: Metadata | None = None) -> Show:
     return Show(slug, meta or recorded, episodes)
 
 
-def _episode(script: Script, narrator: Voice, output: Path, audio_key: str) -> Episode:
-    """The episode a render of `script` makes (published now)."""
-    chapter, name = script.chapter, script.work.name
-    duration = mp3_length(output_files(output, name)[0])
+def _episode(script: Script, narrator: Voice, mp3: Path, audio_key: str) -> Episode:
+    """The episode a render of `script` into `mp3` makes (published now)."""
+    chapter, name = script.chapter, script.name
+    duration = mp3_length(mp3)
     published = datetime.now(UTC).isoformat(timespec="seconds")
     narrated_by = f"{narrator.voice} ({narrator.engine})"
     return Episode(name, chapter.heading, chapter.number, duration, published, narrated_by, audio_key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
@@ -55,14 +56,18 @@ MIME = {
 """Types the feed declares for an episode's files."""
 
 
-def feed_xml(show: Show, output: Path, base_url: str) -> bytes:
-    """The RSS feed of `show`, whose files are under `output`, served from `base_url` (ending in "/")."""
+def feed_xml(show: Show, output: Path, base_url: str, pending: Mapping[str, Path] | None = None) -> bytes:
+    """The RSS feed of `show`, whose files are under `output`, served from `base_url` (ending in "/").
+
+    `pending` maps episode names to MP3s about to be put in place: those are measured instead.
+    """
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _channel(ET.SubElement(rss, "channel"), show, base_url)
-    published = [episode for episode in show.episodes if (output / audio_file(episode)).is_file()]
+    audio = {episode.name: (pending or {}).get(episode.name, output / audio_file(episode)) for episode in show.episodes}
+    published = [episode for episode in show.episodes if audio[episode.name].is_file()]
     numbers = _episode_numbers(published)
     for episode, number in zip(published, numbers, strict=True):
-        _item(ET.SubElement(channel, "item"), show, episode, number, output, base_url)
+        _item(ET.SubElement(channel, "item"), show, episode, number, audio[episode.name].stat().st_size, base_url)
     ET.indent(rss)
     return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -122,9 +127,9 @@ def _channel(channel: ET.Element, show: Show, base_url: str) -> ET.Element:
     return channel
 
 
-def _item(item: ET.Element, show: Show, episode: Episode, number: int, output: Path, base_url: str) -> None:
-    """Fill in one episode's item."""
-    meta, audio = show.meta, output / audio_file(episode)
+def _item(item: ET.Element, show: Show, episode: Episode, number: int, size: int, base_url: str) -> None:
+    """Fill in one episode's item; its MP3 is `size` bytes."""
+    meta = show.meta
     _text(item, "title", episode.title)
     _text(item, "description", _description(meta, "\n\n"))
     _text(item, f"{{{CONTENT}}}encoded", _description(meta, None))
@@ -134,7 +139,7 @@ def _item(item: ET.Element, show: Show, episode: Episode, number: int, output: P
     if meta.source_url:
         _text(item, "link", meta.source_url)
     ET.SubElement(item, "enclosure", {"url": base_url + quote(audio_file(episode)),
-                                      "length": str(audio.stat().st_size), "type": MIME["mp3"]})
+                                      "length": str(size), "type": MIME["mp3"]})
     _text(item, f"{{{ITUNES}}}title", episode.title)
     _text(item, f"{{{ITUNES}}}episode", str(number))
     _text(item, f"{{{ITUNES}}}episodeType", "full")
