@@ -173,7 +173,7 @@ def fix(name: str, line_id: str, speaker: str) -> None:
 @cli.command(name="cast")
 @click.argument("name")
 def cast_command(name: str) -> None:
-    """Show the characters of chapter NAME, their line counts and voices.
+    """Show the characters of NAME (every chapter in it), their line counts and voices.
 
     Creates or extends voices/<work>.toml as a render would.
 
@@ -182,16 +182,19 @@ def cast_command(name: str) -> None:
         narrate cast chapter4
     """
     folders = pipeline.Folders()
-    parsed = pipeline.load_scripts(name, folders)[0]
+    scripts = pipeline.load_scripts(name, folders)
     with EngineHosts() as hosts:
-        voices = pipeline.load_cast(parsed, folders, hosts)
-    table = Table(title=f"{parsed.work.meta.title}: cast ({voices.path})")
+        voices = pipeline.load_cast(scripts, folders, hosts)
+    table = Table(title=f"{scripts[0].work.meta.title}: cast ({voices.path})")
     for column in ("character", "gender", "lines", "engine", "voice", "rate", "pitch"):
         table.add_column(column)
     table.add_row(NARRATOR, "", "", *_voice_cells(voices.narrator))
-    for character in parsed.characters:
-        table.add_row(character.name, character.gender, str(character.lines),
-                      *_voice_cells(voices.voice_for(character.name)))
+    characters: dict[str, tuple[str, int]] = {}
+    for character in (character for script in scripts for character in script.characters):
+        gender, lines = characters.get(character.name, (character.gender, 0))
+        characters[character.name] = (gender, lines + character.lines)
+    for character_name, (gender, lines) in characters.items():
+        table.add_row(character_name, gender, str(lines), *_voice_cells(voices.voice_for(character_name)))
     Console().print(table)
 
 

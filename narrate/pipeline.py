@@ -66,9 +66,12 @@ def parsed(work: Work) -> list[Script]:
     return [parse(work, chapter) for chapter in work.chapters]
 
 
-def load_cast(script: Script, folders: Folders, hosts: EngineHosts) -> Cast:
-    """The work's cast file, with any newcomers added."""
-    return cast(script, folders.voices, hosts.catalog())
+def load_cast(scripts: Sequence[Script], folders: Folders, hosts: EngineHosts) -> Cast:
+    """The work's cast file, with the newcomers of every chapter in `scripts` added."""
+    catalog = hosts.catalog()
+    for script in scripts:
+        voices = cast(script, folders.voices, catalog)
+    return voices
 
 
 def opening(script: Script) -> list[Line]:
@@ -102,8 +105,7 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
     for folder in (folders.output, folders.output / scripts[0].work.slug):
         remove_stale(folder)  # left by a run that was killed
     with EngineHosts(jobs) as hosts:
-        for script in scripts:  # each chapter adds its newcomers to the work's cast file
-            voices = load_cast(script, folders, hosts)
+        voices = load_cast(scripts, folders, hosts)
         spoken = [lines(script) for script in scripts]
         clips = synthesize([line for chapter in spoken for line in chapter], voices, hosts, folders.cache, progress)
     written: list[Path] = []

@@ -449,6 +449,7 @@ def test_every_chapter_of_a_file_becomes_an_episode_of_its_own(tmp_path: Path) -
     ferry = (FIXTURES / "ferry.txt").read_text(encoding="utf-8")
     second = ferry.split("Chapter 1", 1)[1].replace("Mira", "Tova")  # other words: other lines to speak
     env = espeak_project(tmp_path, "crossing", f"{ferry}\nChapter 2\n{second}")
+    assert "Tova" in tomlkit.parse(cast_path(tmp_path).read_text(encoding="utf-8"))["characters"]  # chapter 2's
     run_narrate(tmp_path, env, "crossing", "--quiet")
     show = tmp_path / "output" / "the-ferry"
     assert sorted(outputs(tmp_path)) == sorted([
