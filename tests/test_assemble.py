@@ -11,7 +11,15 @@ import pytest
 
 from narrate import ffmpeg
 from narrate.assemble import (
-    ATTACK, EDGE_KEEP, EDGE_OFFSET, MASTER_RATE, AssembleSettings, _k_weighting, _limiter_gain, assemble, samples,
+    ATTACK,
+    EDGE_KEEP,
+    EDGE_OFFSET,
+    MASTER_RATE,
+    AssembleSettings,
+    _k_weighting,
+    _limiter_gain,
+    assemble,
+    samples,
 )
 from narrate.errors import AudioError
 from narrate.model import NARRATOR, Chapter, Clip, Line, Master
@@ -128,7 +136,7 @@ def test_master_is_mono_16_bit_at_the_master_rate_and_as_long_as_it_says(assembl
 
 
 def test_master_meets_the_loudness_target_with_true_peak_headroom(assembled):
-    _, master, wav = assembled
+    _, _, wav = assembled
     measured = ffmpeg.measure(wav)
     assert measured.integrated == pytest.approx(-16.0, abs=0.5)
     assert measured.true_peak <= AssembleSettings().peak + 0.2
@@ -160,7 +168,7 @@ def test_silence_an_engine_pads_a_clip_with_is_cut_so_cues_start_and_end_with_th
 
 
 def test_pauses_follow_the_structure_of_the_text(assembled):
-    _, master, wav = assembled
+    _, master, _ = assembled
     gaps = [round(after.start - before.end, 3) for before, after in zip(master.cues, master.cues[1:])]
     # opening; speaker change; new paragraph; scene; paragraph; scene; speaker change
     assert gaps == [1.2, 0.5, 0.7, 2.5, 0.7, 2.5, 0.5]
@@ -199,7 +207,7 @@ def test_clips_at_other_rates_keep_their_pitch(assembled):
 
 
 def test_marks_are_one_per_scene_contiguous_and_cover_the_file(assembled):
-    clips, master, _ = assembled
+    _, master, _ = assembled
     assert [mark.title for mark in master.marks] == [
         "Scene 1: They left at sunrise, before the town…",
         "Scene 2: The road was quiet.",
@@ -212,7 +220,7 @@ def test_marks_are_one_per_scene_contiguous_and_cover_the_file(assembled):
 
 
 def test_scene_marks_start_half_a_second_before_the_first_line_of_their_scene(assembled):
-    _, master, wav = assembled
+    _, master, _ = assembled
     assert master.marks[1].start == pytest.approx(master.cues[4].start - 0.5, abs=1e-4)
     assert master.marks[2].start == pytest.approx(master.cues[6].start - 0.5, abs=1e-4)
 

@@ -22,11 +22,11 @@ import imageio_ffmpeg
 import pytest
 import tomlkit
 import webvtt
+from conftest import dialogue
 from mutagen.id3 import ID3
 from mutagen.mp4 import MP4
 from PIL import Image
 
-from conftest import dialogue
 from narrate import ffmpeg, pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
