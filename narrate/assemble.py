@@ -116,6 +116,10 @@ EDGE_KEEP = 0.02
 LEVELLED_VERSION = 2
 """Bumped whenever the way a clip is trimmed or levelled changes, so levelled copies made before are not reused."""
 
+K_RESPONSES = 8
+"""How many FFT sizes' K-weighting responses are kept (each as large as its FFT: memory would grow with
+the number of different line lengths a long book has)."""
+
 TITLE_CHARS = 40
 """A mark title quotes at most about this many characters of its scene's first line."""
 
@@ -366,9 +370,9 @@ def _k_weighting(rate: int) -> tuple[tuple[tuple[float, float, float], tuple[flo
     return shelf, ((1.0, -2.0, 1.0), (1.0, 2 * (k * k - 1) / norm, (1 - k / q + k * k) / norm))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=K_RESPONSES)
 def _k_response(size: int) -> np.ndarray:
-    """The K-weighting's response at MASTER_RATE on a `size`-point real FFT's bins (a few dozen sizes in all)."""
+    """The K-weighting's response at MASTER_RATE on a `size`-point real FFT's bins (the recent sizes kept)."""
     import numpy as np
 
     delay = np.exp(-2j * np.pi * np.fft.rfftfreq(size))
@@ -406,8 +410,9 @@ def _true_peaks(spectrum: np.ndarray, count: int) -> np.ndarray:
     import numpy as np
 
     size = OVERSAMPLE * (2 * len(spectrum) - 2)
-    upsampled = np.fft.irfft(spectrum, size)[: count * OVERSAMPLE] * OVERSAMPLE
-    return np.abs(upsampled).reshape(count, OVERSAMPLE).max(axis=1)
+    upsampled = np.fft.irfft(spectrum, size)[: count * OVERSAMPLE]
+    np.abs(upsampled, out=upsampled)  # in place: this is the largest array levelling makes
+    return upsampled.reshape(count, OVERSAMPLE).max(axis=1) * OVERSAMPLE
 
 
 def _limiter_gain(allowed: np.ndarray) -> np.ndarray:
