@@ -81,13 +81,12 @@ def pcm_input(rate: int) -> list[str]:
 
 def stream_integrated(pcm: Iterable[bytes], rate: int) -> float:
     """Integrated loudness, LUFS, of mono 16-bit PCM at `rate` Hz given in chunks."""
-    args = [*pcm_input(rate), "-af", "ebur128=peak=none:framelog=quiet", "-f", "null", "-"]
-    return integrated_in(run(args, "measure the loudness of the master", pcm), Path("the master"))
+    return integrated_in(_ebur128(pcm_input(rate), "peak=none", "the master", pcm), Path("the master"))
 
 
 def measure(path: Path) -> Loudness:
     """Integrated loudness and true peak of the audio file at `path`."""
-    summary = _ebur128(path, "peak=true")
+    summary = _ebur128(["-i", path], "peak=true", path)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
     if peak is None:
         raise AudioError(f"ffmpeg gave no true peak for {path}: {summary[-STDERR_TAIL:]!r}")
@@ -96,7 +95,7 @@ def measure(path: Path) -> Loudness:
 
 def integrated(path: Path) -> float:
     """Integrated loudness of the audio file at `path`, LUFS (faster than `measure`)."""
-    return integrated_in(_ebur128(path, "peak=none"), path)
+    return integrated_in(_ebur128(["-i", path], "peak=none", path), path)
 
 
 def integrated_in(stderr: str, source: Path) -> float:
@@ -108,9 +107,8 @@ def integrated_in(stderr: str, source: Path) -> float:
     return float(found.group(1))
 
 
-def _ebur128(path: Path, options: str) -> str:
-    """What ffmpeg prints when its ebur128 filter reads `path`."""
-    return run(
-        ["-i", path, "-map", "0:a:0", "-af", f"ebur128={options}:framelog=quiet", "-f", "null", "-"],
-        f"measure the loudness of {path}",
-    )
+def _ebur128(inputs: Sequence[str | Path], options: str, source: str | Path,
+             feed: Iterable[bytes] | None = None) -> str:
+    """What ffmpeg prints when its ebur128 filter reads `source` (opened by the `inputs` arguments, fed `feed`)."""
+    return run([*inputs, "-map", "0:a:0", "-af", f"ebur128={options}:framelog=quiet", "-f", "null", "-"],
+               f"measure the loudness of {source}", feed)

@@ -15,7 +15,7 @@ from tomlkit.exceptions import TOMLKitError
 from narrate.errors import ConfigError
 
 TEMPORARY_NAME = re.compile(r"\..+\.(?P<pid>\d+)\.(?:tmp|[0-9a-f]{8}(?:\.\w+)+)")
-"""A file in progress: `.<target>.<pid>.tmp` (atomic_path) or `.<target>.<pid>.<token><suffix>` (scratch)."""
+"""A file in progress: `.<target>.<pid>.tmp` (atomic_path) or `.<target>.<pid>.<token><suffix>` (scratch, Staging)."""
 
 
 @contextmanager
@@ -54,7 +54,7 @@ def locked(path: Path) -> Iterator[None]:
 @contextmanager
 def scratch(target: Path, suffix: str) -> Iterator[Path]:
     """A fresh hidden path next to `target` for a file in progress; removed on exit if still there."""
-    path = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{suffix}"
+    path = _temporary(target, suffix)
     try:
         yield path
     finally:
@@ -79,7 +79,7 @@ class Staging:
     def path(self, target: Path) -> Path:
         """The temporary file that becomes `target` on commit (the same one if asked again)."""
         if target not in self._files:
-            self._files[target] = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{target.suffix}"
+            self._files[target] = _temporary(target, target.suffix)
         return self._files[target]
 
     def write(self, target: Path, data: bytes) -> None:
@@ -92,6 +92,11 @@ class Staging:
         for target in targets:
             os.replace(self._files.pop(target), target)
         return targets
+
+
+def _temporary(target: Path, suffix: str) -> Path:
+    """A fresh hidden name beside `target` that says which process is writing it (see remove_stale)."""
+    return target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{suffix}"
 
 
 def remove_stale(folder: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -108,9 +109,10 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
         voices = load_cast(scripts, folders, hosts)
         spoken = [lines(script) for script in scripts]
         clips = synthesize([line for chapter in spoken for line in chapter], voices, hosts, folders.cache, progress)
+    remaining = iter(clips)
     written: list[Path] = []
-    for script, count in zip(scripts, map(len, spoken), strict=True):
-        chapter_clips, clips = clips[:count], clips[count:]
+    for script, chapter in zip(scripts, spoken, strict=True):
+        chapter_clips = list(itertools.islice(remaining, len(chapter)))
         written += _render_chapter(script, voices, chapter_clips, folders.output, base_url)
     return written
 

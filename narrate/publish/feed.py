@@ -63,7 +63,8 @@ def feed_xml(show: Show, output: Path, base_url: str, pending: Mapping[str, Path
     """
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _channel(ET.SubElement(rss, "channel"), show, base_url)
-    audio = {episode.name: (pending or {}).get(episode.name, output / audio_file(episode)) for episode in show.episodes}
+    pending = pending or {}
+    audio = {episode.name: pending.get(episode.name, output / audio_file(episode)) for episode in show.episodes}
     published = [episode for episode in show.episodes if audio[episode.name].is_file()]
     numbers = _episode_numbers(published)
     for episode, number in zip(published, numbers, strict=True):
