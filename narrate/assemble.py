@@ -3,25 +3,31 @@
 Every line's samples are a pure function of its own clip: each clip is read on
 its own, resampled to MASTER_RATE, brought to a fixed loudness (ITU-R BS.1770,
 measured here in numpy) and peak-limited on its own true peak, and kept in the
-synthesis cache beside the clip; each pause is room tone that depends only on
-its length. Changing one voice therefore changes that voice's lines and nothing
-else. The master is never joined in memory or on disk: it is the list of its
-parts, which `samples` streams to ffmpeg one at a time, so memory holds one
-clip whatever the chapter's length. The master is measured once with ffmpeg;
-only if it misses the loudness target by more than LOUDNESS_TOLERANCE (a
-chapter shaped very unlike speech, say a handful of tiny clips) are its lines
+synthesis cache beside the clip. The master is a list of stretches: a line with
+the room tone from the middle of the pause before it to the middle of the pause
+after, padded to whole MP3 frames (GRID). Room tone depends only on its length,
+so a stretch depends only on its line and the two pauses around it: changing
+one voice changes that voice's stretches and nothing else, and the encoder can
+reuse the frames of every other stretch. The master is never joined in memory
+or on disk: `samples` streams it to ffmpeg one piece at a time, so memory holds
+one clip whatever the chapter's length. The master is measured once with
+ffmpeg; only if it misses the loudness target by more than LOUDNESS_TOLERANCE
+(a chapter shaped very unlike speech, say a handful of tiny clips) are its lines
 levelled again with one common correction, the rare fallback that gives up
 line independence.
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import functools
 import hashlib
+import itertools
 import math
 import os
 import wave
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +36,7 @@ from typing import TYPE_CHECKING
 from narrate import ffmpeg
 from narrate.errors import AudioError
 from narrate.files import atomic_path
-from narrate.model import NARRATOR, Chapter, Clip, Cue, Line, Mark, Master
+from narrate.model import NARRATOR, Chapter, Clip, Cue, Line, Mark, Master, Stretch
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,7 +97,15 @@ FFT_FACTORS = (8, 9, 10, 12, 15)
 """FFT lengths are one of these times a power of two: fast sizes at most 25% above the need."""
 
 ROOM_TONE_SEED = 1770
-"""Seed of the room-tone noise: a pause's noise depends only on its length."""
+"""Seed of the room-tone noise: a stretch of room tone depends only on its length."""
+
+ROOM_TONE_VERSION = 1
+"""Bumped whenever the room tone's noise changes, so encoded stretches made with it before are not reused."""
+
+GRID = 576
+"""Samples at MASTER_RATE in one frame of the MP3 (1152 at its 44.1 kHz). Every stretch of the master is
+padded with room tone to whole frames (at most 26 ms), so the timeline is the MP3's and the MP3's frames
+can be cached and spliced stretch by stretch."""
 
 PINK_FLOOR = 40.0
 """Below this frequency, Hz, room tone stops rising (1/f would rumble)."""
@@ -158,50 +172,89 @@ def assemble(clips: Sequence[Clip], chapter: Chapter, *, settings: AssembleSetti
     if not clips:
         raise AudioError(f"nothing to assemble for {chapter.heading}: no clips were synthesized")
     target = settings.loudness + EDGE_OFFSET
-    parts, spans, total = _layout(clips, settings, target)
-    measured = ffmpeg.stream_integrated(_chunks(parts), MASTER_RATE)
+    stretches = _layout(clips, settings, target)
+    measured = ffmpeg.stream_integrated(stretch_samples(stretches, settings.room_tone), MASTER_RATE)
     if measured > SILENT_LUFS and abs(settings.loudness - measured) > LOUDNESS_TOLERANCE:
-        parts, spans, total = _layout(clips, settings, target + settings.loudness - measured)
-    marks = _marks(clips, spans, total, chapter, settings)
+        stretches = _layout(clips, settings, target + settings.loudness - measured)
+    starts = _starts(stretches)
+    spans = [(start + stretch.lead, start + stretch.lead + stretch.size) for start, stretch in zip(starts, stretches)]
+    marks = _marks(clips, spans, starts[-1], chapter, settings)
     cues = tuple(_cue(clip, span) for clip, span in zip(clips, spans, strict=True))
-    return Master(tuple(parts), MASTER_RATE, total / MASTER_RATE, marks, cues)
+    return Master(tuple(stretches), MASTER_RATE, GRID, settings.room_tone, starts[-1] / MASTER_RATE, marks, cues)
 
 
 def samples(master: Master) -> Iterator[bytes]:
-    """The master's 16-bit PCM, one part at a time."""
-    return _chunks(master.parts)
+    """The master's 16-bit PCM, one piece at a time."""
+    return stretch_samples(master.stretches, master.room_tone)
 
 
-def _chunks(parts: Sequence[Path | bytes]) -> Iterator[bytes]:
-    """Each part's PCM in turn (files read one at a time)."""
-    for part in parts:
-        if isinstance(part, bytes):
-            yield part
+def stretch_key(stretch: Stretch, room_tone: float) -> str | None:
+    """A digest of what `stretch` sounds like, or None when its line is not kept in the cache (where a levelled
+    line's path names its content)."""
+    if isinstance(stretch.line, bytes):
+        return None
+    recipe = f"{ROOM_TONE_VERSION} {room_tone} {stretch.lead} {stretch.line} {stretch.size} {stretch.trail}"
+    return hashlib.sha256(recipe.encode()).hexdigest()[:16]
+
+
+def regrid(master: Master, grid: int) -> Master:
+    """`master` with every stretch padded to whole frames of `grid` samples instead, marks and cues moved along."""
+    if grid == master.grid:
+        return master
+    stretches = [dataclasses.replace(stretch, trail=_padded(stretch, grid)) for stretch in master.stretches]
+    old, new = _starts(master.stretches), _starts(stretches)
+
+    def moved(seconds: float) -> float:
+        position = round(seconds * master.rate)
+        index = bisect.bisect_right(old, position) - 1  # the stretch it falls in (the last: the very end)
+        if index == len(stretches):
+            return new[-1] / master.rate
+        return (new[index] + min(position - old[index], stretches[index].length)) / master.rate
+
+    marks = tuple(dataclasses.replace(mark, start=moved(mark.start), end=moved(mark.end)) for mark in master.marks)
+    cues = tuple(dataclasses.replace(cue, start=moved(cue.start), end=moved(cue.end)) for cue in master.cues)
+    return dataclasses.replace(master, stretches=tuple(stretches), grid=grid, duration=new[-1] / master.rate,
+                               marks=marks, cues=cues)
+
+
+def stretch_samples(stretches: Iterable[Stretch], level: float) -> Iterator[bytes]:
+    """The 16-bit PCM of `stretches` in turn, with room tone at `level` dBFS: lead, line (files read one at
+    a time) and trail."""
+    for stretch in stretches:
+        yield room_tone(stretch.lead, level)
+        if isinstance(stretch.line, bytes):
+            yield stretch.line
         else:
             try:
-                yield part.read_bytes()
+                yield stretch.line.read_bytes()
             except OSError as error:
-                raise AudioError(f"cannot read levelled clip {part}: {error.strerror}") from None
+                raise AudioError(f"cannot read levelled clip {stretch.line}: {error.strerror}") from None
+        yield room_tone(stretch.trail, level)
 
 
-def _layout(
-    clips: Sequence[Clip], settings: AssembleSettings, target: float
-) -> tuple[list[Path | bytes], list[tuple[int, int]], int]:
-    """Room tone and the clips levelled to `target` LUFS, in order: (parts, each clip's span in samples, total)."""
+def _starts(stretches: Sequence[Stretch]) -> list[int]:
+    """Where each stretch starts, in samples, and (last) where the final one ends."""
+    return list(itertools.accumulate((stretch.length for stretch in stretches), initial=0))
+
+
+def _padded(stretch: Stretch, grid: int) -> int:
+    """The trail that pads `stretch`'s pause up to whole frames of `grid` samples."""
+    return -(-(stretch.lead + stretch.size + stretch.pause) // grid) * grid - stretch.lead - stretch.size
+
+
+def _layout(clips: Sequence[Clip], settings: AssembleSettings, target: float) -> list[Stretch]:
+    """The clips levelled to `target` LUFS, each with the room tone up to the middle of the pauses around it."""
     _level_ahead(clips, target, settings.peak)
-    parts: list[Path | bytes] = [_room_tone(settings.head, settings.room_tone)]
-    spans: list[tuple[int, int]] = []
-    position = len(parts[0]) // 2
-    for index, clip in enumerate(clips):
-        if index:
-            parts.append(_room_tone(_pause(clips[index - 1].line, clip.line, settings), settings.room_tone))
-            position += len(parts[-1]) // 2
-        parts.append(_levelled(clip.path, target, settings.peak))
-        count = (len(parts[-1]) if isinstance(parts[-1], bytes) else parts[-1].stat().st_size) // 2
-        spans.append((position, position + count))
-        position += count
-    parts.append(_room_tone(settings.tail, settings.room_tone))
-    return parts, spans, position + len(parts[-1]) // 2
+    pauses = [round(_pause(before.line, after.line, settings) * MASTER_RATE) for before, after in itertools.pairwise(clips)]
+    leads = [round(settings.head * MASTER_RATE)] + [pause - pause // 2 for pause in pauses]
+    rests = [pause // 2 for pause in pauses] + [round(settings.tail * MASTER_RATE)]
+    stretches = []
+    for clip, lead, rest in zip(clips, leads, rests, strict=True):
+        line = _levelled(clip.path, target, settings.peak)
+        size = (len(line) if isinstance(line, bytes) else line.stat().st_size) // 2
+        stretch = Stretch(lead, line, size, rest, rest)
+        stretches.append(dataclasses.replace(stretch, trail=_padded(stretch, GRID)))
+    return stretches
 
 
 def _pcm(samples: np.ndarray) -> np.ndarray:
@@ -254,11 +307,10 @@ def _pause(before: Line, after: Line, settings: AssembleSettings) -> float:
 
 
 @functools.cache
-def _room_tone(seconds: float, level: float) -> bytes:
-    """`seconds` of pink-ish noise at `level` dBFS RMS, as 16-bit PCM."""
+def room_tone(count: int, level: float) -> bytes:
+    """`count` samples of pink-ish noise at `level` dBFS RMS, as 16-bit PCM (a function of `count` alone)."""
     import numpy as np
 
-    count = round(seconds * MASTER_RATE)
     if not count:
         return b""
     white = np.random.default_rng(ROOM_TONE_SEED).standard_normal(count)

@@ -1,31 +1,45 @@
 """Encode the master as MP3 (ID3v2.3 with CHAP/CTOC) and M4B (QuickTime + Nero chapters), tagged.
 
-The master's samples are streamed once into one ffmpeg process that runs both
-encoders side by side. Both files are staged under hidden temporary names in the
-output folder; the caller puts them in place (with the chapter's other files)
-once everything is complete, so a failure leaves earlier outputs as they were.
+Each stretch of the master (a line with the room tone around it, whole frames
+long) is encoded into frames that the cache keeps beside its levelled line, one
+file per stretch and codec. A render encodes only the stretches it has no
+frames for: all of them at once when nothing is cached (the master streamed
+through one MP3 and one AAC encoder side by side), else each run of missing
+stretches with a little room tone before and after, so the encoders start and
+end where the whole chapter would have them; frames are then spliced and muxed
+without encoding again. The MP3 is written without a bit reservoir, so every
+frame decodes on its own. Both files are staged under hidden temporary names in
+the output folder; the caller puts them in place (with the chapter's other
+files) once everything is complete, so a failure leaves earlier outputs as they
+were.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import math
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from narrate import ffmpeg
-from narrate.assemble import samples
+from narrate.assemble import MASTER_RATE, regrid, room_tone, stretch_key, stretch_samples
 from narrate.errors import AudioError
-from narrate.files import Staging, scratch
-from narrate.model import Chapter, Mark, Master, Work
+from narrate.files import Staging, atomic_path, scratch
+from narrate.model import Chapter, Mark, Master, Stretch, Work
 
 if TYPE_CHECKING:
     from mutagen.id3 import Frame
+
+A = TypeVar("A")
+B = TypeVar("B")
 
 MP3_BITRATE = "96k"
 """Constant bit rate of the MP3 (mono speech)."""
@@ -42,8 +56,34 @@ MP3_GAIN = 0.45
 """dB added when encoding MP3: libmp3lame's CBR output measures this much quieter than
 its input (EBU R128, on a 1 kHz tone and on speech, at 32-128 kbps)."""
 
+MP3_FRAME = 1152
+"""Samples in an MPEG-1 Layer III frame."""
+
+MP3_BITRATES = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+"""MPEG-1 Layer III bit rates, kbps, by header index."""
+
+MP3_DELAY = 576
+"""Samples LAME's encoder puts before the audio; the Info frame tells players to skip them (and the
+decoder's own 529)."""
+
+INFO_OFFSET = 21
+"""Where the Info tag starts in a mono MPEG-1 Layer III frame: after the 4-byte header and 17 bytes of side info."""
+
+INFO_CRC_SPAN = 190
+"""Bytes of the Info frame the LAME tag's CRC covers (as ffmpeg and LAME count them)."""
+
 AAC_BITRATE = "64k"
 """Bit rate of the M4B's AAC audio (mono speech)."""
+
+AAC_FRAME = 1024
+"""Samples in an AAC-LC frame (the M4B's AAC is at the master's rate)."""
+
+ROLL = 2
+"""Frames of room tone encoded before and after a run of stretches encoded apart from its neighbours: the
+encoders' windows and look-ahead then see what the whole chapter has there, and the frames are dropped."""
+
+ENCODED_VERSION = 1
+"""Bumped whenever the way stretches are encoded changes, so frames cached before are not reused."""
 
 GENRE = "Audiobook"
 """Genre tag of every output."""
@@ -90,14 +130,17 @@ def export(master: Master, work: Work, chapter: Chapter, out_dir: Path, name: st
     if count > MAX_CHAPTERS:
         raise AudioError(f"{chapter.heading} has {count} chapter marks; MP3 and M4B allow at most {MAX_CHAPTERS}")
     _image_format(cover)
-    tags = _tags(master, work, chapter, cover)
+    mp3_master, m4b_master = regrid(master, MP3.grid), regrid(master, AAC.grid)
+    tags = _tags(mp3_master, work, chapter, cover)
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = output_files(out_dir, name)
     mp3, m4b = map(staging.path, targets)
+    mp3_frames, aac_frames = _side_by_side(lambda: encoded(mp3_master, MP3), lambda: encoded(m4b_master, AAC))
     with scratch(targets[0], ".audio.mp3") as audio:
-        _encode(master, audio, m4b)
+        _side_by_side(lambda: _mux_mp3(mp3_frames, mp3_master, audio),
+                      lambda: _mux_m4b(aac_frames, m4b_master.marks, m4b))
         _write_mp3(audio, mp3, tags)
-    _tag_m4b(m4b, tags)
+    _tag_m4b(m4b, dataclasses.replace(tags, marks=m4b_master.marks))
     _check_m4b_chapters(m4b, len(tags.marks))
     return targets
 
@@ -130,21 +173,194 @@ def _image_format(cover: bytes) -> str:
     raise AudioError(f"cover image is neither JPEG nor PNG (starts with {cover[:8]!r}); give a .jpg or .png")
 
 
-def _encode(master: Master, mp3: Path, m4b: Path) -> None:
-    """Encode the master at once to a CBR mono MP3 without tags (they are written after) and to AAC in an
-    MP4 audiobook container with both kinds of chapters."""
+@dataclass(frozen=True)
+class Codec:
+    """How one output's audio is encoded, and how its raw stream divides into frames."""
+
+    name: str
+    """"mp3" or "aac": the suffix of its cached frames."""
+    grid: int
+    """Master samples per frame."""
+    priming: int
+    """Frames an encoder puts before the audio's first frame, dropped (the MP3's Info frame skips its delay instead)."""
+    arguments: tuple[str, ...]
+    """ffmpeg output arguments that encode the master's PCM into a raw stream of frames."""
+    split: Callable[[bytes], list[bytes]]
+    """The frames of a raw stream."""
+
+
+def _mp3_frames(stream: bytes) -> list[bytes]:
+    """The frames of a raw MPEG-1 Layer III stream."""
+    frames, position = [], 0
+    while position + 4 <= len(stream):
+        header = int.from_bytes(stream[position : position + 4], "big")
+        rate = MP3_BITRATES[(header >> 12) & 15] * 1000
+        if header >> 21 != 0x7FF or not rate:
+            raise AudioError(f"the MP3 encoder wrote no frame header at byte {position}")
+        size = 144 * rate // MP3_RATE + ((header >> 9) & 1)
+        frames.append(stream[position : position + size])
+        position += size
+    return frames
+
+
+def _adts_frames(stream: bytes) -> list[bytes]:
+    """The frames of an ADTS (raw AAC) stream."""
+    frames, position = [], 0
+    while position + 7 <= len(stream):
+        if stream[position] != 0xFF or stream[position + 1] & 0xF0 != 0xF0:
+            raise AudioError(f"the AAC encoder wrote no ADTS header at byte {position}")
+        size = (stream[position + 3] & 3) << 11 | stream[position + 4] << 3 | stream[position + 5] >> 5
+        frames.append(stream[position : position + size])
+        position += size
+    return frames
+
+
+MP3 = Codec("mp3", MP3_FRAME * MASTER_RATE // MP3_RATE, 0, (
+    "-af", f"volume={MP3_GAIN}dB", "-ar", str(MP3_RATE), "-c:a", "libmp3lame", "-b:a", MP3_BITRATE,
+    "-compression_level", str(MP3_QUALITY), "-reservoir", "0", "-write_xing", "0", "-id3v2_version", "0",
+    "-write_id3v1", "0", "-f", "mp3"), _mp3_frames)
+"""The MP3: CBR, mono, without a bit reservoir (each frame decodes on its own, so frames can be spliced)."""
+
+AAC = Codec("aac", AAC_FRAME, 1, ("-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE, "-f", "adts"),
+            _adts_frames)
+"""The M4B's AAC-LC, mono, at the master's rate."""
+
+
+def encoded(master: Master, codec: Codec) -> list[bytes]:
+    """Each stretch's frames in `codec`: from the cache, else encoded now (and kept in the cache)."""
+    paths = [_frames_path(stretch, master.room_tone, codec) for stretch in master.stretches]
+    frames = [_cached(path) for path in paths]
+    missing = [index for index, found in enumerate(frames) if found is None]
+    if missing:
+        for index, data in _encode(master, codec, _runs(missing)).items():
+            frames[index] = data
+            if paths[index] is not None:
+                _keep(paths[index], data)
+    return [data or b"" for data in frames]
+
+
+def _frames_path(stretch: Stretch, level: float, codec: Codec) -> Path | None:
+    """Where the cache keeps `stretch`'s frames in `codec`, beside its levelled line (None: not cached)."""
+    key = stretch_key(stretch, level)
+    if key is None or isinstance(stretch.line, bytes):
+        return None
+    recipe = f"{ENCODED_VERSION} {version('imageio-ffmpeg')} {ROLL} {key} {' '.join(codec.arguments)}"
+    digest = hashlib.sha256(recipe.encode()).hexdigest()[:16]
+    return stretch.line.with_name(f"{stretch.line.stem}.{digest}.{codec.name}")
+
+
+def _cached(path: Path | None) -> bytes | None:
+    """The frames kept at `path`, if any."""
+    try:
+        return path.read_bytes() if path is not None else None
+    except OSError:
+        return None
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Keep `data` at `path` in the cache, unless the cache cannot be written."""
+    try:
+        with atomic_path(path) as temporary:
+            temporary.write_bytes(data)
+    except OSError:  # a read-only cache still renders, only more slowly next time
+        pass
+
+
+def _runs(indexes: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted `indexes` as runs of consecutive ones, [start, end) each."""
+    runs: list[tuple[int, int]] = []
+    for index in indexes:
+        if runs and runs[-1][1] == index:
+            runs[-1] = (runs[-1][0], index + 1)
+        else:
+            runs.append((index, index + 1))
+    return runs
+
+
+def _encode(master: Master, codec: Codec, runs: Sequence[tuple[int, int]]) -> dict[int, bytes]:
+    """Encode the stretches of `runs` in one ffmpeg process and return each one's frames by index."""
+    with tempfile.TemporaryDirectory(prefix="narrate-") as folder:
+        stream = Path(folder) / f"stretches.{codec.name}"
+        ffmpeg.run([*ffmpeg.pcm_input(master.rate), *codec.arguments, stream],
+                   f"encode {len(runs)} runs of stretches as {codec.name}", _run_samples(master, codec, runs))
+        packets = codec.split(stream.read_bytes())[codec.priming :]
+    last, position, frames = len(master.stretches), 0, {}
+    for start, end in runs:
+        position += ROLL if start else 0
+        for index in range(start, end):
+            count = len(packets) - position if index == last - 1 else master.stretches[index].length // codec.grid
+            frames[index] = b"".join(packets[position : position + count])
+            position += count
+        position += ROLL if end < last else 0
+    if position > len(packets):
+        raise AudioError(f"the {codec.name} encoder wrote {len(packets)} frames, fewer than the {position} laid out")
+    return frames
+
+
+def _run_samples(master: Master, codec: Codec, runs: Sequence[tuple[int, int]]) -> Iterator[bytes]:
+    """The PCM of each run of stretches, with ROLL frames of room tone before and after it (not at the ends)."""
+    roll = room_tone(ROLL * codec.grid, master.room_tone)
+    for start, end in runs:
+        if start:
+            yield roll
+        yield from stretch_samples(master.stretches[start:end], master.room_tone)
+        if end < len(master.stretches):
+            yield roll
+
+
+def _side_by_side(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """Run `first` and `second` at once (each drives an ffmpeg process) and return both results."""
+    with ThreadPoolExecutor(2) as pool:
+        later = pool.submit(second)
+        return first(), later.result()
+
+
+def _mux_mp3(frames: Sequence[bytes], master: Master, audio: Path) -> None:
+    """Write the MP3 `frames` to `audio` behind an Info frame (frame count, size, encoder delay and padding,
+    and the CRCs ffmpeg adds when it copies them in)."""
+    data = b"".join(frames)
+    count = len(MP3.split(data))
+    padding = MP3_FRAME * count - MP3_DELAY - round(master.duration * MP3_RATE)
+    with scratch(audio, ".spliced.mp3") as spliced:  # read from a file: from a pipe ffmpeg drops the padding
+        spliced.write_bytes(_info_frame(data[:4], count, len(data), padding) + data)
+        ffmpeg.run(["-f", "mp3", "-i", spliced, "-c:a", "copy", "-id3v2_version", "0", "-write_id3v1", "0",
+                    "-f", "mp3", "-y", audio], f"write {audio.name}")
+
+
+def _info_frame(header: bytes, frames: int, size: int, padding: int) -> bytes:
+    """A LAME Info frame for a CBR mono MP3 of `frames` frames and `size` bytes whose frames start with
+    `header`: players read the length from it, and skip the encoder delay and `padding` samples at the end."""
+    header = bytes((*header[:2], header[2] & ~0x02, header[3]))  # the Info frame's own size: no padding byte
+    length = 144 * MP3_BITRATES[header[2] >> 4] * 1000 // MP3_RATE
+    total = (size + length).to_bytes(4, "big")
+    toc = bytes(256 * index // 100 for index in range(100))
+    tag = b"Info" + (0x0F).to_bytes(4, "big") + frames.to_bytes(4, "big") + total + toc + bytes(4)
+    lame = b"LAME3.100" + bytes(12) + (MP3_DELAY << 12 | max(padding, 0)).to_bytes(3, "big") + bytes(4) + total
+    frame = bytearray(header + bytes(INFO_OFFSET - len(header)) + tag + lame + bytes(4))  # music and tag CRCs
+    frame += bytes(length - len(frame))
+    crc_at = INFO_OFFSET + len(tag) + len(lame) + 2
+    frame[crc_at : crc_at + 2] = _crc16(bytes(frame[:INFO_CRC_SPAN])).to_bytes(2, "big")
+    return bytes(frame)
+
+
+def _crc16(data: bytes) -> int:
+    """CRC-16/ARC of `data`, as the LAME tag's CRC is."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def _mux_m4b(frames: Sequence[bytes], marks: Sequence[Mark], m4b: Path) -> None:
+    """Write the AAC `frames` to `m4b` in an MP4 audiobook container with both kinds of chapters."""
     with tempfile.TemporaryDirectory(prefix="narrate-") as folder:
         chapters = Path(folder) / "chapters.txt"
-        chapters.write_text(_ffmetadata(master.marks), encoding="utf-8")
-        inputs: list[str | Path] = ["-y", *ffmpeg.pcm_input(master.rate), "-f", "ffmetadata", "-i", chapters]
-        to_mp3: list[str | Path] = ["-map", "0:a:0", "-map_metadata", "-1", "-map_chapters", "-1",
-                                    "-af", f"volume={MP3_GAIN}dB", "-ar", str(MP3_RATE), "-c:a", "libmp3lame",
-                                    "-b:a", MP3_BITRATE, "-compression_level", str(MP3_QUALITY),
-                                    "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", mp3]
-        to_m4b: list[str | Path] = ["-map", "0:a:0", "-map_chapters", "1",
-                                    "-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE,
-                                    "-movflags", "+faststart", "-brand", "M4B ", "-f", "ipod", m4b]
-        ffmpeg.run([*inputs, *to_mp3, *to_m4b], f"encode {mp3.name} and {m4b.name}", samples(master))
+        chapters.write_text(_ffmetadata(marks), encoding="utf-8")
+        ffmpeg.run(["-f", "aac", "-i", "pipe:0", "-f", "ffmetadata", "-i", chapters, "-map", "0:a:0",
+                    "-map_chapters", "1", "-c:a", "copy", "-movflags", "+faststart", "-brand", "M4B ",
+                    "-f", "ipod", "-y", m4b], f"write {m4b.name}", frames)
 
 
 def _ffmetadata(marks: Sequence[Mark]) -> str:

@@ -311,13 +311,39 @@ class Cue:
 
 
 @dataclass(frozen=True)
-class Master:
-    """The assembled chapter audio, before encoding: the pieces to play in order, never joined in memory."""
+class Stretch:
+    """One line with the room tone around it, from the middle of the pause before to the middle of the
+    pause after, padded to whole codec frames: the piece encoded audio is cached and spliced by."""
 
-    parts: tuple[Path | bytes, ...]
-    """Mono 16-bit little-endian PCM at `rate`, in order: a levelled line's file in the cache, or a pause's samples."""
+    lead: int
+    """Samples of room tone before the line (the whole head for the first line)."""
+    line: Path | bytes
+    """The levelled line: its file in the cache, or its samples (mono 16-bit little-endian PCM)."""
+    size: int
+    """Samples in the line."""
+    pause: int
+    """Samples of room tone the layout puts after the line (the whole tail for the last line)."""
+    trail: int
+    """Samples of room tone after the line: `pause` and the padding up to whole frames."""
+
+    @property
+    def length(self) -> int:
+        """Samples in the whole stretch."""
+        return self.lead + self.size + self.trail
+
+
+@dataclass(frozen=True)
+class Master:
+    """The assembled chapter audio, before encoding: the stretches to play in order, never joined in memory."""
+
+    stretches: tuple[Stretch, ...]
+    """Every line with its room tone, in order."""
     rate: int
     """Sample rate, Hz."""
+    grid: int
+    """Every stretch is a whole number of frames of this many samples."""
+    room_tone: float
+    """RMS of the room tone, dBFS."""
     duration: float
     """Length in seconds."""
     marks: tuple[Mark, ...]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import math
 import re
@@ -11,6 +12,7 @@ import struct
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3, BitrateMode
@@ -18,11 +20,12 @@ from mutagen.mp4 import MP4, Atoms, MP4Cover
 from test_assemble import CHAPTER, make_clips
 
 from narrate import ffmpeg
-from narrate.assemble import assemble
+from narrate.assemble import MASTER_RATE, assemble, regrid, samples
 from narrate.cover import make_cover
 from narrate.errors import AudioError
 from narrate.files import Staging
-from narrate.model import Master, Metadata, Work
+from narrate.export import AAC, MP3_GAIN, MP3_RATE
+from narrate.model import Clip, Master, Metadata, Stretch, Work
 
 META = Metadata(
     title="What We Chose",
@@ -57,6 +60,28 @@ def export_to(master: Master, out_dir: Path, cover: bytes) -> list[Path]:
         paths = export(master, WORK, CHAPTER, out_dir, "chapter4", cover, staging)
         assert staging.commit() == paths
     return paths
+
+
+def timeline(master: Master, index: int) -> Master:
+    """The master as the MP3 (index 0) or the M4B (index 1) lays it out: the M4B pads stretches to its frames."""
+    return master if index == 0 else regrid(master, AAC.grid)
+
+
+def decoded(path: Path, rate: int) -> np.ndarray:
+    """The audio of `path` as ffmpeg decodes it (gapless: encoder delay and padding skipped), at `rate` Hz."""
+    command = [ffmpeg.executable(), "-v", "error", "-i", str(path), "-map", "0:a", "-f", "s16le", "-ac", "1",
+               "-ar", str(rate), "-"]
+    return np.frombuffer(subprocess.run(command, capture_output=True, check=True).stdout, "<i2").astype(float)
+
+
+def pcm_of(master: Master) -> np.ndarray:
+    """The master's samples."""
+    return np.frombuffer(b"".join(samples(master)), "<i2").astype(float)
+
+
+def snr(reference: np.ndarray, signal: np.ndarray) -> float:
+    """Signal-to-error ratio, dB, of `signal` against `reference` (same length)."""
+    return 10 * math.log10(float(np.mean(reference**2)) / float(np.mean((reference - signal) ** 2)))
 
 
 def ffmetadata_chapters(path: Path) -> list[tuple[float, float]]:
@@ -134,6 +159,7 @@ def test_both_files_are_written_and_nothing_else_is_left_behind(exported):
 @pytest.mark.parametrize("index", [0, 1], ids=["mp3", "m4b"])
 def test_chapters_read_by_ffmpeg_are_contiguous_and_cover_the_file(exported, index):
     master, _, paths = exported
+    master = timeline(master, index)
     chapters = ffmetadata_chapters(paths[index])
     # ffmpeg shifts MP3 chapter times by the stream's start (the encoder delay, 25 ms)
     tolerance = 0.03 if index == 0 else 1e-3
@@ -144,7 +170,7 @@ def test_chapters_read_by_ffmpeg_are_contiguous_and_cover_the_file(exported, ind
     for (start, _), mark in zip(chapters, master.marks, strict=True):
         assert start == pytest.approx(mark.start, abs=tolerance)
     length = (MP3 if index == 0 else MP4)(paths[index]).info.length
-    assert length == pytest.approx(master.duration, abs=0.1)
+    assert length == pytest.approx(master.duration, abs=0.1)  # mutagen counts the MP3 encoder's delay and padding
     assert chapters[-1][1] == pytest.approx(max(length, master.duration) if index == 0 else master.duration,
                                             abs=tolerance)
 
@@ -153,6 +179,7 @@ def test_chapters_read_by_ffmpeg_are_contiguous_and_cover_the_file(exported, ind
 @pytest.mark.parametrize("index", [0, 1], ids=["mp3", "m4b"])
 def test_debian_ffprobe_reads_chapters_and_tags(exported, index):
     master, _, paths = exported
+    master = timeline(master, index)
     command = ["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-of", "json", str(paths[index])]
     probed = json.loads(subprocess.run(command, capture_output=True, check=True, text=True).stdout)
     chapters = probed["chapters"]
@@ -242,14 +269,16 @@ def test_m4b_keeps_nero_chapters_after_tagging(exported):
     master, _, paths = exported
     chapters = [(chapter.start, chapter.title) for chapter in MP4(paths[1]).chapters]
     assert [title for _, title in chapters] == TITLES
-    assert [start for start, _ in chapters] == pytest.approx([mark.start for mark in master.marks], abs=1e-3)
+    assert [start for start, _ in chapters] == pytest.approx([mark.start for mark in timeline(master, 1).marks],
+                                                             abs=1e-3)
 
 
 def test_m4b_keeps_the_quicktime_chapter_track_after_tagging(exported):
     master, _, paths = exported
     chapters = quicktime_chapters(paths[1])
     assert [title for _, title in chapters] == TITLES
-    assert [start for start, _ in chapters] == pytest.approx([mark.start for mark in master.marks], abs=1e-2)
+    assert [start for start, _ in chapters] == pytest.approx([mark.start for mark in timeline(master, 1).marks],
+                                                             abs=1e-2)
 
 
 def test_a_failed_export_leaves_earlier_outputs_byte_identical(exported, tmp_path):
@@ -259,7 +288,8 @@ def test_a_failed_export_leaves_earlier_outputs_byte_identical(exported, tmp_pat
     for path, data in earlier.items():
         path.write_bytes(data)
     with pytest.raises(AudioError, match="cannot read levelled clip .*gone.s16"):
-        export_to(dataclasses.replace(master, parts=(*master.parts[:3], missing, *master.parts[3:])), tmp_path, cover)
+        stretches = (*master.stretches[:2], Stretch(576, missing, 1152, 576, 576), *master.stretches[2:])
+        export_to(dataclasses.replace(master, stretches=stretches), tmp_path, cover)
     assert {path: path.read_bytes() for path in earlier} == earlier
     assert sorted(path.name for path in tmp_path.iterdir()) == ["chapter4.m4b", "chapter4.mp3"]
 
@@ -269,3 +299,45 @@ def test_a_cover_that_is_not_an_image_is_refused_before_writing(exported, tmp_pa
     with pytest.raises(AudioError, match="neither JPEG nor PNG"):
         export_to(master, tmp_path / "out", b"GIF89a not supported")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=["mp3", "m4b"])
+def test_both_files_decode_to_the_master_sample_for_sample_in_time(exported, index):
+    master, _, paths = exported
+    master = timeline(master, index)
+    rate = MP3_RATE if index == 0 else master.rate
+    audio = decoded(paths[index], rate)
+    assert len(audio) == round(master.duration * rate)  # gapless: the encoder's delay and padding are skipped
+    reference = pcm_of(master) * (10 ** (MP3_GAIN / 20) if index == 0 else 1)
+    heard = decoded(paths[index], master.rate)
+    assert snr(reference, heard) > 20  # in time: one sample off would cost most of this on speech-like tones
+
+
+def test_a_changed_line_encodes_only_its_stretch_and_splices_in_without_a_seam(tmp_path):
+    clips = make_clips(tmp_path)
+    cover = make_cover(META, CHAPTER)
+    first = assemble(clips, CHAPTER)
+    export_to(first, tmp_path / "first", cover)
+    frames = {path: path.stat().st_mtime_ns for path in tmp_path.glob("*.mp3")} | {
+        path: path.stat().st_mtime_ns for path in tmp_path.glob("*.aac")}
+    assert len(frames) == 2 * len(first.stretches)
+    changed = tmp_path / "changed.wav"  # a recast line: new audio under a new name, as the cache names it
+    changed.write_bytes(clips[3].path.read_bytes()[:-4000])
+    master = assemble([*clips[:3], dataclasses.replace(clips[3], path=changed), *clips[4:]], CHAPTER)
+    paths = export_to(master, tmp_path / "second", cover)
+    after = {path: path.stat().st_mtime_ns for path in [*tmp_path.glob("*.mp3"), *tmp_path.glob("*.aac")]}
+    assert {path for path in after if path not in frames} == {
+        path for path in after if path.name.startswith("changed.")}
+    assert len(after) == len(frames) + 2  # the changed stretch's MP3 and AAC frames; nothing else encoded
+    assert all(after[path] == stamp for path, stamp in frames.items())
+    for index, path in enumerate(paths):
+        master_here = timeline(master, index)
+        reference = pcm_of(master_here) * (10 ** (MP3_GAIN / 20) if index == 0 else 1)
+        heard = decoded(path, master.rate)
+        assert len(heard) == len(reference)
+        assert snr(reference, heard) > 20
+        # no seam: around every stretch boundary the error stays at the level of the room tone there
+        error = np.abs(reference - heard)
+        for boundary in itertools.accumulate(stretch.length for stretch in master_here.stretches[:-1]):
+            window = slice(boundary - 2 * AAC.grid, boundary + 2 * AAC.grid)
+            assert error[window].max() <= max(4 * np.abs(reference[window]).max(), 64)
