@@ -86,9 +86,11 @@ class Staging:
         """Stage `data` to become `target`."""
         self.path(target).write_bytes(data)
 
-    def commit(self) -> list[Path]:
-        """Rename every staged file onto its target, in the order they were staged; return the targets."""
-        targets = list(self._files)
+    def commit(self, *last: Path) -> list[Path]:
+        """Rename every staged file onto its target, in the order they were staged except that the targets
+        `last` go last, in that order (back to back: what must agree is apart for as short as can be); return
+        the targets."""
+        targets = [target for target in self._files if target not in last] + [*last]
         for target in targets:
             os.replace(self._files.pop(target), target)
         return targets

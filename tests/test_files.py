@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from narrate.files import atomic_path, remove_stale, scratch
+from narrate.files import Staging, atomic_path, remove_stale, scratch
 
 
 def test_scratch_is_hidden_next_to_the_target_and_gone_afterwards(tmp_path):
@@ -50,3 +50,25 @@ def test_scratch_and_atomic_names_carry_the_pid_that_remove_stale_checks(tmp_pat
         remove_stale(tmp_path)  # this process is running: both stay
         assert path.exists() and temporary.exists()
         assert f".{os.getpid()}." in path.name and f".{os.getpid()}." in temporary.name
+
+
+def test_staging_puts_files_in_place_in_staging_order_with_the_ones_named_last_at_the_end(tmp_path):
+    targets = [tmp_path / name for name in ("audio.mp3", "book.m4b", "feed.xml", "record.json", "cues.vtt")]
+    with Staging() as staging:
+        for target in targets:
+            staging.write(target, target.name.encode())
+        assert not any(target.exists() for target in targets)
+        order = staging.commit(targets[0], targets[2], targets[3])
+    assert order == [targets[1], targets[4], targets[0], targets[2], targets[3]]
+    assert [target.read_bytes() for target in targets] == [target.name.encode() for target in targets]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(target.name for target in targets)
+
+
+def test_staged_files_not_committed_are_deleted_and_targets_left_alone(tmp_path):
+    target = tmp_path / "audio.mp3"
+    target.write_bytes(b"earlier")
+    with pytest.raises(RuntimeError), Staging() as staging:
+        staging.write(target, b"half")
+        raise RuntimeError("failed before commit")
+    assert target.read_bytes() == b"earlier"
+    assert [path.name for path in tmp_path.iterdir()] == ["audio.mp3"]

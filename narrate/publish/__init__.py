@@ -65,7 +65,9 @@ def publish(master: Master, script: Script, narrator: Voice, output: Path, base_
         show = _with_episode(load_show(folder, work.slug, work.meta), episode)
         staging.write(folder / EPISODES, _show_json(show).encode("utf-8"))
         staging.write(folder / FEED, feed_xml(show, output, base_url, {name: mp3}))
-        written = staging.commit()
+        # the MP3 and the feed that gives its size next to each other, then the record: a run killed before
+        # the record is in place is rendered again next time
+        written = staging.commit(output_files(output, name)[0], folder / FEED, folder / EPISODES)
     return [path for path in written if path.name != EPISODES]
 
 
