@@ -89,11 +89,11 @@ class Staging:
     def commit(self, *last: Path) -> list[Path]:
         """Rename every staged file onto its target, in the order they were staged except that the targets
         `last` go last, in that order (back to back: what must agree is apart for as short as can be); return
-        the targets."""
-        targets = [target for target in self._files if target not in last] + [*last]
-        for target in targets:
+        the targets in the order they were staged."""
+        staged = list(self._files)
+        for target in [target for target in staged if target not in last] + [*last]:
             os.replace(self._files.pop(target), target)
-        return targets
+        return staged
 
 
 def _temporary(target: Path, suffix: str) -> Path:

@@ -53,13 +53,17 @@ def test_scratch_and_atomic_names_carry_the_pid_that_remove_stale_checks(tmp_pat
 
 
 def test_staging_puts_files_in_place_in_staging_order_with_the_ones_named_last_at_the_end(tmp_path):
+    real_replace = os.replace
     targets = [tmp_path / name for name in ("audio.mp3", "book.m4b", "feed.xml", "record.json", "cues.vtt")]
     with Staging() as staging:
         for target in targets:
             staging.write(target, target.name.encode())
         assert not any(target.exists() for target in targets)
-        order = staging.commit(targets[0], targets[2], targets[3])
-    assert order == [targets[1], targets[4], targets[0], targets[2], targets[3]]
+        renamed = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(os, "replace", lambda source, target: renamed.append(target) or real_replace(source, target))
+            assert staging.commit(targets[0], targets[2], targets[3]) == targets
+    assert renamed == [targets[1], targets[4], targets[0], targets[2], targets[3]]
     assert [target.read_bytes() for target in targets] == [target.name.encode() for target in targets]
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(target.name for target in targets)
 
