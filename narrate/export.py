@@ -17,6 +17,7 @@ were.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import math
@@ -140,7 +141,7 @@ def export(master: Master, work: Work, chapter: Chapter, out_dir: Path, name: st
         _side_by_side(lambda: _mux_mp3(mp3_frames, mp3_master, audio),
                       lambda: _mux_m4b(aac_frames, m4b_master.marks, m4b))
         _write_mp3(audio, mp3, tags)
-    _tag_m4b(m4b, dataclasses.replace(tags, marks=m4b_master.marks))
+    _tag_m4b(m4b, tags)
     _check_m4b_chapters(m4b, len(tags.marks))
     return targets
 
@@ -242,11 +243,16 @@ def encoded(master: Master, codec: Codec) -> list[bytes]:
 def _frames_path(stretch: Stretch, level: float, codec: Codec) -> Path | None:
     """Where the cache keeps `stretch`'s frames in `codec`, beside its levelled line (None: not cached)."""
     key = stretch_key(stretch, level)
-    if key is None or isinstance(stretch.line, bytes):
+    if key is None or isinstance(stretch.line, bytes):  # (the one means the other)
         return None
-    recipe = f"{ENCODED_VERSION} {version('imageio-ffmpeg')} {ROLL} {key} {' '.join(codec.arguments)}"
-    digest = hashlib.sha256(recipe.encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{_recipe(codec)} {key}".encode()).hexdigest()[:16]
     return stretch.line.with_name(f"{stretch.line.stem}.{digest}.{codec.name}")
+
+
+@functools.cache
+def _recipe(codec: Codec) -> str:
+    """Everything besides the stretch that shapes its frames in `codec`."""
+    return f"{ENCODED_VERSION} {version('imageio-ffmpeg')} {ROLL} {' '.join(codec.arguments)}"
 
 
 def _cached(path: Path | None) -> bytes | None:
