@@ -127,8 +127,12 @@ def test_recasting_one_character_synthesizes_and_levels_only_their_lines(rendere
     pipeline.render("lantern", folders, jobs=2)
     script = pipeline.load_scripts("lantern", folders)[0]
     tom_lines = {segment.text for segment in script.segments if segment.speaker == "Tom"}
-    assert len(set(folders.cache.rglob("*.wav")) - before) == len(tom_lines) == 2
-    assert len(set(folders.cache.rglob("*.s16")) - levelled) == 2  # the other lines' levelled audio is reused
+    spoken = set(folders.cache.rglob("*.wav")) - before
+    assert len(spoken) == len(tom_lines) == 2
+    # the other lines' levelled audio is reused: only Tom's lines are levelled anew (twice when the chapter
+    # misses the loudness target and gets a correction, as a chapter this short can)
+    anew = set(folders.cache.rglob("*.s16")) - levelled
+    assert {path.name.split(".")[0] for path in anew} == {path.stem for path in spoken}
     assert 'voice = "en-gb-scotland+m2"' in cast_file.read_text()
 
 
