@@ -188,11 +188,9 @@ def samples(master: Master) -> Iterator[bytes]:
     return stretch_samples(master.stretches, master.room_tone)
 
 
-def stretch_key(stretch: Stretch, room_tone: float) -> str | None:
-    """A digest of what `stretch` sounds like, or None when its line is not kept in the cache (where a levelled
+def stretch_key(stretch: Stretch, room_tone: float) -> str:
+    """A digest of what `stretch` sounds like, for a stretch whose line is kept in the cache (where a levelled
     line's path names its content)."""
-    if isinstance(stretch.line, bytes):
-        return None
     recipe = f"{ROOM_TONE_VERSION} {room_tone} {stretch.lead} {stretch.line} {stretch.size} {stretch.trail}"
     return hashlib.sha256(recipe.encode()).hexdigest()[:16]
 
@@ -201,7 +199,9 @@ def regrid(master: Master, grid: int) -> Master:
     """`master` with every stretch padded to whole frames of `grid` samples instead, marks and cues moved along."""
     if grid == master.grid:
         return master
-    stretches = [dataclasses.replace(stretch, trail=_padded(stretch, grid)) for stretch in master.stretches]
+    stretches = [dataclasses.replace(stretch, trail=_padded_trail(stretch.lead + stretch.size + stretch.pause,
+                                                                  stretch.pause, grid))
+                 for stretch in master.stretches]
     old, new = _starts(master.stretches), _starts(stretches)
 
     def moved(seconds: float) -> float:
@@ -237,23 +237,23 @@ def _starts(stretches: Sequence[Stretch]) -> list[int]:
     return list(itertools.accumulate((stretch.length for stretch in stretches), initial=0))
 
 
-def _padded(stretch: Stretch, grid: int) -> int:
-    """The trail that pads `stretch`'s pause up to whole frames of `grid` samples."""
-    return -(-(stretch.lead + stretch.size + stretch.pause) // grid) * grid - stretch.lead - stretch.size
+def _padded_trail(length: int, pause: int, grid: int) -> int:
+    """The trail of a stretch `length` samples long unpadded, ending in `pause`, padded to whole `grid` frames."""
+    return pause + -length % grid
 
 
 def _layout(clips: Sequence[Clip], settings: AssembleSettings, target: float) -> list[Stretch]:
     """The clips levelled to `target` LUFS, each with the room tone up to the middle of the pauses around it."""
     _level_ahead(clips, target, settings.peak)
-    pauses = [round(_pause(before.line, after.line, settings) * MASTER_RATE) for before, after in itertools.pairwise(clips)]
+    pauses = [round(_pause(before.line, after.line, settings) * MASTER_RATE)
+              for before, after in itertools.pairwise(clips)]
     leads = [round(settings.head * MASTER_RATE)] + [pause - pause // 2 for pause in pauses]
     rests = [pause // 2 for pause in pauses] + [round(settings.tail * MASTER_RATE)]
     stretches = []
     for clip, lead, rest in zip(clips, leads, rests, strict=True):
         line = _levelled(clip.path, target, settings.peak)
         size = (len(line) if isinstance(line, bytes) else line.stat().st_size) // 2
-        stretch = Stretch(lead, line, size, rest, rest)
-        stretches.append(dataclasses.replace(stretch, trail=_padded(stretch, GRID)))
+        stretches.append(Stretch(lead, line, size, rest, _padded_trail(lead + size + rest, rest, GRID)))
     return stretches
 
 

@@ -31,9 +31,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from narrate import ffmpeg
-from narrate.assemble import MASTER_RATE, regrid, room_tone, stretch_key, stretch_samples
+from narrate.assemble import (
+    MASTER_RATE,
+    regrid,
+    room_tone,
+    stretch_key,
+    stretch_samples,
+)
 from narrate.errors import AudioError
-from narrate.files import Staging, atomic_path, scratch
+from narrate.files import Staging, scratch, write_atomic
 from narrate.model import Chapter, Mark, Master, Stretch, Work
 
 if TYPE_CHECKING:
@@ -242,10 +248,9 @@ def encoded(master: Master, codec: Codec) -> list[bytes]:
 
 def _frames_path(stretch: Stretch, level: float, codec: Codec) -> Path | None:
     """Where the cache keeps `stretch`'s frames in `codec`, beside its levelled line (None: not cached)."""
-    key = stretch_key(stretch, level)
-    if key is None or isinstance(stretch.line, bytes):  # (the one means the other)
+    if isinstance(stretch.line, bytes):
         return None
-    digest = hashlib.sha256(f"{_recipe(codec)} {key}".encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{_recipe(codec)} {stretch_key(stretch, level)}".encode()).hexdigest()[:16]
     return stretch.line.with_name(f"{stretch.line.stem}.{digest}.{codec.name}")
 
 
@@ -266,8 +271,7 @@ def _cached(path: Path | None) -> bytes | None:
 def _keep(path: Path, data: bytes) -> None:
     """Keep `data` at `path` in the cache, unless the cache cannot be written."""
     try:
-        with atomic_path(path) as temporary:
-            temporary.write_bytes(data)
+        write_atomic(path, data)
     except OSError:  # a read-only cache still renders, only more slowly next time
         pass
 

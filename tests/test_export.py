@@ -20,12 +20,12 @@ from mutagen.mp4 import MP4, Atoms, MP4Cover
 from test_assemble import CHAPTER, make_clips
 
 from narrate import ffmpeg
-from narrate.assemble import MASTER_RATE, assemble, regrid, samples
+from narrate.assemble import assemble, regrid, samples
 from narrate.cover import make_cover
 from narrate.errors import AudioError
-from narrate.files import Staging
 from narrate.export import AAC, MP3_GAIN, MP3_RATE
-from narrate.model import Clip, Master, Metadata, Stretch, Work
+from narrate.files import Staging
+from narrate.model import Master, Metadata, Stretch, Work
 
 META = Metadata(
     title="What We Chose",
