@@ -3,18 +3,18 @@
 Every line's samples are a pure function of its own clip: each clip is read on
 its own, resampled to MASTER_RATE, brought to a fixed loudness (ITU-R BS.1770,
 measured here in numpy) and peak-limited on its own true peak, and kept in the
-synthesis cache beside the clip. The master is a list of stretches: a line with
-the room tone from the middle of the pause before it to the middle of the pause
-after, padded to whole MP3 frames (GRID). Room tone depends only on its length,
-so a stretch depends only on its line and the two pauses around it: changing
-one voice changes that voice's stretches and nothing else, and the encoder can
-reuse the frames of every other stretch. The master is never joined in memory
-or on disk: `samples` streams it to ffmpeg one piece at a time, so memory holds
-one clip whatever the chapter's length. The master is measured once with
-ffmpeg; only if it misses the loudness target by more than LOUDNESS_TOLERANCE
-(a chapter shaped very unlike speech, say a handful of tiny clips) are its lines
-levelled again with one common correction, the rare fallback that gives up
-line independence.
+synthesis cache beside the clip, with its K-weighted energy in short bins. The
+master is a list of stretches: a line with the room tone from the middle of the
+pause before it to the middle of the pause after, padded to whole MP3 frames
+(GRID). Room tone depends only on its length, so a stretch depends only on its
+line and the two pauses around it: changing one voice changes that voice's
+stretches and nothing else, and the encoder can reuse the frames of every other
+stretch. The master is never joined in memory or on disk: `samples` streams it
+to ffmpeg one piece at a time, so memory holds one clip whatever the chapter's
+length. The master's loudness is summed from its lines' energy bins; only if it
+misses the target by more than LOUDNESS_TOLERANCE (a chapter shaped very unlike
+speech, say a handful of tiny clips) are its lines levelled again with one
+common correction, the rare fallback that gives up line independence.
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ import functools
 import hashlib
 import itertools
 import math
+import multiprocessing
 import os
+import signal
 import wave
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narrate import ffmpeg
 from narrate.errors import AudioError
 from narrate.files import atomic_path
 from narrate.model import NARRATOR, Chapter, Clip, Cue, Line, Mark, Master, Stretch
@@ -84,6 +85,21 @@ MAX_CLIP_GAIN = 30.0
 OVERSAMPLE = 4
 """True peak is read from the clip upsampled this many times (as BS.1770 does)."""
 
+TRUE_PEAK_MARGIN = 12.0
+"""dB by which a true peak is taken to pass at most the larger of the two samples around it (speech at
+MASTER_RATE passes them by up to 4.4 dB, piper and espeak lines of the sample chapter), so true peaks are
+worked out only for samples this close to the limiter's threshold."""
+
+TRUE_PEAK_BAND = 1.0
+"""The true-peak interpolator passes up to the Nyquist frequency (its window's transition straddles it): it
+reads within 0.09 dB of exact band-limited interpolation on the sample chapter's lines (0.2 dB low at 0.9)."""
+
+RESAMPLE_BAND = 0.9
+"""A clip at another rate is resampled passing this much of the lower rate's Nyquist frequency (no aliasing)."""
+
+TRUE_PEAK_SLACK = 3.0
+"""dB further down to which true peaks are worked out at once: makeup gain rarely rises more."""
+
 ATTACK = 0.005
 """The limiter's gain ramps down over this long before a peak and back up over as long after, seconds:
 each glottal pulse that is too high gets a dip of its own (the dips recur at the pitch, so they
@@ -99,7 +115,15 @@ FFT_FACTORS = (8, 9, 10, 12, 15)
 ROOM_TONE_SEED = 1770
 """Seed of the room-tone noise: a stretch of room tone depends only on its length."""
 
-ROOM_TONE_VERSION = 1
+ROOM_TONE_NOISE = 1 << 17
+"""Samples of the pink noise room tone is cut from (about 6 s; longer if a pause needs it): one FFT per
+process rather than one per pause length."""
+
+ROOM_TONE_STRIDE = 7919
+"""Where in the noise room tone of a given length starts: this many samples on per sample of length (so
+pauses of different lengths do not all start alike)."""
+
+ROOM_TONE_VERSION = 2
 """Bumped whenever the room tone's noise changes, so encoded stretches made with it before are not reused."""
 
 GRID = 576
@@ -116,6 +140,14 @@ SILENT_LUFS = -70.0
 LOUDNESS_TOLERANCE = 0.5
 """How far, LU, the master may miss the target before it is joined again with a correction."""
 
+CORRECTION_STEP = 0.1
+"""The fallback's correction is rounded to this many LU: a change to a line of such a chapter then seldom
+moves every other line's level (and so their cached encoded frames) by a hair."""
+
+ENERGY_BIN = 105
+"""Samples per bin of a levelled line's K-weighted energy (a gating block is 84 bins, its step 21): the
+master's loudness is summed from its lines' bins, each line placed to the nearest bin (within 2.4 ms)."""
+
 EDGE_FRAME = 0.01
 """Frame length, seconds, over which a clip's edges are measured for silence."""
 
@@ -127,12 +159,17 @@ and the pauses, marks and transcript cues should count from the speech itself.""
 EDGE_KEEP = 0.02
 """Seconds kept before the first and after the last frame of sound, for soft onsets and releases."""
 
-LEVELLED_VERSION = 2
+LEVELLED_VERSION = 3
 """Bumped whenever the way a clip is trimmed or levelled changes, so levelled copies made before are not reused."""
+
+PARALLEL_CLIPS = 8
+"""Clips to level per worker process at the least: fewer clips than two workers' worth are levelled in
+this process, as starting a process costs about as much as levelling a few seconds of speech."""
 
 K_RESPONSES = 8
 """How many FFT sizes' K-weighting responses are kept (each as large as its FFT: memory would grow with
-the number of different line lengths a long book has)."""
+the number of different line lengths a long book has). Clips are levelled longest first, so clips of
+one FFT size come together."""
 
 TITLE_CHARS = 40
 """A mark title quotes at most about this many characters of its scene's first line."""
@@ -172,10 +209,11 @@ def assemble(clips: Sequence[Clip], chapter: Chapter, *, settings: AssembleSetti
     if not clips:
         raise AudioError(f"nothing to assemble for {chapter.heading}: no clips were synthesized")
     target = settings.loudness + EDGE_OFFSET
-    stretches = _layout(clips, settings, target)
-    measured = ffmpeg.stream_integrated(stretch_samples(stretches, settings.room_tone), MASTER_RATE)
+    stretches, energies = _layout(clips, settings, target)
+    measured = _master_loudness(stretches, energies, settings.room_tone)
     if measured > SILENT_LUFS and abs(settings.loudness - measured) > LOUDNESS_TOLERANCE:
-        stretches = _layout(clips, settings, target + settings.loudness - measured)
+        correction = round((settings.loudness - measured) / CORRECTION_STEP) * CORRECTION_STEP
+        stretches, _ = _layout(clips, settings, target + correction)
     starts = _starts(stretches)
     spans = [(start + stretch.lead, start + stretch.lead + stretch.size) for start, stretch in zip(starts, stretches)]
     marks = _marks(clips, spans, starts[-1], chapter, settings)
@@ -242,19 +280,52 @@ def _padded_trail(length: int, pause: int, grid: int) -> int:
     return pause + -length % grid
 
 
-def _layout(clips: Sequence[Clip], settings: AssembleSettings, target: float) -> list[Stretch]:
-    """The clips levelled to `target` LUFS, each with the room tone up to the middle of the pauses around it."""
+def _layout(clips: Sequence[Clip], settings: AssembleSettings,
+            target: float) -> tuple[list[Stretch], list[np.ndarray]]:
+    """The clips levelled to `target` LUFS, each with the room tone up to the middle of the pauses around it;
+    and each line's energy bins."""
     _level_ahead(clips, target, settings.peak)
     pauses = [round(_pause(before.line, after.line, settings) * MASTER_RATE)
               for before, after in itertools.pairwise(clips)]
     leads = [round(settings.head * MASTER_RATE)] + [pause - pause // 2 for pause in pauses]
     rests = [pause // 2 for pause in pauses] + [round(settings.tail * MASTER_RATE)]
-    stretches = []
+    stretches, energies = [], []
     for clip, lead, rest in zip(clips, leads, rests, strict=True):
-        line = _levelled(clip.path, target, settings.peak)
+        line, energy = _levelled(clip.path, target, settings.peak)
         size = (len(line) if isinstance(line, bytes) else line.stat().st_size) // 2
         stretches.append(Stretch(lead, line, size, rest, _padded_trail(lead + size + rest, rest, GRID)))
-    return stretches
+        energies.append(energy)
+    return stretches, energies
+
+
+def _master_loudness(stretches: Sequence[Stretch], energies: Sequence[np.ndarray], room_tone: float) -> float:
+    """BS.1770 loudness, LUFS, of `stretches` played in turn with room tone at `room_tone` dBFS, from their
+    lines' energy bins and the room tone's own (a pause's blocks can pass the absolute gate, and so move the
+    relative one)."""
+    import numpy as np
+
+    starts = _starts(stretches)
+    bins = np.zeros(-(-starts[-1] // ENERGY_BIN) + 1)
+    for start, stretch, energy in zip(starts, stretches, energies):  # starts ends with the end
+        _add_room_tone_energy(bins, start, stretch.lead, room_tone)
+        _add_room_tone_energy(bins, start + stretch.lead + stretch.size, stretch.trail, room_tone)
+        at = round((start + stretch.lead) / ENERGY_BIN)
+        bins[at : at + len(energy)] += energy[: len(bins) - at]
+    return _loudness(bins, ENERGY_BIN)
+
+
+def _add_room_tone_energy(bins: np.ndarray, at: int, count: int, level: float) -> None:
+    """Add to `bins` the K-weighted energy of `room_tone(count, level)` played from sample `at`."""
+    import numpy as np
+
+    if not count:
+        return
+    size, start = _room_tone_cut(count)
+    squares, weighted = _pink_noise_energy(size)
+    scale = 10 ** (level / 10) * count / (squares[start + count] - squares[start])
+    first, last = at // ENERGY_BIN, (at + count - 1) // ENERGY_BIN
+    edges = np.clip(np.arange(first, last + 2) * ENERGY_BIN, at, at + count) - at + start
+    bins[first : last + 1] += scale * np.diff(weighted[edges])
 
 
 def _pcm(samples: np.ndarray) -> np.ndarray:
@@ -265,35 +336,65 @@ def _pcm(samples: np.ndarray) -> np.ndarray:
 
 
 def _level_ahead(clips: Sequence[Clip], target: float, ceiling: float) -> None:
-    """Level the clips not yet levelled into the cache, on every core (numpy's FFTs and products run
-    outside the GIL)."""
-    paths = sorted({clip.path for clip in clips if not _levelled_path(clip.path, target, ceiling).exists()})
-    if len(paths) > 1:
-        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            for _ in pool.map(lambda path: _levelled(path, target, ceiling), paths):
-                pass
+    """Level the clips not yet levelled into the cache, longest first, in a process per core, if there are
+    enough of them to be worth starting the processes for (numpy's many small steps hold the GIL, so
+    threads would share one core much of the time)."""
+    paths = sorted({clip.path for clip in clips if not all(path.exists() for path in _levelled_paths(
+        clip.path, target, ceiling))}, key=lambda path: -path.stat().st_size)
+    workers = min(os.cpu_count() or 1, len(paths) // PARALLEL_CLIPS)
+    if workers < 2:
+        return  # `_layout` levels them one by one
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_leveller)
+    try:
+        for _ in pool.map(_level_into_cache, paths, itertools.repeat(target), itertools.repeat(ceiling)):
+            pass
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _levelled_path(clip: Path, target: float, ceiling: float) -> Path:
-    """Where the cache keeps `clip` trimmed and levelled to `target` under `ceiling`."""
-    recipe = f"{LEVELLED_VERSION} {MASTER_RATE} {target:.4f} {ceiling:.4f} {EDGE_SILENCE} {EDGE_KEEP}"
-    return clip.with_name(f"{clip.stem}.{hashlib.sha256(recipe.encode()).hexdigest()[:16]}.s16")
+def _start_leveller() -> None:
+    """Levelling worker initializer: one thread (the pool has a process per core); Ctrl-C is for the main
+    process to handle (it stops the pool)."""
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"  # read when numpy is first imported, in the first task
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _levelled(clip: Path, target: float, ceiling: float) -> Path | bytes:
+def _level_into_cache(clip: Path, target: float, ceiling: float) -> None:
+    """Worker task: level `clip` into the cache (see `_levelled`)."""
+    _levelled(clip, target, ceiling)
+
+
+def _levelled_paths(clip: Path, target: float, ceiling: float) -> tuple[Path, Path]:
+    """Where the cache keeps `clip` trimmed and levelled to `target` under `ceiling`, and its energy bins."""
+    recipe = f"{LEVELLED_VERSION} {MASTER_RATE} {target:.4f} {ceiling:.4f} {EDGE_SILENCE} {EDGE_KEEP} {ENERGY_BIN}"
+    stem = f"{clip.stem}.{hashlib.sha256(recipe.encode()).hexdigest()[:16]}"
+    return clip.with_name(f"{stem}.s16"), clip.with_name(f"{stem}.energy")
+
+
+def _levelled(clip: Path, target: float, ceiling: float) -> tuple[Path | bytes, np.ndarray]:
     """The clip trimmed, at MASTER_RATE and levelled to `target` LUFS under `ceiling` dBTP, as 16-bit PCM:
     the file the cache keeps it in beside the clip (so a render that changes some lines levels only
-    those again), or its samples if the cache cannot be written."""
-    cached = _levelled_path(clip, target, ceiling)
+    those again), or its samples if the cache cannot be written; and its K-weighted energy per ENERGY_BIN
+    samples (float32, kept beside it)."""
+    import numpy as np
+
+    cached, energy_path = _levelled_paths(clip, target, ceiling)
     if cached.exists():
-        return cached
-    pcm = _pcm(_level(_trim(_read(clip)), target, ceiling))
+        try:
+            return cached, np.fromfile(energy_path, np.float32)
+        except OSError:  # the bins went missing: level the clip again
+            pass
+    levelled, energy = _level(_trim(_read(clip)), target, ceiling)
+    pcm = _pcm(levelled)
     try:
+        with atomic_path(energy_path) as temporary:  # the bins first: the line's file stands for both
+            energy.tofile(temporary)
         with atomic_path(cached) as temporary:
             pcm.tofile(temporary)
     except OSError:  # a read-only cache still renders, only more slowly next time
-        return pcm.tobytes()
-    return cached
+        return pcm.tobytes(), energy
+    return cached, energy
 
 
 def _pause(before: Line, after: Line, settings: AssembleSettings) -> float:
@@ -306,20 +407,45 @@ def _pause(before: Line, after: Line, settings: AssembleSettings) -> float:
     return gap + (settings.speaker if before.speaker != after.speaker else 0.0)
 
 
-@functools.cache
 def room_tone(count: int, level: float) -> bytes:
     """`count` samples of pink-ish noise at `level` dBFS RMS, as 16-bit PCM (a function of `count` alone)."""
     import numpy as np
 
     if not count:
         return b""
+    size, start = _room_tone_cut(count)
+    piece = _pink_noise(size)[start : start + count]
+    rms = math.sqrt(float(np.mean(np.square(piece))))
+    return _pcm(piece * (10 ** (level / 20) / rms) if rms else piece).tobytes()
+
+
+def _room_tone_cut(count: int) -> tuple[int, int]:
+    """Room tone `count` samples long is cut from `_pink_noise(size)` at `start`: (size, start)."""
+    size = max(ROOM_TONE_NOISE, 1 << (2 * count - 1).bit_length())
+    return size, count * ROOM_TONE_STRIDE % (size - count)
+
+
+@functools.cache
+def _pink_noise(count: int) -> np.ndarray:
+    """`count` samples of noise falling 3 dB an octave down to PINK_FLOOR, seeded with ROOM_TONE_SEED."""
+    import numpy as np
+
     white = np.random.default_rng(ROOM_TONE_SEED).standard_normal(count)
     frequencies = np.fft.rfftfreq(count, 1 / MASTER_RATE)
     spectrum = np.fft.rfft(white) / np.sqrt(np.maximum(frequencies, PINK_FLOOR))
     spectrum[:1] = 0.0
-    noise = np.fft.irfft(spectrum, count)
-    rms = math.sqrt(float(np.mean(noise**2)))
-    return _pcm(noise * (10 ** (level / 20) / rms) if rms else noise).tobytes()
+    return np.fft.irfft(spectrum, count)
+
+
+@functools.cache
+def _pink_noise_energy(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Running sums, from 0, of the squares of `_pink_noise(count)` and of its K-weighting."""
+    import numpy as np
+
+    noise = _pink_noise(count)
+    weighted = _weighted(np.fft.rfft(noise, _fft_size(count)), count)
+    return (np.concatenate(([0.0], np.cumsum(np.square(noise)))),
+            np.concatenate(([0.0], np.cumsum(np.square(weighted)))))
 
 
 def _read(path: Path) -> np.ndarray:
@@ -356,24 +482,35 @@ def _trim(samples: np.ndarray) -> np.ndarray:
     return samples[max(sound[0] * frame - keep, 0) : min((sound[-1] + 1) * frame + keep, len(samples))]
 
 
-def _level(samples: np.ndarray, target: float, ceiling: float) -> np.ndarray:
-    """`samples` limited to a true peak of `ceiling` dBTP with the gain that makes them read `target` LUFS."""
+def _level(samples: np.ndarray, target: float, ceiling: float) -> tuple[np.ndarray, np.ndarray]:
+    """`samples` limited to a true peak of `ceiling` dBTP with the gain that makes them read `target` LUFS,
+    and the K-weighted energy of the result per ENERGY_BIN samples (float32)."""
     import numpy as np
 
     spectrum = np.fft.rfft(samples, _fft_size(len(samples)))
     weighted = _weighted(spectrum, len(samples))
-    tries = [(0.0, _loudness(weighted))]
+    squares = np.square(weighted, dtype=np.float64)
+    sums, (starts, ends, lengths) = _running_sum(squares), _blocks(len(squares))
+    tries = [(0.0, _gated((sums[ends] - sums[starts]) / lengths))]
     if tries[0][1] == -math.inf:
-        return np.zeros(len(samples))
-    peaks = _true_peaks(spectrum, len(samples))
+        return np.zeros(len(samples)), np.zeros(-(-len(samples) // ENERGY_BIN), np.float32)
+    peaks = _TruePeaks(samples)
     gain = max(min(target - tries[0][1], MAX_CLIP_GAIN), -MAX_CLIP_GAIN)
     for _ in range(MAKEUP_PASSES):  # the limiter takes loudness back, so the gain is raised to make it up
-        curve = _gain_curve(peaks, gain, ceiling)
-        tries.append((gain, _loudness(weighted * curve)))  # the gain is smooth: K-weighting commutes with it
+        scale = 10 ** (gain / 20)
+        dipped, dips = _limiter_dips(peaks.reaching(10 ** (ceiling / 20) / scale), scale, ceiling)
+        # the gain is smooth, so K-weighting commutes with it: the dips take their share of the energy away
+        lost = _running_sum(squares[dipped] * (1 - dips**2))
+        taken = lost[np.searchsorted(dipped, ends)] - lost[np.searchsorted(dipped, starts)]
+        tries.append((gain, _gated(scale**2 * (sums[ends] - sums[starts] - taken) / lengths)))
         gain = _next_gain(tries, target)
         if abs(target - tries[-1][1]) <= MAKEUP_TOLERANCE or gain == tries[-1][0]:
             break
-    return samples * curve
+    curve = np.full(len(samples), scale)
+    curve[dipped] *= dips
+    energy = np.square(weighted * curve, dtype=np.float64)
+    bins = np.add.reduceat(energy, np.arange(0, len(energy), ENERGY_BIN)).astype(np.float32)
+    return samples * curve, bins
 
 
 def _next_gain(tries: list[tuple[float, float]], target: float) -> float:
@@ -383,13 +520,24 @@ def _next_gain(tries: list[tuple[float, float]], target: float) -> float:
     return max(min(gain + (target - now) / slope, MAX_CLIP_GAIN), -MAX_CLIP_GAIN)
 
 
-def _gain_curve(peaks: np.ndarray, gain: float, ceiling: float) -> np.ndarray:
-    """Per-sample gain: `gain` dB, dipping smoothly wherever the true `peaks` would pass `ceiling` dBTP."""
+def _limiter_dips(peaks: np.ndarray, scale: float, ceiling: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where, and by what factor, a gain of `scale` must dip (smoothly) so that no true peak passes `ceiling`
+    dBTP: the samples within reach of a peak that would (a fifth of speech), in order, and their factors.
+
+    The limiter's gain at a sample depends only on the samples within `reach` of it, all of which allow the
+    full gain between these stretches: so each stretch, and the stretches run together, dip as the whole would."""
     import numpy as np
 
-    scale = 10 ** (gain / 20)
-    allowed = np.minimum(1.0, 10 ** (ceiling / 20) / np.maximum(scale * peaks, 1e-12))
-    return scale * _limiter_gain(allowed)
+    limit = 10 ** (ceiling / 20) / scale
+    overs = np.flatnonzero(peaks > limit)
+    if not len(overs):
+        return overs, np.zeros(0)
+    reach = 2 * round(ATTACK * MASTER_RATE / 2)
+    breaks = np.flatnonzero(np.diff(overs) > 2 * reach + 1)  # between peaks whose reaches neither meet nor touch
+    firsts = np.maximum(overs[np.r_[0, breaks + 1]] - reach, 0)
+    lengths = np.minimum(overs[np.r_[breaks, len(overs) - 1]] + reach, len(peaks) - 1) - firsts + 1
+    dipped = np.repeat(firsts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    return dipped, _limiter_gain(np.minimum(1.0, limit / np.maximum(peaks[dipped], 1e-12)))
 
 
 def _weighted(spectrum: np.ndarray, count: int) -> np.ndarray:
@@ -434,17 +582,35 @@ def _k_response(size: int) -> np.ndarray:
     return response.astype(np.complex64)
 
 
-def _loudness(weighted: np.ndarray) -> float:
-    """BS.1770 loudness, LUFS, of K-weighted samples: gated 400 ms blocks, or the whole if shorter."""
+def _loudness(energy: np.ndarray, unit: int) -> float:
+    """BS.1770 loudness, LUFS, of a K-weighted signal's energy given per `unit` samples (a divisor of a gating
+    step)."""
+    sums, (starts, ends, lengths) = _running_sum(energy), _blocks(len(energy), unit)
+    return _gated((sums[ends] - sums[starts]) / lengths)
+
+
+def _running_sum(values: np.ndarray) -> np.ndarray:
+    """0, then the running sum of `values` (float64 for floats): the sum of values[a:b] is [b] - [a]."""
     import numpy as np
 
-    block, step = round(BLOCK * MASTER_RATE), round(BLOCK_STEP * MASTER_RATE)
-    energy = np.concatenate(([0.0], np.cumsum(weighted.astype(np.float64) ** 2)))
-    if len(weighted) < block:
-        powers = energy[-1:] / max(len(weighted), 1)
-    else:
-        starts = np.arange(0, len(weighted) - block + 1, step)
-        powers = (energy[starts + block] - energy[starts]) / block
+    dtype = np.float64 if values.dtype.kind == "f" else None
+    return np.concatenate((np.zeros(1, dtype or values.dtype), np.cumsum(values, dtype=dtype)))
+
+
+def _blocks(count: int, unit: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Starts, ends and lengths in samples of the BS.1770 gating blocks (400 ms, every 100 ms) over `count`
+    values each `unit` samples long (a divisor of a gating step), or of one block of them all if shorter."""
+    import numpy as np
+
+    block, step = round(BLOCK * MASTER_RATE) // unit, round(BLOCK_STEP * MASTER_RATE) // unit
+    if count < block:
+        return np.zeros(1, np.intp), np.full(1, count), np.full(1, max(count * unit, 1))
+    starts = np.arange(0, count - block + 1, step)
+    return starts, starts + block, np.full(len(starts), block * unit)
+
+
+def _gated(powers: np.ndarray) -> float:
+    """BS.1770 loudness, LUFS, of gating blocks of these mean squares."""
     powers = powers[powers > _power(ABSOLUTE_GATE)]
     if not len(powers):
         return -math.inf
@@ -457,14 +623,45 @@ def _power(lufs: float) -> float:
     return 10 ** ((lufs + 0.691) / 10)
 
 
-def _true_peaks(spectrum: np.ndarray, count: int) -> np.ndarray:
-    """Per sample of the clip with zero-padded real `spectrum`, the peak of it and its interpolations up to the next."""
-    import numpy as np
+class _TruePeaks:
+    """A clip's true peaks, per sample the peak of it, the next and the interpolations between them,
+    worked out only where they could reach a level asked for (elsewhere the samples' own peaks stand)."""
 
-    size = OVERSAMPLE * (2 * len(spectrum) - 2)
-    upsampled = np.fft.irfft(spectrum, size)[: count * OVERSAMPLE]
-    np.abs(upsampled, out=upsampled)  # in place: this is the largest array levelling makes
-    return upsampled.reshape(count, OVERSAMPLE).max(axis=1) * OVERSAMPLE
+    def __init__(self, samples: np.ndarray) -> None:
+        import numpy as np
+
+        self.samples = samples
+        magnitudes = np.abs(samples)
+        self.envelope = np.maximum(magnitudes, np.append(magnitudes[1:], 0.0))
+        self.peaks = self.envelope.copy()
+        self.exact_from = math.inf
+
+    def reaching(self, level: float) -> np.ndarray:
+        """The peaks, exact wherever they could reach `level` (the peaks of the samples within
+        TRUE_PEAK_MARGIN dB of it); with some slack, so a gain raised a little later needs no more."""
+        import numpy as np
+
+        floor = level * 10 ** (-(TRUE_PEAK_MARGIN + TRUE_PEAK_SLACK) / 20)
+        if level * 10 ** (-TRUE_PEAK_MARGIN / 20) < self.exact_from:
+            todo = np.flatnonzero((self.envelope >= floor) & (self.envelope < self.exact_from))
+            self.peaks[todo] = np.maximum(self.envelope[todo], _interpolated_peaks(self.samples, todo))
+            self.exact_from = floor
+        return self.peaks
+
+
+def _interpolated_peaks(samples: np.ndarray, indexes: np.ndarray) -> np.ndarray:
+    """The peak of `samples` interpolated OVERSAMPLE times from each of `indexes` up to the next sample
+    (polyphase Kaiser-windowed sinc)."""
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    half, taps = _phase_taps(OVERSAMPLE, 1, TRUE_PEAK_BAND)
+    windows = sliding_window_view(np.pad(samples, (half, half + 2)), 2 * half)[indexes + 1]
+    values = np.abs(np.einsum("ij,kj->ik", windows, taps))  # not `@`: BLAS's threads spin on after it
+    peaks = values[:, 0].copy()
+    for phase in range(1, OVERSAMPLE):  # phase by phase: numpy reduces a short axis slowly
+        np.maximum(peaks, values[:, phase], out=peaks)
+    return peaks
 
 
 def _limiter_gain(allowed: np.ndarray) -> np.ndarray:
@@ -498,7 +695,7 @@ def _resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
         return samples
     common = math.gcd(source, target)
     up, down = target // common, source // common
-    half, taps = _phase_taps(up, down)
+    half, taps = _phase_taps(up, down, RESAMPLE_BAND)
     count = -(-len(samples) * up // down)
     rows = -(-count // up)
     windows = sliding_window_view(np.pad(samples, (half, half + down + 1)), 2 * half)
@@ -510,13 +707,14 @@ def _resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
 
 
 @functools.cache
-def _phase_taps(up: int, down: int) -> tuple[int, np.ndarray]:
-    """(taps per side, filter taps per phase, time-reversed) for resampling by up/down."""
+def _phase_taps(up: int, down: int, band: float) -> tuple[int, np.ndarray]:
+    """(taps per side, filter taps per phase, time-reversed) for resampling by up/down, passing `band` of the
+    lower rate's Nyquist frequency."""
     import numpy as np
 
     half = math.ceil(16 * max(1.0, down / up))
     offsets = np.arange(-half * up, half * up)
-    cutoff = 0.9 / max(up, down)
+    cutoff = band / max(up, down)
     kernel = np.sinc(cutoff * offsets) * np.kaiser(2 * half * up + 1, 8.0)[:-1]
     taps = kernel.reshape(2 * half, up).T
     taps = taps / taps.sum(axis=1, keepdims=True)

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from narrate import ffmpeg
 from narrate.assemble import (
@@ -44,9 +44,6 @@ from narrate.model import Chapter, Mark, Master, Stretch, Work
 
 if TYPE_CHECKING:
     from mutagen.id3 import Frame
-
-A = TypeVar("A")
-B = TypeVar("B")
 
 MP3_BITRATE = "96k"
 """Constant bit rate of the MP3 (mono speech)."""
@@ -142,11 +139,13 @@ def export(master: Master, work: Work, chapter: Chapter, out_dir: Path, name: st
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = output_files(out_dir, name)
     mp3, m4b = map(staging.path, targets)
-    mp3_frames, aac_frames = _side_by_side(lambda: encoded(mp3_master, MP3), lambda: encoded(m4b_master, AAC))
-    with scratch(targets[0], ".audio.mp3") as audio:
-        _side_by_side(lambda: _mux_mp3(mp3_frames, mp3_master, audio),
-                      lambda: _mux_m4b(aac_frames, m4b_master.marks, m4b))
-        _write_mp3(audio, mp3, tags)
+
+    def write_mp3() -> None:
+        with scratch(targets[0], ".audio.mp3") as audio:
+            _mux_mp3(encoded(mp3_master, MP3), mp3_master, audio)
+            _write_mp3(audio, mp3, tags)
+
+    _side_by_side(write_mp3, lambda: _mux_m4b(encoded(m4b_master, AAC), m4b_master.marks, m4b))
     _tag_m4b(m4b, tags)
     _check_m4b_chapters(m4b, len(tags.marks))
     return targets
@@ -318,11 +317,12 @@ def _run_samples(master: Master, codec: Codec, runs: Sequence[tuple[int, int]]) 
             yield roll
 
 
-def _side_by_side(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
-    """Run `first` and `second` at once (each drives an ffmpeg process) and return both results."""
-    with ThreadPoolExecutor(2) as pool:
+def _side_by_side(first: Callable[[], None], second: Callable[[], None]) -> None:
+    """Run `first` and `second` at once (each drives ffmpeg processes); an error in either is raised."""
+    with ThreadPoolExecutor(1) as pool:
         later = pool.submit(second)
-        return first(), later.result()
+        first()
+        later.result()
 
 
 def _mux_mp3(frames: Sequence[bytes], master: Master, audio: Path) -> None:

@@ -79,26 +79,21 @@ def pcm_input(rate: int) -> list[str]:
     return ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
 
 
-def stream_integrated(pcm: Iterable[bytes], rate: int) -> float:
-    """Integrated loudness, LUFS, of mono 16-bit PCM at `rate` Hz given in chunks."""
-    return integrated_in(_ebur128(pcm_input(rate), "peak=none", "the master", pcm), Path("the master"))
-
-
 def measure(path: Path) -> Loudness:
     """Integrated loudness and true peak of the audio file at `path`."""
     summary = _ebur128(["-i", path], "peak=true", path)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
     if peak is None:
         raise AudioError(f"ffmpeg gave no true peak for {path}: {summary[-STDERR_TAIL:]!r}")
-    return Loudness(integrated_in(summary, path), float(peak.group(1)))
+    return Loudness(_integrated_in(summary, path), float(peak.group(1)))
 
 
 def integrated(path: Path) -> float:
     """Integrated loudness of the audio file at `path`, LUFS (faster than `measure`)."""
-    return integrated_in(_ebur128(["-i", path], "peak=none", path), path)
+    return _integrated_in(_ebur128(["-i", path], "peak=none", path), path)
 
 
-def integrated_in(stderr: str, source: Path) -> float:
+def _integrated_in(stderr: str, source: Path) -> float:
     """The integrated loudness from the summary an `ebur128` filter printed to `stderr` while reading `source`."""
     summary = stderr[stderr.rfind("Summary:") :]
     found = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
@@ -107,8 +102,7 @@ def integrated_in(stderr: str, source: Path) -> float:
     return float(found.group(1))
 
 
-def _ebur128(inputs: Sequence[str | Path], options: str, source: str | Path,
-             feed: Iterable[bytes] | None = None) -> str:
-    """What ffmpeg prints when its ebur128 filter reads `source` (opened by the `inputs` arguments, fed `feed`)."""
+def _ebur128(inputs: Sequence[str | Path], options: str, source: str | Path) -> str:
+    """What ffmpeg prints when its ebur128 filter reads `source` (opened by the `inputs` arguments)."""
     return run([*inputs, "-map", "0:a:0", "-af", f"ebur128={options}:framelog=quiet", "-f", "null", "-"],
-               f"measure the loudness of {source}", feed)
+               f"measure the loudness of {source}")

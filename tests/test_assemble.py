@@ -19,7 +19,11 @@ from narrate.assemble import (
     MASTER_RATE,
     AssembleSettings,
     _k_weighting,
+    _layout,
+    _limiter_dips,
     _limiter_gain,
+    _master_loudness,
+    _TruePeaks,
     assemble,
     regrid,
     samples,
@@ -361,6 +365,32 @@ def test_a_clip_shorter_than_a_gating_block_is_measured_whole(tmp_path):
     assert level == pytest.approx(-16.0 + EDGE_OFFSET, abs=0.2)
 
 
+@pytest.mark.parametrize("clips", [make_clips, lambda folder: dialogue(folder, (2.4, -30, 220))])
+def test_the_loudness_summed_from_the_lines_energy_reads_as_ffmpeg_measures_the_master(tmp_path, clips):
+    stretches, energies = _layout(clips(tmp_path), AssembleSettings(), -20.0)
+    wav = tmp_path / "master.wav"
+    with wave.open(str(wav), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(MASTER_RATE)
+        for chunk in stretch_samples(stretches, AssembleSettings().room_tone):
+            out.writeframes(chunk)
+    assert _master_loudness(stretches, energies, AssembleSettings().room_tone) == pytest.approx(ffmpeg.integrated(wav), abs=0.1)
+
+
+def test_a_chapter_of_tiny_clips_is_levelled_again_to_meet_the_target(tmp_path):
+    # each clip, shorter than a gating block, is levelled whole; in the master every block around one is
+    # mostly room tone, so the master reads several LU low and its lines are levelled again, louder
+    clips = [Clip(Line(f"Oh{index}.", None, 1, index),
+                  write_wav(tmp_path / f"tiny{index}.wav", speechlike(22050, 0.15, -20, 150, index), 22050), 0.15)
+             for index in range(8)]
+    master = assemble_to(clips, wav := tmp_path / "master.wav")
+    assert ffmpeg.integrated(wav) == pytest.approx(-16.0, abs=0.5)
+    samples, _ = read_wav(wav)
+    cue = master.cues[3]
+    assert rms_db(samples[round(cue.start * MASTER_RATE) : round(cue.end * MASTER_RATE)]) > -16.0 + EDGE_OFFSET + 2
+
+
 def test_k_weighting_at_48_khz_has_the_coefficients_bs_1770_publishes():
     shelf, high_pass = _k_weighting(48000)
     assert shelf[0] == pytest.approx((1.53512485958697, -2.69169618940638, 1.19839281085285), abs=1e-12)
@@ -378,3 +408,36 @@ def test_the_limiter_gain_is_smooth_and_never_above_what_any_sample_allows():
     assert np.all(gain <= allowed + 1e-9)  # up to the rounding of a running sum
     assert np.max(np.abs(np.diff(gain))) <= 0.9 / (2 * round(ATTACK * MASTER_RATE / 2) + 1)  # the steepest ramp
     assert gain.mean() > 0.8
+
+
+def test_the_limiter_dips_worked_out_near_the_peaks_are_the_whole_clips_limiter_gain():
+    rng = np.random.default_rng(11)
+    reach = 2 * round(ATTACK * MASTER_RATE / 2)
+    for sharpness in (2, 8, 40):  # peaks over the ceiling everywhere, in clusters, and a few alone
+        peaks = rng.random(20_000) ** sharpness * 2
+        dipped, dips = _limiter_dips(peaks, 1.0, 0.0)
+        whole = _limiter_gain(np.minimum(1.0, 1.0 / np.maximum(peaks, 1e-12)))
+        over = np.flatnonzero(peaks > 1.0)
+        near = [index for index in range(len(peaks)) if np.any(np.abs(over - index) <= reach)]
+        assert dipped.tolist() == near
+        assert np.allclose(dips, whole[dipped], rtol=0, atol=1e-12)
+        assert np.allclose(np.delete(whole, dipped), 1.0, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("signal", ["speech", "sine near Nyquist"])
+def test_true_peaks_read_as_exact_band_limited_interpolation_wherever_they_could_reach_a_level(signal):
+    if signal == "speech":
+        samples = speechlike(MASTER_RATE, 3.0, -14, 180, seed=5).astype(np.float32)
+    else:  # at a quarter of the rate and 45 degrees off, every sample misses the peak by 3 dB
+        t = np.arange(MASTER_RATE) / MASTER_RATE
+        samples = (0.5 * np.sin(2 * np.pi * MASTER_RATE / 4 * t + np.pi / 4)).astype(np.float32)
+    size = 4 * len(samples)
+    upsampled = np.abs(np.fft.irfft(np.fft.rfft(samples, 2 * len(samples)), 2 * size)[:size]) * 4
+    exact = np.maximum(upsampled.reshape(-1, 4).max(axis=1), np.abs(np.append(samples[1:], 0)))
+    level = exact.max() / 2
+    peaks = _TruePeaks(samples).reaching(level)
+    reaching = slice(100, -100)  # the ends: the reference is periodic
+    close = exact[reaching] > level / 2
+    assert close.sum() > 100
+    assert np.allclose(peaks[reaching][close], exact[reaching][close], rtol=0.012)  # 0.1 dB
+    assert np.all(peaks >= np.abs(samples) - 1e-6)

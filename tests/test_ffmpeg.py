@@ -26,14 +26,18 @@ def test_a_failure_is_an_audio_error_saying_what_failed_with_ffmpegs_words(tmp_p
         ffmpeg.measure(missing)
 
 
-def test_pcm_streamed_in_chunks_measures_as_the_same_samples_in_a_file(tmp_path):
+def test_pcm_fed_in_chunks_arrives_whole_and_in_order(tmp_path):
     path = tmp_path / "sine.wav"
     ffmpeg.run(["-f", "lavfi", "-i", "sine=f=997:r=22050:d=4", "-af", "volume=0.8", "-c:a", "pcm_s16le", "-y", path],
                "make a sine")
     with wave.open(str(path), "rb") as sine:
         pcm = sine.readframes(sine.getnframes())
     chunks = [pcm[start : start + 3000] for start in range(0, len(pcm), 3000)]
-    assert ffmpeg.stream_integrated(chunks, 22050) == ffmpeg.integrated(path) == pytest.approx(-23.0, abs=0.2)
+    copy = tmp_path / "copy.wav"
+    ffmpeg.run([*ffmpeg.pcm_input(22050), "-c:a", "pcm_s16le", "-y", copy], "copy the sine", chunks)
+    with wave.open(str(copy), "rb") as copied:
+        assert copied.readframes(copied.getnframes()) == pcm
+    assert ffmpeg.integrated(copy) == ffmpeg.integrated(path) == pytest.approx(-23.0, abs=0.2)
 
 
 def test_ffmpeg_failing_while_fed_is_an_audio_error_not_a_hang(tmp_path):
