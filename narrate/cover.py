@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 SIZE = 1600
 """Cover width and height, px (podcast and audiobook stores ask for 1400-3000)."""
 
+GRADIENT_SCALE = 8
+"""The background gradient is worked out this many times smaller and scaled up (it is smooth either way;
+at full size its arrays take 70 MB)."""
+
 MARGIN = 130
 """Space between the text block and the cover's edges, px."""
 
@@ -70,10 +74,10 @@ def _background(hue: float) -> Image.Image:
 
     start = np.array(_colour(hue, 0.16, 0.55), np.float32)
     end = np.array(_colour(hue + 0.12, 0.38, 0.50), np.float32)
-    axis = np.linspace(0.0, 1.0, SIZE, dtype=np.float32)
+    axis = np.linspace(0.0, 1.0, SIZE // GRADIENT_SCALE, dtype=np.float32)
     weight = ((axis[:, None] * 0.65 + axis[None, :] * 0.35) ** 1.3)[..., None]
     pixels = start + (end - start) * weight
-    return Image.fromarray(pixels.astype(np.uint8), "RGB")
+    return Image.fromarray(pixels.astype(np.uint8), "RGB").resize((SIZE, SIZE), Image.Resampling.BICUBIC)
 
 
 def _ornament(draw: ImageDraw.ImageDraw, hue: float) -> None:

@@ -7,7 +7,6 @@ import hashlib
 import itertools
 import json
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -123,10 +122,8 @@ def _render_chapter(script: Script, voices: Cast, clips: list[Clip], output: Pat
     key = audio_key(script, clips)
     if up_to_date(script, output, key):
         return republish(script, output, base_url)
-    with ThreadPoolExecutor(1) as pool:  # the cover is drawn while the lines are levelled
-        drawing = pool.submit(make_cover, script.work.meta, script.chapter)
-        master = assemble(clips, script.chapter)
-        cover = drawing.result()
+    master = assemble(clips, script.chapter)
+    cover = make_cover(script.work.meta, script.chapter)
     with Staging() as staging:  # the audio, transcripts and feed go in place together, or not at all
         export(master, script.work, script.chapter, output, script.name, cover, staging)
         return publish(master, script, voices.narrator, output, base_url, key, staging)
