@@ -90,15 +90,15 @@ TRUE_PEAK_MARGIN = 12.0
 MASTER_RATE passes them by up to 4.4 dB, piper and espeak lines of the sample chapter), so true peaks are
 worked out only for samples this close to the limiter's threshold."""
 
+TRUE_PEAK_SLACK = 3.0
+"""dB further down to which true peaks are worked out at once: makeup gain rarely rises more."""
+
 TRUE_PEAK_BAND = 1.0
 """The true-peak interpolator passes up to the Nyquist frequency (its window's transition straddles it): it
 reads within 0.09 dB of exact band-limited interpolation on the sample chapter's lines (0.2 dB low at 0.9)."""
 
 RESAMPLE_BAND = 0.9
 """A clip at another rate is resampled passing this much of the lower rate's Nyquist frequency (no aliasing)."""
-
-TRUE_PEAK_SLACK = 3.0
-"""dB further down to which true peaks are worked out at once: makeup gain rarely rises more."""
 
 ATTACK = 0.005
 """The limiter's gain ramps down over this long before a peak and back up over as long after, seconds:
@@ -234,6 +234,7 @@ def samples(master: Master) -> Iterator[bytes]:
 def stretch_key(stretch: Stretch, room_tone: float) -> str:
     """A digest of what `stretch` sounds like, for a stretch whose line is kept in the cache (where a levelled
     line's path names its content)."""
+    assert isinstance(stretch.line, Path), "only a cached line's path names its content"
     recipe = f"{ROOM_TONE_VERSION} {room_tone} {stretch.lead} {stretch.line} {stretch.size} {stretch.trail}"
     return hashlib.sha256(recipe.encode()).hexdigest()[:16]
 

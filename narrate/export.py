@@ -240,8 +240,8 @@ def encoded(master: Master, codec: Codec) -> list[bytes]:
     if missing:
         for index, data in _encode(master, codec, _runs(missing)).items():
             frames[index] = data
-            if paths[index] is not None:
-                _keep(paths[index], data)
+            if (path := paths[index]) is not None:
+                _keep(path, data)
     return [data or b"" for data in frames]
 
 

@@ -17,6 +17,7 @@ from narrate.assemble import (
     EDGE_OFFSET,
     GRID,
     MASTER_RATE,
+    PARALLEL_CLIPS,
     AssembleSettings,
     _k_weighting,
     _layout,
@@ -25,6 +26,7 @@ from narrate.assemble import (
     _master_loudness,
     _TruePeaks,
     assemble,
+    level,
     regrid,
     samples,
     stretch_samples,
@@ -441,3 +443,15 @@ def test_true_peaks_read_as_exact_band_limited_interpolation_wherever_they_could
     assert close.sum() > 100
     assert np.allclose(peaks[reaching][close], exact[reaching][close], rtol=0.012)  # 0.1 dB
     assert np.all(peaks >= np.abs(samples) - 1e-6)
+
+
+def test_level_puts_every_line_levelled_in_the_cache_so_assemble_levels_none_again(tmp_path):
+    clips = [Clip(Line(f"Line {index}.", None, 1, index),
+                  write_wav(tmp_path / f"line{index}.wav", speechlike(22050, 3.0, -30 + index, 140, index), 22050), 3.0)
+             for index in range(2 * PARALLEL_CLIPS)]  # enough for a process per core
+    level(clips)
+    kept = {path: path.stat().st_mtime_ns for path in [*tmp_path.glob("*.s16"), *tmp_path.glob("*.energy")]}
+    assert len(kept) == 2 * len(clips)
+    master = assemble(clips, CHAPTER)
+    assert {stretch.line for stretch in master.stretches} <= set(kept)
+    assert {path: path.stat().st_mtime_ns for path in kept} == kept
