@@ -137,8 +137,11 @@ PINK_FLOOR = 40.0
 SILENT_LUFS = -70.0
 """Integrated loudness at or below which a master counts as silent (no correction)."""
 
-LOUDNESS_TOLERANCE = 0.5
-"""How far, LU, the master may miss the target before it is joined again with a correction."""
+LOUDNESS_TOLERANCE = 1.0
+"""How far, LU, the master may miss the target before its lines are levelled again with a correction: the
+podcast standard's own window (-16 LUFS +-1). A short chapter of short lines reads up to half an LU low;
+a tighter window would have a recast tip such a chapter in and out of the correction, and with it every
+line's level and cached frames."""
 
 CORRECTION_STEP = 0.1
 """The fallback's correction is rounded to this many LU: a change to a line of such a chapter then seldom

@@ -148,7 +148,7 @@ def test_master_is_mono_16_bit_at_the_master_rate_and_as_long_as_it_says(assembl
 def test_master_meets_the_loudness_target_with_true_peak_headroom(assembled):
     _, _, wav = assembled
     measured = ffmpeg.measure(wav)
-    assert measured.integrated == pytest.approx(-16.0, abs=0.5)
+    assert -17.0 <= measured.integrated <= -15.0  # the podcast standard
     assert measured.true_peak <= AssembleSettings().peak + 0.2
 
 
