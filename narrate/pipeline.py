@@ -114,7 +114,7 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
                 for script, chapter in zip(scripts, spoken, strict=True)]
     keys = [audio_key(script, chapter_clips) for script, chapter_clips in chapters]
     stale = [not up_to_date(script, folders.output, key) for (script, _), key in zip(chapters, keys)]
-    level([clip for (_, chapter_clips), redo in zip(chapters, stale) if redo for clip in chapter_clips])
+    level([clip for (_, chapter_clips), redo in zip(chapters, stale) if redo for clip in chapter_clips], jobs=jobs)
     written: list[Path] = []
     for (script, chapter_clips), key, redo in zip(chapters, keys, stale):
         if redo:
