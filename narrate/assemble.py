@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from narrate.errors import AudioError
 from narrate.files import atomic_path
 from narrate.model import NARRATOR, Chapter, Clip, Cue, Line, Mark, Master, Stretch
+from narrate.workers import exit_with_parent
 
 if TYPE_CHECKING:
     import numpy as np
@@ -355,7 +356,7 @@ def _level_ahead(clips: Sequence[Clip], target: float, ceiling: float, jobs: int
     if workers < 2:
         return  # `_layout` levels them one by one
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_leveller)
+                               initializer=_start_leveller, initargs=(os.getpid(),))
     try:
         for _ in pool.map(_level_into_cache, paths, itertools.repeat(target), itertools.repeat(ceiling)):
             pass
@@ -363,11 +364,12 @@ def _level_ahead(clips: Sequence[Clip], target: float, ceiling: float, jobs: int
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_leveller() -> None:
+def _start_leveller(parent: int) -> None:
     """Levelling worker initializer: one thread (the pool has a process per core); Ctrl-C is for the main
-    process to handle (it stops the pool)."""
+    process to handle (it stops the pool); gone with the main process, `parent`."""
     os.environ["OPENBLAS_NUM_THREADS"] = "1"  # read when numpy is first imported, in the first task
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent)
 
 
 def _level_into_cache(clip: Path, target: float, ceiling: float) -> None:

@@ -22,6 +22,7 @@ from narrate.engines.base import ENGINES, THREADS_VARIABLE, VoiceInfo, get_engin
 from narrate.errors import ConfigError, EngineError, NarrateError
 from narrate.files import atomic_path, remove_stale
 from narrate.model import Cast, Clip, Line, Voice
+from narrate.workers import exit_with_parent
 
 Progress = Callable[[int, int], None]
 """Called as lines finish with (characters done, characters in all)."""
@@ -64,7 +65,7 @@ class EngineHosts:
             threads = max(1, (os.cpu_count() or 1) // workers)
             self._pools[engine] = ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
-                initargs=(threads,))
+                initargs=(threads, os.getpid()))
         return self._pools[engine]
 
     def catalog(self) -> VoiceCatalog:
@@ -144,12 +145,14 @@ def _result(future: Future, what: str) -> tuple[str, float]:
         raise EngineError(f"{what}: speech engine failed: {type(error).__name__}: {error}") from None
 
 
-def _start_worker(threads: int) -> None:
-    """Worker initializer: the engine may use `threads` threads; it may print, so send its stdout and stderr nowhere."""
+def _start_worker(threads: int, parent: int) -> None:
+    """Worker initializer: the engine may use `threads` threads; it may print, so send its stdout and stderr
+    nowhere; gone with the main process, `parent`."""
     os.environ[THREADS_VARIABLE] = str(threads)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
+    exit_with_parent(parent)
 
 
 def _list_voices(engine: str) -> list[VoiceInfo]:

@@ -405,6 +405,36 @@ def test_killed_runs_never_damage_outputs_and_the_next_run_finishes(tmp_path: Pa
     assert not problems, "\n".join(problems)
 
 
+def worker_processes(parent: int) -> list[int]:
+    """The pids of the worker processes (spawned pools) that `parent` started."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and b"multiprocessing.spawn" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_run_whose_main_process_is_killed_leaves_no_worker_behind(tmp_path: Path) -> None:
+    env = espeak_project(tmp_path, "ferry")
+    process = start_narrate(tmp_path, env, "ferry", "--quiet")
+    deadline = time.monotonic() + 60
+    while not (workers := worker_processes(process.pid)) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert workers, "narrate started no worker processes"
+    os.kill(process.pid, signal.SIGKILL)  # the main process alone, as the out-of-memory killer would
+    process.communicate()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    kill_group(process)
+
+
 def test_two_runs_at_once_on_the_same_work_both_finish_intact(tmp_path: Path) -> None:
     env = espeak_project(tmp_path, "ferry")
     run_narrate(tmp_path, env, "ferry", "--quiet")
