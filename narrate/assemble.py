@@ -649,8 +649,9 @@ class _TruePeaks:
         self.exact_from = math.inf
 
     def reaching(self, level: float) -> np.ndarray:
-        """The peaks, exact wherever they could reach `level` (the peaks of the samples within
-        TRUE_PEAK_MARGIN dB of it); with some slack, so a gain raised a little later needs no more."""
+        """The peaks, exact wherever a sample's own peak is within TRUE_PEAK_MARGIN dB of `level` (a true
+        peak passes its samples by less) and TRUE_PEAK_SLACK dB further, so a gain raised a little later
+        needs no more."""
         import numpy as np
 
         floor = level * 10 ** (-(TRUE_PEAK_MARGIN + TRUE_PEAK_SLACK) / 20)
