@@ -225,10 +225,12 @@ def assemble(clips: Sequence[Clip], chapter: Chapter, *, settings: AssembleSetti
     return Master(tuple(stretches), MASTER_RATE, GRID, settings.room_tone, starts[-1] / MASTER_RATE, marks, cues)
 
 
-def level(clips: Sequence[Clip], *, settings: AssembleSettings = AssembleSettings(), jobs: int | None = None) -> None:
-    """Level `clips` into the cache as `assemble` would, in a process per core (at most `jobs`): a work's
-    chapters all at once."""
-    _level_ahead(clips, settings.loudness + EDGE_OFFSET, settings.peak, jobs)
+def level_clip(clip: Path, *, settings: AssembleSettings = AssembleSettings()) -> None:
+    """Level the clip at `clip` into the cache as `assemble` will want it, unless it is there already
+    (for synthesize to run in the worker that spoke the line)."""
+    target = settings.loudness + EDGE_OFFSET
+    if not all(path.exists() for path in _levelled_paths(clip, target, settings.peak)):
+        _levelled(clip, target, settings.peak)
 
 
 def samples(master: Master) -> Iterator[bytes]:
@@ -346,13 +348,13 @@ def _pcm(samples: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(samples * 32767), -32768, 32767).astype("<i2")
 
 
-def _level_ahead(clips: Sequence[Clip], target: float, ceiling: float, jobs: int | None = None) -> None:
-    """Level the clips not yet levelled into the cache, longest first, in a process per core (at most
-    `jobs`), if there are enough of them to be worth starting the processes for (numpy's many small steps
-    hold the GIL, so threads would share one core much of the time)."""
+def _level_ahead(clips: Sequence[Clip], target: float, ceiling: float) -> None:
+    """Level the clips not yet levelled into the cache, longest first, in a process per core, if there are
+    enough of them to be worth starting the processes for (numpy's many small steps hold the GIL, so
+    threads would share one core much of the time)."""
     paths = sorted({clip.path for clip in clips if not all(path.exists() for path in _levelled_paths(
         clip.path, target, ceiling))}, key=lambda path: -path.stat().st_size)
-    workers = min(jobs or os.cpu_count() or 1, len(paths) // PARALLEL_CLIPS)
+    workers = min(os.cpu_count() or 1, len(paths) // PARALLEL_CLIPS)
     if workers < 2:
         return  # `_layout` levels them one by one
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),

@@ -72,7 +72,7 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 @cli.command()
 @click.argument("name")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes for synthesis and levelling [default: all cores].")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes for synthesis [default: all cores].")
 @click.option("--base-url", envvar="NARRATE_BASE_URL", default=DEFAULT_BASE_URL, show_default=True,
               callback=_base_url, help="Where output/ will be served from: the feed's links start with it "
               "(also NARRATE_BASE_URL). `narrate serve` rewrites them to its own address anyway.")

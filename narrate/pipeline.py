@@ -12,7 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from narrate import ingest
-from narrate.assemble import AssembleSettings, assemble, level
+from narrate.assemble import AssembleSettings, assemble, level_clip
 from narrate.attribute import attribute, estimate
 from narrate.cast import cast
 from narrate.corrections import load_corrections
@@ -97,10 +97,10 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
     and publish each to its work's feed (output/<work-slug>/feed.xml, files served from `base_url`);
     returns the files written.
 
-    Every line of the input is synthesized first, and the lines of every chapter to render are levelled
-    (on every core); then each chapter is assembled, encoded and published in turn, its audio streamed,
-    so memory does not grow with the number of chapters. A chapter made from nothing that has changed
-    since its last render (see audio_key) is not encoded again: only its feed is rewritten.
+    Every line of the input is synthesized and levelled first, each by the worker that spoke it; then
+    each chapter is assembled, encoded and published in turn, its audio streamed, so memory does not
+    grow with the number of chapters. A chapter made from nothing that has changed since its last
+    render (see audio_key) is not encoded again: only its feed is rewritten.
     """
     scripts = load_scripts(name, folders)
     for folder in (folders.output, folders.output / scripts[0].work.slug):
@@ -108,25 +108,21 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
     with EngineHosts(jobs) as hosts:
         voices = load_cast(scripts, folders, hosts)
         spoken = [lines(script) for script in scripts]
-        clips = synthesize([line for chapter in spoken for line in chapter], voices, hosts, folders.cache, progress)
+        clips = synthesize([line for chapter in spoken for line in chapter], voices, hosts, folders.cache, progress,
+                           after=level_clip)  # each line levelled by the worker that spoke it
     remaining = iter(clips)
-    chapters = [(script, list(itertools.islice(remaining, len(chapter))))
-                for script, chapter in zip(scripts, spoken, strict=True)]
-    keys = [audio_key(script, chapter_clips) for script, chapter_clips in chapters]
-    stale = [not up_to_date(script, folders.output, key) for (script, _), key in zip(chapters, keys)]
-    level([clip for (_, chapter_clips), redo in zip(chapters, stale) if redo for clip in chapter_clips], jobs=jobs)
     written: list[Path] = []
-    for (script, chapter_clips), key, redo in zip(chapters, keys, stale):
-        if redo:
-            written += _render_chapter(script, voices, chapter_clips, folders.output, base_url, key)
-        else:
-            written += republish(script, folders.output, base_url)
+    for script, chapter in zip(scripts, spoken, strict=True):
+        chapter_clips = list(itertools.islice(remaining, len(chapter)))
+        written += _render_chapter(script, voices, chapter_clips, folders.output, base_url)
     return written
 
 
-def _render_chapter(script: Script, voices: Cast, clips: list[Clip], output: Path, base_url: str,
-                    key: str) -> list[Path]:
-    """Assemble, encode and publish one chapter from its clips (made from what `key` digests)."""
+def _render_chapter(script: Script, voices: Cast, clips: list[Clip], output: Path, base_url: str) -> list[Path]:
+    """Assemble, encode and publish one chapter from its clips, unless its outputs are up to date."""
+    key = audio_key(script, clips)
+    if up_to_date(script, output, key):
+        return republish(script, output, base_url)
     master = assemble(clips, script.chapter)
     cover = make_cover(script.work.meta, script.chapter)
     with Staging() as staging:  # the audio, transcripts and feed go in place together, or not at all

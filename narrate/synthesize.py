@@ -103,15 +103,18 @@ class VoiceCatalog(Mapping[str, list[VoiceInfo]]):
 
 
 def synthesize(lines: Sequence[Line], cast: Cast, hosts: EngineHosts, cache_dir: Path,
-               progress: Progress | None = None) -> list[Clip]:
-    """Speak every line with its cast voice; cached lines are not spoken again."""
+               progress: Progress | None = None, after: Callable[[Path], object] | None = None) -> list[Clip]:
+    """Speak every line with its cast voice; cached lines are not spoken again. `after`, if given, runs on
+    each line's clip in the worker that spoke it (or found it cached), as soon as the clip is there: the
+    next stage's work on each line, done on the same cores while other lines are still being spoken (it
+    is pickled to the worker: a module-level function, or a partial of one)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     for folder in cache_dir.iterdir():
         if folder.is_dir():
             remove_stale(folder)
     texts = {(cast.voice_for(line.speaker), line.text) for line in lines}
     total, done = sum(len(text) for _, text in texts), 0
-    futures = {hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir)): (voice, text)
+    futures = {hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir), after): (voice, text)
                for voice, text in sorted(texts, key=lambda item: -len(item[1]))}  # longest first
     results: dict[tuple[Voice, str], tuple[str, float]] = {}
     for future in as_completed(futures):
@@ -160,15 +163,24 @@ def _list_voices(engine: str) -> list[VoiceInfo]:
     return get_engine(engine).list_voices()
 
 
-def _render(voice: Voice, text: str, cache_dir: str) -> tuple[str, float]:
-    """Worker task: the cached WAV for (voice, text), synthesizing it if missing."""
+def _render(voice: Voice, text: str, cache_dir: str,
+            after: Callable[[Path], object] | None = None) -> tuple[str, float]:
+    """Worker task: the cached WAV for (voice, text), synthesizing it if missing; then `after` on it."""
+    path, duration = _spoken(voice, text, cache_dir)
+    if after is not None:
+        after(path)
+    return str(path), duration
+
+
+def _spoken(voice: Voice, text: str, cache_dir: str) -> tuple[Path, float]:
+    """The cached WAV for (voice, text) and its length in seconds, synthesizing it if missing."""
     engine = get_engine(voice.engine)
     digest = hashlib.sha256(f"{engine.cache_key(voice)}\0{text}".encode()).hexdigest()
     path = Path(cache_dir) / digest[:2] / f"{digest}.wav"
     if path.exists():
         try:
             with wave.open(str(path), "rb") as cached:
-                return str(path), cached.getnframes() / cached.getframerate()
+                return path, cached.getnframes() / cached.getframerate()
         except (OSError, EOFError, wave.Error):
             path.unlink(missing_ok=True)  # a damaged entry: speak the line again
     audio = engine.synthesize(text, voice)
@@ -182,4 +194,4 @@ def _render(voice: Voice, text: str, cache_dir: str) -> tuple[str, float]:
             out.setsampwidth(2)
             out.setframerate(audio.sample_rate)
             out.writeframes(audio.pcm)
-    return str(path), audio.duration
+    return path, audio.duration

@@ -17,7 +17,6 @@ from narrate.assemble import (
     EDGE_OFFSET,
     GRID,
     MASTER_RATE,
-    PARALLEL_CLIPS,
     AssembleSettings,
     _k_weighting,
     _layout,
@@ -26,7 +25,7 @@ from narrate.assemble import (
     _master_loudness,
     _TruePeaks,
     assemble,
-    level,
+    level_clip,
     regrid,
     samples,
     stretch_samples,
@@ -445,13 +444,12 @@ def test_true_peaks_read_as_exact_band_limited_interpolation_wherever_they_could
     assert np.all(peaks >= np.abs(samples) - 1e-6)
 
 
-def test_level_puts_every_line_levelled_in_the_cache_so_assemble_levels_none_again(tmp_path):
-    clips = [Clip(Line(f"Line {index}.", None, 1, index),
-                  write_wav(tmp_path / f"line{index}.wav", speechlike(22050, 3.0, -30 + index, 140, index), 22050), 3.0)
-             for index in range(2 * PARALLEL_CLIPS)]  # enough for a process per core
-    level(clips)
+def test_level_clip_leaves_each_line_levelled_where_assemble_finds_it(tmp_path):
+    clips = dialogue(tmp_path, (2.4, -30, 220))
+    for clip in clips:
+        level_clip(clip.path)
     kept = {path: path.stat().st_mtime_ns for path in [*tmp_path.glob("*.s16"), *tmp_path.glob("*.energy")]}
     assert len(kept) == 2 * len(clips)
     master = assemble(clips, CHAPTER)
     assert {stretch.line for stretch in master.stretches} <= set(kept)
-    assert {path: path.stat().st_mtime_ns for path in kept} == kept
+    assert {path: path.stat().st_mtime_ns for path in kept} == kept  # levelled once, by level_clip

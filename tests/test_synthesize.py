@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from narrate.assemble import level_clip
 from narrate.errors import ConfigError
 from narrate.model import Cast, Line, Voice
 from narrate.synthesize import EngineHosts, synthesize
@@ -80,3 +81,13 @@ def test_a_damaged_cache_entry_is_spoken_again(hosts: EngineHosts, tmp_path: Pat
     assert again.path == clip.path and again.duration == pytest.approx(clip.duration, abs=0.05)
     with wave.open(str(again.path)) as audio:
         assert audio.getnframes() > 0
+
+
+def test_after_runs_on_every_clip_in_the_workers_spoken_or_found(hosts: EngineHosts, tmp_path: Path) -> None:
+    clips = synthesize(LINES, make_cast(), hosts, tmp_path, after=level_clip)
+    levelled = {path.name.split(".")[0]: path.stat().st_mtime_ns for path in tmp_path.rglob("*.s16")}
+    assert set(levelled) == {clip.path.stem for clip in clips}  # each line levelled as it was spoken
+    for path in tmp_path.rglob("*.s16"):
+        path.unlink()  # found in the cache next time, the clips are levelled all the same
+    synthesize(LINES, make_cast(), hosts, tmp_path, after=level_clip)
+    assert {path.name.split(".")[0] for path in tmp_path.rglob("*.s16")} == set(levelled)
