@@ -152,6 +152,7 @@ def _start_worker(threads: int, parent: int) -> None:
     """Worker initializer: the engine may use `threads` threads; it may print, so send its stdout and stderr
     nowhere; gone with the main process, `parent`."""
     os.environ[THREADS_VARIABLE] = str(threads)
+    os.environ["OPENBLAS_NUM_THREADS"] = str(threads)  # numpy's share too (it levels each line it speaks)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
