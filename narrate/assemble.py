@@ -229,7 +229,7 @@ def level_clip(clip: Path, *, settings: AssembleSettings = AssembleSettings()) -
     """Level the clip at `clip` into the cache as `assemble` will want it, unless it is there already
     (for synthesize to run in the worker that spoke the line)."""
     target = settings.loudness + EDGE_OFFSET
-    if not all(path.exists() for path in _levelled_paths(clip, target, settings.peak)):
+    if not _is_levelled(clip, target, settings.peak):
         _levelled(clip, target, settings.peak)
 
 
@@ -352,8 +352,8 @@ def _level_ahead(clips: Sequence[Clip], target: float, ceiling: float) -> None:
     """Level the clips not yet levelled into the cache, longest first, in a process per core, if there are
     enough of them to be worth starting the processes for (numpy's many small steps hold the GIL, so
     threads would share one core much of the time)."""
-    paths = sorted({clip.path for clip in clips if not all(path.exists() for path in _levelled_paths(
-        clip.path, target, ceiling))}, key=lambda path: -path.stat().st_size)
+    paths = sorted({clip.path for clip in clips if not _is_levelled(clip.path, target, ceiling)},
+                   key=lambda path: -path.stat().st_size)
     workers = min(os.cpu_count() or 1, len(paths) // PARALLEL_CLIPS)
     if workers < 2:
         return  # `_layout` levels them one by one
@@ -384,6 +384,11 @@ def _levelled_paths(clip: Path, target: float, ceiling: float) -> tuple[Path, Pa
     recipe = f"{LEVELLED_VERSION} {MASTER_RATE} {target:.4f} {ceiling:.4f} {EDGE_SILENCE} {EDGE_KEEP} {ENERGY_BIN}"
     stem = f"{clip.stem}.{hashlib.sha256(recipe.encode()).hexdigest()[:16]}"
     return clip.with_name(f"{stem}.s16"), clip.with_name(f"{stem}.energy")
+
+
+def _is_levelled(clip: Path, target: float, ceiling: float) -> bool:
+    """Whether the cache holds `clip` levelled to `target` under `ceiling`, with its energy bins."""
+    return all(path.exists() for path in _levelled_paths(clip, target, ceiling))
 
 
 def _levelled(clip: Path, target: float, ceiling: float) -> tuple[Path | bytes, np.ndarray]:

@@ -329,7 +329,8 @@ def _mux_mp3(frames: Sequence[bytes], master: Master, audio: Path) -> None:
     """Write the MP3 `frames` to `audio` behind an Info frame (frame count, size, encoder delay and padding,
     and the CRCs ffmpeg adds when it copies them in)."""
     data = b"".join(frames)
-    count = len(MP3.split(data))
+    # every stretch is whole frames but the last, which also holds what the encoder flushed at the end
+    count = sum(stretch.length // MP3.grid for stretch in master.stretches[:-1]) + len(MP3.split(frames[-1]))
     padding = MP3_FRAME * count - MP3_DELAY - round(master.duration * MP3_RATE)
     with scratch(audio, ".spliced.mp3") as spliced:  # read from a file: from a pipe ffmpeg drops the padding
         spliced.write_bytes(_info_frame(data[:4], count, len(data), padding) + data)
