@@ -6,14 +6,19 @@ never rewrites or reorders what is there; tomlkit keeps comments and layout.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
 import tomlkit
 from tomlkit.items import Table
 
 from narrate.engines.base import VoiceInfo
+from narrate.engines.kokoro import blend
 from narrate.errors import ConfigError
 from narrate.files import read_toml, write_toml
 from narrate.model import Cast, Character, Gender, Script, Voice
@@ -21,34 +26,42 @@ from narrate.model import Cast, Character, Gender, Script, Voice
 Catalog = Mapping[str, Sequence[VoiceInfo]]
 """Engine name -> the voices it offers on this machine."""
 
-NARRATOR_VOICES = (Voice("piper", "en_US-joe-medium"), Voice("espeak", "en-us"), Voice("espeak", "en"))
-"""Default narrators, best first: the bundled neural voice, else eSpeak where piper cannot run."""
+NARRATOR_VOICES = (Voice("piper", "en_US-joe-medium"), Voice("kokoro", "bm_fable"), Voice("espeak", "en-us"),
+                   Voice("espeak", "en"))
+"""Default narrators, best first: piper's Joe (the most intelligible voice measured, 4-6 times faster than
+kokoro, and a model of its own, so no character voice is a variant of it), else kokoro, else eSpeak."""
+
+
+def _kokoro(*voice_ids: str) -> tuple[Voice, ...]:
+    return tuple(Voice("kokoro", voice_id) for voice_id in voice_ids)
+
 
 PALETTES: dict[Gender, tuple[Voice, ...]] = {
-    "male": (
-        Voice("piper", "en_US-joe-medium", rate=1.06, pitch=2.5),
-        Voice("piper", "en_US-joe-medium", rate=0.92, pitch=1.0),
-        Voice("piper", "en_US-joe-medium", rate=1.0, pitch=4.5),
+    "male": _kokoro("am_michael", "bm_lewis", "am_fenrir", "bm_george", "am_puck", "bm_fable", "am_echo",
+                    "am_eric", "am_liam", "am_onyx", "bm_daniel", "am_santa", "am_adam") + (
         Voice("espeak", "en-us+m3", rate=0.95, pitch=-1.0),
         Voice("espeak", "en-gb+m1", rate=1.0),
         Voice("espeak", "en-gb-scotland+m2", rate=1.0),
         Voice("espeak", "en+m7", rate=0.9),
     ),
-    "female": (
-        Voice("piper", "en_US-joe-medium", rate=1.02, pitch=7.0),
+    "female": _kokoro("af_heart", "bf_emma", "af_aoede", "af_kore", "af_bella", "af_sarah", "bf_isabella",
+                      "af_nova", "af_alloy", "af_sky", "af_jessica", "af_river", "bf_alice", "bf_lily",
+                      "af_nicole") + (
         Voice("espeak", "en-us+f3", rate=0.95),
         Voice("espeak", "en-gb+f2", rate=1.0),
         Voice("espeak", "en-us+f4", rate=1.05, pitch=1.0),
         Voice("espeak", "en-gb-x-rp+f1", rate=0.95),
     ),
-    "unknown": (
-        Voice("espeak", "en-us+m2", rate=1.0),
-        Voice("espeak", "en-gb+f3", rate=1.0),
-        Voice("espeak", "en-gb-x-rp+m4", rate=0.95),
-        Voice("espeak", "en-us+f1", rate=1.05),
-    ),
 }
-"""Default voices for characters, by inferred gender, in the order they are handed out."""
+"""Default voices for characters by inferred gender, in the order they are handed out: kokoro's voices, best
+graded first among those that stay distinct (bench/voices.py), then eSpeak where kokoro cannot run. A
+character of unknown gender gets whichever voice of both is least like the voices already cast."""
+
+DISTINCT = 0.80
+"""Two voices more alike than this (speaker-embedding cosine similarity) sound like one person."""
+
+SIMILARITY_FILE = "voice-similarity.json"
+"""In narrate/assets: the similarity of every pair of default voices, as bench/voices.py measured it."""
 
 VOICE_KEYS = {"engine", "voice", "rate", "pitch"}
 RATE_RANGE = (0.5, 2.0)
@@ -58,22 +71,38 @@ HEADER = """\
 narrate cast for "{title}".
 This file is yours: edit any voice and run narrate again. narrate only adds
 characters it has not seen before; it never changes or removes what is here.
-  engine  "piper" (neural), "espeak" or "system"   (list voices: narrate voices)
-  voice   a voice id from `narrate voices --engine ENGINE`
+  engine  "kokoro" or "piper" (neural), "espeak" or "system"   (list voices: narrate voices)
+  voice   a voice id from `narrate voices --engine ENGINE`; for kokoro also a blend
+          of its voices, weights in percent: "af_bella:60,af_sarah:40"
   rate    speed multiplier, 1.0 = the voice's normal pace ({rate_lo} to {rate_hi})
-  pitch   shift in semitones, 0 = the voice's own pitch (piper -4 to 8, espeak -6.7 to 8.7)
-Hear a voice first: narrate preview piper en_US-joe-medium --pitch 2"""
+  pitch   shift in semitones, 0 = the voice's own pitch (kokoro -4 to 6, piper -4 to 8,
+          espeak -6.7 to 8.7)
+Hear a voice first: narrate preview kokoro af_heart"""
 
 
-def cast(script: Script, voices_dir: Path, catalog: Catalog) -> Cast:
-    """Load voices/<slug>.toml (creating it), add newcomers, validate, save if changed."""
-    path = voices_dir / f"{script.work.slug}.toml"
-    doc = read_toml(path) if path.exists() else _new_document(script.work.meta.title, catalog)
-    added = _add_newcomers(doc, script.characters, catalog)
+def cast(scripts: Sequence[Script], voices_dir: Path, catalog: Catalog) -> Cast:
+    """Load voices/<slug>.toml of the chapters' work (creating it), add newcomers, validate, save if changed."""
+    work = scripts[0].work
+    path = voices_dir / f"{work.slug}.toml"
+    doc = read_toml(path) if path.exists() else _new_document(work.meta.title, catalog)
+    added = _add_newcomers(doc, work_characters(scripts), catalog)
     result = _to_cast(doc, path, catalog)
     if added or not path.exists():
         write_toml(path, doc)
     return result
+
+
+def work_characters(scripts: Sequence[Script]) -> list[Character]:
+    """The speaking characters of every chapter, each once with their lines summed, most lines first."""
+    merged: dict[str, Character] = {}
+    for character in (character for script in scripts for character in script.characters):
+        known = merged.get(character.name)
+        if known is None:
+            merged[character.name] = character
+            continue
+        surest = character if character.gender_confidence > known.gender_confidence else known
+        merged[character.name] = replace(surest, lines=known.lines + character.lines)
+    return sorted(merged.values(), key=lambda character: -character.lines)
 
 
 def _new_document(title: str, catalog: Catalog) -> tomlkit.TOMLDocument:
@@ -90,15 +119,16 @@ def _new_document(title: str, catalog: Catalog) -> tomlkit.TOMLDocument:
 
 
 def _add_newcomers(doc: tomlkit.TOMLDocument, characters: Sequence[Character], catalog: Catalog) -> bool:
-    """Give every character missing from the file a default voice; True if any was added."""
+    """Give every character missing from the file a default voice, most lines first; True if any was added."""
     if "characters" not in doc:
         doc["characters"] = tomlkit.table(is_super_table=True)
     table = doc["characters"]
     if not isinstance(table, Table):
         return False  # reported by _to_cast
-    taken = [_loose_voice(doc.get("narrator"))] + [_loose_voice(entry) for entry in table.values()]
+    taken = [voice for voice in [_loose_voice(doc.get("narrator"))] + [_loose_voice(entry) for entry in table.values()]
+             if voice is not None]
     added = False
-    for character in characters:
+    for character in sorted(characters, key=lambda character: -character.lines):
         if character.name in table:
             continue
         voice = _pick(character.gender, taken, catalog)
@@ -109,20 +139,49 @@ def _add_newcomers(doc: tomlkit.TOMLDocument, characters: Sequence[Character], c
     return added
 
 
-def _pick(gender: Gender, taken: Sequence[Voice | None], catalog: Catalog) -> Voice:
-    """The first palette voice for `gender` that is available and not yet taken."""
-    palette = PALETTES[gender] + PALETTES["unknown"] + PALETTES["male" if gender == "female" else "female"]
-    available = [voice for voice in palette if _offers(catalog, voice)]
-    for voice in available:
-        if voice not in taken:
-            return voice
-    # Palette exhausted: the same voices at other speeds, which the ear tells apart.
-    for step in range(1, 20):
-        for voice in available:
+def _pick(gender: Gender, taken: Sequence[Voice], catalog: Catalog) -> Voice:
+    """A voice for a character of `gender` that no one in `taken` has: the first palette voice unlike all of
+    them, else the least like them; for unknown gender the least like them of both palettes; past the
+    palette, blends of its voices, then its voices at other speeds."""
+    used = {(voice.engine, voice.voice) for voice in taken}
+    palette = [voice for kind in (("female", "male") if gender == "unknown" else (gender,))
+               for voice in PALETTES[kind] if _offers(catalog, voice)]
+    free = [voice for voice in palette if (voice.engine, voice.voice) not in used]
+    if free:
+        def closeness(voice: Voice) -> float:
+            return max((likeness(voice, other) for other in taken), default=0.0)
+        distinct = [voice for voice in free if closeness(voice) <= DISTINCT]
+        return distinct[0] if distinct and gender != "unknown" else min(free, key=closeness)
+    kokoro = [voice.voice for voice in palette if voice.engine == "kokoro"]
+    for index, first in enumerate(kokoro):
+        for second in kokoro[index + 1:]:
+            mixed = Voice("kokoro", f"{first}:50,{second}:50")
+            if (mixed.engine, mixed.voice) not in used:
+                return mixed
+    for step in range(1, 20):  # the same voices at other speeds, which the ear tells apart
+        for voice in palette:
             candidate = Voice(voice.engine, voice.voice, round(voice.rate * (1 + 0.04 * step), 2), voice.pitch)
             if candidate not in taken and candidate.rate <= RATE_RANGE[1]:
                 return candidate
     raise ConfigError("no free voice left to assign (add voices with `narrate voices`)")
+
+
+def likeness(one: Voice, other: Voice) -> float:
+    """How alike two voices sound, 0..1: 1 for one voice id, the measured speaker-embedding similarity where
+    bench/voices.py measured the pair (assets/voice-similarity.json), else 0."""
+    first, second = f"{one.engine}:{one.voice}", f"{other.engine}:{other.voice}"
+    if first == second:
+        return 1.0
+    return _similarities().get(frozenset((first, second)), 0.0)
+
+
+@functools.cache
+def _similarities() -> dict[frozenset[str], float]:
+    """Pairs of "engine:voice" -> their measured similarity."""
+    measured = json.loads((resources.files("narrate") / "assets" / SIMILARITY_FILE).read_text("utf-8"))
+    voices, matrix = measured["voices"], measured["similarity"]
+    return {frozenset((first, second)): matrix[i][j]
+            for i, first in enumerate(voices) for j, second in enumerate(voices) if i < j}
 
 
 def _offers(catalog: Catalog, voice: Voice) -> bool:
@@ -185,15 +244,29 @@ def _voice(entry: object, path: Path, where: str, catalog: Catalog) -> Voice:
     if engine not in catalog:
         known = ", ".join(sorted(catalog)) or "none"
         raise ConfigError(f"{path}: [{where}] engine {engine!r} is not available (available: {known})")
-    offered = {info.id: info for info in catalog[engine]}
-    ids = list(offered)
-    if voice_id not in offered:
-        sample = ", ".join(ids[:6]) + (", ..." if len(ids) > 6 else "")
-        raise ConfigError(f"{path}: [{where}] unknown {engine} voice {voice_id!r} "
-                          f"(valid: {sample}; see `narrate voices --engine {engine}`)")
+    try:
+        info = offered_voice(catalog, engine, voice_id)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: [{where}] {error}") from None
     rate = _number(entry, "rate", 1.0, RATE_RANGE, path, where)
-    pitch = _number(entry, "pitch", 0.0, offered[voice_id].pitch_range, path, where)
+    pitch = _number(entry, "pitch", 0.0, info.pitch_range, path, where)
     return Voice(engine, voice_id, rate, pitch)
+
+
+def offered_voice(catalog: Catalog, engine: str, voice_id: str) -> VoiceInfo:
+    """What `catalog` says of `engine`'s voice `voice_id` (of a kokoro blend: of its first voice); a
+    ConfigError naming valid ids if there is no such voice."""
+    offered = {info.id: info for info in catalog.get(engine, ())}
+    if engine == "kokoro" and voice_id not in offered and ("," in voice_id or ":" in voice_id):
+        voice_id = blend(voice_id)[0][0]
+    if voice_id not in offered:
+        ids = list(offered)
+        sample = ", ".join(ids[:6]) + (", ..." if len(ids) > 6 else "")
+        if engine == "kokoro":
+            sample += ', or a blend like "af_bella:60,af_sarah:40"'
+        raise ConfigError(f"unknown {engine} voice {voice_id!r} (valid: {sample}; see `narrate voices --engine "
+                          f"{engine}`)")
+    return offered[voice_id]
 
 
 def _text(entry: Mapping, key: str, path: Path, where: str) -> str:

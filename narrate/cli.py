@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from narrate import pipeline, review
+from narrate.cast import offered_voice, work_characters
 from narrate.engines.base import ENGINES
 from narrate.errors import AudioError, ConfigError, NarrateError
 from narrate.files import atomic_path
@@ -57,7 +58,8 @@ def cli() -> None:
         narrate script chapter4 --review      # the lines narrate is unsure of
         narrate fix chapter4 LINE_ID Sasuke   # say who really says one
         narrate cast chapter4                 # characters and their voices
-        narrate voices --engine piper         # voices to choose from
+        narrate voices --engine kokoro        # voices to choose from
+        narrate preview kokoro af_heart       # hear one
         narrate serve --lan                   # the feed, for a phone on this network
     """
 
@@ -189,12 +191,9 @@ def cast_command(name: str) -> None:
     for column in ("character", "gender", "lines", "engine", "voice", "rate", "pitch"):
         table.add_column(column)
     table.add_row(NARRATOR, "", "", *_voice_cells(voices.narrator))
-    characters: dict[str, tuple[str, int]] = {}
-    for character in (character for script in scripts for character in script.characters):
-        gender, lines = characters.get(character.name, (character.gender, 0))
-        characters[character.name] = (gender, lines + character.lines)
-    for character_name, (gender, lines) in characters.items():
-        table.add_row(character_name, gender, str(lines), *_voice_cells(voices.voice_for(character_name)))
+    for character in work_characters(scripts):
+        table.add_row(character.name, character.gender, str(character.lines),
+                      *_voice_cells(voices.voice_for(character.name)))
     Console().print(table)
 
 
@@ -206,7 +205,7 @@ def voices(engine: str | None) -> None:
     \b
     Example:
         narrate voices
-        narrate voices --engine espeak
+        narrate voices --engine kokoro
     """
     with EngineHosts(1) as hosts:
         catalog = hosts.catalog()
@@ -234,14 +233,14 @@ def preview(engine: str, voice: str, rate: float, pitch: float, text: str, outpu
 
     \b
     Example:
+        narrate preview kokoro af_heart
+        narrate preview kokoro "af_bella:60,af_sarah:40" --rate 1.1
         narrate preview piper en_US-joe-medium --pitch 2.5 --rate 1.06
         narrate preview espeak en-us+f3 --text "Hello there." -o hello.wav
     """
     chosen = Voice(engine, voice, rate, pitch)
     with EngineHosts(1) as hosts:
-        offered = [info.id for info in hosts.catalog().get(engine, [])]
-        if voice not in offered:
-            raise ConfigError(f"unknown {engine} voice {voice!r} (see `narrate voices --engine {engine}`)")
+        offered_voice(hosts.catalog(), engine, voice)
         wav = speak(text, chosen, hosts, pipeline.Folders().cache)
     try:
         with atomic_path(output) as temporary:

@@ -18,6 +18,14 @@ TEMPORARY_NAME = re.compile(r"\..+\.(?P<pid>\d+)\.(?:tmp|[0-9a-f]{8}(?:\.\w+)+)"
 """A file in progress: `.<target>.<pid>.tmp` (atomic_path) or `.<target>.<pid>.<token><suffix>` (scratch, Staging)."""
 
 
+def default_cache_dir() -> Path:
+    """$NARRATE_CACHE_DIR, else $XDG_CACHE_HOME/narrate, else ~/.cache/narrate."""
+    if os.environ.get("NARRATE_CACHE_DIR"):
+        return Path(os.environ["NARRATE_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "narrate"
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it onto `target` on success, delete it on failure."""

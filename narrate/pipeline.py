@@ -18,11 +18,11 @@ from narrate.cast import cast
 from narrate.corrections import load_corrections
 from narrate.cover import make_cover
 from narrate.export import export
-from narrate.files import Staging, remove_stale
+from narrate.files import Staging, default_cache_dir, remove_stale
 from narrate.model import Cast, Clip, Corrections, Estimate, Line, Script, Work
 from narrate.parse import parse, script_records
 from narrate.publish import DEFAULT_BASE_URL, publish, republish, up_to_date
-from narrate.synthesize import EngineHosts, Progress, default_cache_dir, synthesize
+from narrate.synthesize import EngineHosts, Progress, synthesize
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,7 @@ def parsed(work: Work) -> list[Script]:
 
 def load_cast(scripts: Sequence[Script], folders: Folders, hosts: EngineHosts) -> Cast:
     """The work's cast file, with the newcomers of every chapter in `scripts` added."""
-    catalog = hosts.catalog()
-    for script in scripts:
-        voices = cast(script, folders.voices, catalog)
-    return voices
+    return cast(scripts, folders.voices, hosts.catalog())
 
 
 def opening(script: Script) -> list[Line]:

@@ -34,14 +34,6 @@ SINGLE_WORKER_ENGINES = {"system"}
 """Engines that are not safe in parallel (the system speech services)."""
 
 
-def default_cache_dir() -> Path:
-    """$NARRATE_CACHE_DIR, else $XDG_CACHE_HOME/narrate, else ~/.cache/narrate."""
-    if os.environ.get("NARRATE_CACHE_DIR"):
-        return Path(os.environ["NARRATE_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "narrate"
-
-
 class EngineHosts:
     """Worker pools, one per engine, created on first use and shut down on exit."""
 

@@ -56,6 +56,7 @@ class Engine(Protocol):
 
 ENGINES: dict[str, str] = {
     "espeak": "narrate.engines.espeak:EspeakEngine",
+    "kokoro": "narrate.engines.kokoro:KokoroEngine",
     "piper": "narrate.engines.piper:PiperEngine",
     "system": "narrate.engines.system:SystemEngine",
 }
