@@ -37,25 +37,26 @@ def _kokoro(*voice_ids: str) -> tuple[Voice, ...]:
 
 
 PALETTES: dict[Gender, tuple[Voice, ...]] = {
-    "male": _kokoro("am_michael", "bm_lewis", "am_fenrir", "bm_george", "am_puck", "bm_fable", "am_echo",
-                    "am_eric", "am_liam", "am_onyx", "bm_daniel", "am_santa", "am_adam") + (
+    "male": _kokoro("am_puck", "am_michael", "bm_george", "bm_lewis", "am_onyx", "am_santa", "am_adam",
+                    "am_liam", "bm_fable", "am_eric", "bm_daniel", "am_echo", "am_fenrir") + (
         Voice("espeak", "en-us+m3", rate=0.95, pitch=-1.0),
         Voice("espeak", "en-gb+m1", rate=1.0),
         Voice("espeak", "en-gb-scotland+m2", rate=1.0),
         Voice("espeak", "en+m7", rate=0.9),
     ),
-    "female": _kokoro("af_heart", "bf_emma", "af_aoede", "af_kore", "af_bella", "af_sarah", "bf_isabella",
-                      "af_nova", "af_alloy", "af_sky", "af_jessica", "af_river", "bf_alice", "bf_lily",
-                      "af_nicole") + (
+    "female": _kokoro("af_heart", "bf_emma", "af_alloy", "bf_isabella", "af_river", "af_aoede", "bf_lily",
+                      "af_jessica", "af_sky", "af_sarah", "af_kore", "af_nova", "af_bella") + (
         Voice("espeak", "en-us+f3", rate=0.95),
         Voice("espeak", "en-gb+f2", rate=1.0),
         Voice("espeak", "en-us+f4", rate=1.05, pitch=1.0),
         Voice("espeak", "en-gb-x-rp+f1", rate=0.95),
     ),
 }
-"""Default voices for characters by inferred gender, in the order they are handed out: kokoro's voices, best
-graded first among those that stay distinct (bench/voices.py), then eSpeak where kokoro cannot run. A
-character of unknown gender gets whichever voice of both is least like the voices already cast."""
+"""Default voices for characters by inferred gender, in the order they are handed out. The kokoro voices are
+ordered by `bench/voices.py --order` from its measurements: each next voice is the best graded of those no
+more than 0.75 like the narrator and every voice before it, and once none is, the least like them. Left
+out: bf_alice (word error rate 0.13) and af_nicole (a whisper). eSpeak's voices follow, for where kokoro
+cannot run. A character of unknown gender gets whichever voice of both is least like those already cast."""
 
 DISTINCT = 0.80
 """Two voices more alike than this (speaker-embedding cosine similarity) sound like one person."""
@@ -148,6 +149,8 @@ def _pick(gender: Gender, taken: Sequence[Voice], catalog: Catalog) -> Voice:
                for voice in PALETTES[kind] if _offers(catalog, voice)]
     free = [voice for voice in palette if (voice.engine, voice.voice) not in used]
     if free:
+        free = [voice for voice in free if voice.engine == free[0].engine]  # neural voices while there are any
+
         def closeness(voice: Voice) -> float:
             return max((likeness(voice, other) for other in taken), default=0.0)
         distinct = [voice for voice in free if closeness(voice) <= DISTINCT]

@@ -317,7 +317,7 @@ def test_kokoro_lists_28_english_voices_with_genders_and_accents(kokoro: Engine)
     for voice in voices:
         counts[voice.gender, voice.language] = counts.get((voice.gender, voice.language), 0) + 1
     assert counts == {("female", "en-US"): 11, ("male", "en-US"): 9, ("female", "en-GB"): 4, ("male", "en-GB"): 4}
-    assert next(voice for voice in voices if voice.id == "af_heart").name == "Heart (en-US, grade A)"
+    assert next(voice for voice in voices if voice.id == "af_heart").name == "Heart (American, grade A)"
 
 
 def test_kokoro_cache_key_follows_every_parameter(kokoro: Engine) -> None:

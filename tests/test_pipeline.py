@@ -28,6 +28,7 @@ from mutagen.mp4 import MP4
 from PIL import Image
 
 from narrate import ffmpeg, pipeline
+from narrate.engines.kokoro import KokoroEngine
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -109,8 +110,11 @@ def test_cast_file_lists_everyone_with_distinct_voices(rendered) -> None:
     cast = tomlkit.parse((folders.voices / "the-lantern-keeper.toml").read_text())
     voices = [cast["narrator"], *cast["characters"].values()]
     assert set(cast["characters"]) == {"Mara", "Tom"}
-    assert len({tuple(voice.values()) for voice in voices}) == 3
+    assert len({voice["voice"] for voice in voices}) == 3
     assert cast["narrator"]["engine"] == "piper"
+    genders = {info.id: info.gender for info in KokoroEngine().list_voices()}
+    assert {name: (voice["engine"], genders.get(voice["voice"])) for name, voice in cast["characters"].items()} == {
+        "Mara": ("kokoro", "female"), "Tom": ("kokoro", "male")}
 
 
 def test_recasting_one_character_synthesizes_and_levels_only_their_lines(rendered) -> None:

@@ -69,6 +69,10 @@ BLEND_PART = re.compile(r"\s*([a-z]{2}_[a-z]+)\s*:\s*(\d+(?:\.\d+)?)\s*")
 """One voice of a blend: "af_bella:60"."""
 
 
+ACCENTS = {"en-US": "American", "en-GB": "British"}
+"""The voices' accents by language code."""
+
+
 class About(NamedTuple):
     """What the voice's author says of a voice."""
 
@@ -228,7 +232,7 @@ class KokoroEngine:
             if importlib.util.find_spec(module) is None:
                 package = module.replace("_", "-")
                 raise EngineError(f"the kokoro engine needs the package {package} (pip install {package})")
-        return [VoiceInfo(self.name, voice_id, f"{about.name} ({about.accent}, grade {about.grade})",
+        return [VoiceInfo(self.name, voice_id, f"{about.name} ({ACCENTS[about.accent]}, grade {about.grade})",
                           about.gender, about.accent, PITCH_RANGE)
                 for voice_id, about in VOICES.items()]
 
