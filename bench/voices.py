@@ -1,12 +1,14 @@
 """Voice quality: how well a recogniser understands each voice, how alike the voices sound, and their pitch.
 
-    .venv/bin/python bench/voices.py [--voices SPEC ... | --palette] [--work DIR] [--json PATH] [--order] [--asset]
+    .venv/bin/python bench/voices.py [--voices SPEC ... | --palette | --cast voices/WORK.toml] [--work DIR]
+                                     [--json PATH] [--order] [--asset]
 
 A voice spec is ENGINE:VOICE_ID, optionally followed by @PITCH (semitones) and
 *RATE (speed multiplier): `piper:en_US-joe-medium`, `espeak:en-us+f3`,
 `kokoro:af_bella:60,af_sarah:40`, `'piper:en_US-joe-medium@2.5*1.06'`. With no
 voices named, every kokoro voice is measured along with piper's Joe; --palette
-measures the default narrator and every voice of the default cast palettes.
+measures the default narrator and every voice of the default cast palettes;
+--cast the narrator and characters of one work's cast file.
 
 Every voice reads PASSAGE (127 words). Each engine speaks in a process of its
 own (espeak and kokoro's phonemizer each load libespeak-ng), and the WAVs are
@@ -360,9 +362,19 @@ def results(measures: dict[str, Measure], similarity: np.ndarray) -> dict[str, o
     }
 
 
-def chosen_specs(named: Iterable[str] | None, palette: bool) -> list[str]:
-    """The voices to measure: those named, the palette's, or the default set; each spec once."""
-    specs = list(named) if named else palette_specs() if palette else default_specs()
+def cast_specs(path: Path) -> list[str]:
+    """The narrator and every character of a cast file, as a render speaks them."""
+    import tomlkit
+
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    tables = [document["narrator"], *document.get("characters", {}).values()]
+    return [spec_of(Voice(str(table["engine"]), str(table["voice"]), float(table.get("rate", 1.0)),
+                          float(table.get("pitch", 0.0)))) for table in tables]
+
+
+def chosen_specs(named: Iterable[str] | None, palette: bool, cast: Path | None = None) -> list[str]:
+    """The voices to measure: those named, a cast file's, the palette's, or the default set; each spec once."""
+    specs = list(named) if named else cast_specs(cast) if cast else palette_specs() if palette else default_specs()
     for spec in specs:
         parse_spec(spec)
     return list(dict.fromkeys(specs))
@@ -373,12 +385,13 @@ def main() -> None:
     chosen = parser.add_mutually_exclusive_group()
     chosen.add_argument("--voices", nargs="+", metavar="SPEC", help="voices to measure (ENGINE:VOICE_ID[@PITCH][*RATE])")
     chosen.add_argument("--palette", action="store_true", help="the default narrator and cast palettes")
+    chosen.add_argument("--cast", type=Path, metavar="TOML", help="the voices of one cast file (voices/WORK.toml)")
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench-voices", help="where WAVs are kept")
     parser.add_argument("--json", type=Path, help="write every number measured here")
     parser.add_argument("--order", action="store_true", help="print the palette order these measurements give")
     parser.add_argument("--asset", action="store_true", help=f"write the similarity matrix casting reads ({ASSET})")
     args = parser.parse_args()
-    measures, similarity = measure(chosen_specs(args.voices, args.palette), args.work.resolve())
+    measures, similarity = measure(chosen_specs(args.voices, args.palette, args.cast), args.work.resolve())
     report(measures, similarity)
     if args.json:
         args.json.write_text(json.dumps(results(measures, similarity), indent=1) + "\n", encoding="utf-8")

@@ -19,7 +19,7 @@ from rich.table import Table
 from narrate import pipeline, review
 from narrate.cast import offered_voice, work_characters
 from narrate.engines.base import ENGINES
-from narrate.errors import AudioError, ConfigError, NarrateError
+from narrate.errors import AudioError, NarrateError
 from narrate.files import atomic_path
 from narrate.model import NARRATOR, Estimate, Script, Segment, Voice
 from narrate.publish import DEFAULT_BASE_URL, DEFAULT_PORT, feed_url

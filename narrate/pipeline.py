@@ -22,7 +22,7 @@ from narrate.files import Staging, default_cache_dir, remove_stale
 from narrate.model import Cast, Clip, Corrections, Estimate, Line, Script, Work
 from narrate.parse import parse, script_records
 from narrate.publish import DEFAULT_BASE_URL, publish, republish, up_to_date
-from narrate.synthesize import EngineHosts, Progress, synthesize
+from narrate.synthesize import EngineHosts, Progress, synthesize_chapters
 
 
 @dataclass(frozen=True)
@@ -94,25 +94,27 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
     and publish each to its work's feed (output/<work-slug>/feed.xml, files served from `base_url`);
     returns the files written.
 
-    Every line of the input is synthesized and levelled first, each by the worker that spoke it; then
-    each chapter is assembled, encoded and published in turn, its audio streamed, so memory does not
-    grow with the number of chapters. A chapter made from nothing that has changed since its last
-    render (see audio_key) is not encoded again: only its feed is rewritten.
+    The lines of every chapter go to the workers at once, chapter 1's first, then chapter 2's, and so on;
+    each is synthesized and levelled by the worker that spoke it. As soon as every line of a chapter is
+    there, that chapter is assembled, encoded and published (its episode is in the feed), its audio
+    streamed, while the workers go on speaking the later chapters' lines: chapter 1 is out long before
+    the whole work is, every core stays busy, and memory does not grow with the number of chapters.
+    Once every line is spoken the workers stop, before the last chapter is assembled. A chapter made
+    from nothing that has changed since its last render (see audio_key) is not encoded again: only its
+    feed is rewritten.
     """
     scripts = load_scripts(name, folders)
     for folder in (folders.output, folders.output / scripts[0].work.slug):
         remove_stale(folder)  # left by a run that was killed
+    written: list[Path] = []
     with EngineHosts(jobs) as hosts:
         voices = load_cast(scripts, folders, hosts)
-        spoken = [lines(script) for script in scripts]
-        clips = synthesize([line for chapter in spoken for line in chapter], voices, hosts, folders.cache, progress,
-                           after=level_clip)  # each line levelled by the worker that spoke it
-    remaining = iter(clips)
-    written: list[Path] = []
-    for script, chapter in zip(scripts, spoken, strict=True):
-        chapter_clips = list(itertools.islice(remaining, len(chapter)))
-        written += _render_chapter(script, voices, chapter_clips, folders.output, base_url)
-    return written
+        spoken = synthesize_chapters([lines(script) for script in scripts], voices, hosts, folders.cache, progress,
+                                     after=level_clip)  # each line levelled by the worker that spoke it
+        for script, clips in zip(scripts[:-1], itertools.islice(spoken, len(scripts) - 1), strict=True):
+            written += _render_chapter(script, voices, clips, folders.output, base_url)
+        last = next(spoken)
+    return written + _render_chapter(scripts[-1], voices, last, folders.output, base_url)
 
 
 def _render_chapter(script: Script, voices: Cast, clips: list[Clip], output: Path, base_url: str) -> list[Path]:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import queue
+import threading
 import wave
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from narrate.engines.base import ENGINES, THREADS_VARIABLE, VoiceInfo, get_engine
@@ -32,6 +34,11 @@ MAX_WORKERS = 61
 
 SINGLE_WORKER_ENGINES = {"system"}
 """Engines that are not safe in parallel (the system speech services)."""
+
+WORKER_NICENESS = 10
+"""How far below the main process the workers' CPU priority is: when both want the cores, the main process's
+assembling, encoding and publishing of a finished chapter (what a listener waits for) goes first, and the
+workers, speaking later chapters' lines, take the rest."""
 
 
 class EngineHosts:
@@ -100,21 +107,96 @@ def synthesize(lines: Sequence[Line], cast: Cast, hosts: EngineHosts, cache_dir:
     each line's clip in the worker that spoke it (or found it cached), as soon as the clip is there: the
     next stage's work on each line, done on the same cores while other lines are still being spoken (it
     is pickled to the worker: a module-level function, or a partial of one)."""
+    (clips,) = synthesize_chapters([lines], cast, hosts, cache_dir, progress, after)
+    return clips
+
+
+Key = tuple[Voice, str]
+"""What a line is spoken from, and so what it is cached by: its voice and its text."""
+
+
+def synthesize_chapters(chapters: Sequence[Sequence[Line]], cast: Cast, hosts: EngineHosts, cache_dir: Path,
+                        progress: Progress | None = None,
+                        after: Callable[[Path], object] | None = None) -> Iterator[list[Clip]]:
+    """Speak the lines of every chapter, as synthesize does, and yield each chapter's clips, in reading order,
+    as soon as all its lines are spoken: chapter 1's lines go to the workers first (longest first), then
+    chapter 2's, and so on, so the workers speak later chapters while the caller works on an earlier one
+    (take each chapter while `hosts` is still open). A line said in several chapters is spoken once, for
+    the first that says it; `progress` counts the lines of every chapter."""
+    _clear_stale(cache_dir)
+    wanted = [_keys(chapter, cast) for chapter in chapters]
+    spoken = _spoken_in_order(_in_order(wanted), hosts, cache_dir, after, progress)
+    results: dict[Key, tuple[str, float]] = {}
+    for chapter, keys in zip(chapters, wanted, strict=True):
+        for key in keys:
+            while key not in results:
+                results.update([next(spoken)])
+        yield _clips(chapter, cast, results)
+
+
+def _clear_stale(cache_dir: Path) -> None:
+    """Make the cache folder, and delete what killed runs left half-written in it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     for folder in cache_dir.iterdir():
         if folder.is_dir():
             remove_stale(folder)
-    texts = {(cast.voice_for(line.speaker), line.text) for line in lines}
-    total, done = sum(len(text) for _, text in texts), 0
-    futures = {hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir), after): (voice, text)
-               for voice, text in sorted(texts, key=lambda item: -len(item[1]))}  # longest first
-    results: dict[tuple[Voice, str], tuple[str, float]] = {}
-    for future in as_completed(futures):
-        voice, text = futures[future]
-        results[voice, text] = _result(future, f"{voice.engine} voice {voice.voice} on {text[:40]!r}")
-        done += len(futures[future][1])
-        if progress:
-            progress(done, total)
+
+
+def _keys(lines: Sequence[Line], cast: Cast) -> list[Key]:
+    """What `lines` are spoken from, each once, longest text first."""
+    keys = dict.fromkeys((cast.voice_for(line.speaker), line.text) for line in lines)
+    return sorted(keys, key=lambda key: -len(key[1]))
+
+
+def _in_order(chapters: Sequence[Sequence[Key]]) -> list[Key]:
+    """Every chapter's keys, chapter after chapter, each key only where it is first wanted."""
+    return list(dict.fromkeys(key for keys in chapters for key in keys))
+
+
+def _spoken_in_order(keys: Sequence[Key], hosts: EngineHosts, cache_dir: Path, after: Callable[[Path], object] | None,
+                     progress: Progress | None) -> Iterator[tuple[Key, tuple[str, float]]]:
+    """Each key with its cached WAV and duration, as the workers finish them; `progress` told of each first.
+
+    The keys go to their engines' workers in order, never more at once than `hosts.jobs` (one per core),
+    from a thread of their own, so the workers keep speaking while the caller is busy with what it was
+    given, and a later key never takes a core from an earlier one, whichever engines speak them."""
+    for engine in dict.fromkeys(voice.engine for voice, _ in keys):
+        hosts.pool(engine)  # the pools start here, in the caller's thread
+    finished: queue.Queue[tuple[Key, Future]] = queue.Queue()
+    free = threading.Semaphore(hosts.jobs)
+    stop = threading.Event()
+
+    def feed() -> None:
+        for key in keys:
+            while not free.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            if stop.is_set():
+                return
+            voice, text = key
+            try:
+                future = hosts.pool(voice.engine).submit(_render, voice, text, str(cache_dir), after)
+            except Exception as error:  # a pool already shut down or broken: the caller raises it
+                future = Future()
+                future.set_exception(error)
+            future.add_done_callback(lambda done, key=key: (free.release(), finished.put((key, done))))
+
+    threading.Thread(target=feed, name="narrate-feed", daemon=True).start()
+    total, done = sum(len(text) for _, text in keys), 0
+    try:
+        for _ in keys:
+            (voice, text), future = finished.get()
+            result = _result(future, f"{voice.engine} voice {voice.voice} on {text[:40]!r}")
+            done += len(text)
+            if progress:
+                progress(done, total)
+            yield (voice, text), result
+    finally:
+        stop.set()
+
+
+def _clips(lines: Sequence[Line], cast: Cast, results: Mapping[Key, tuple[str, float]]) -> list[Clip]:
+    """The clip of every line, in order, from the spoken results."""
     clips = []
     for line in lines:
         path, duration = results[(cast.voice_for(line.speaker), line.text)]
@@ -142,7 +224,9 @@ def _result(future: Future, what: str) -> tuple[str, float]:
 
 def _start_worker(threads: int, parent: int) -> None:
     """Worker initializer: the engine may use `threads` threads; it may print, so send its stdout and stderr
-    nowhere; gone with the main process, `parent`."""
+    nowhere; gone with the main process, `parent`; a lower priority than the main process's (WORKER_NICENESS)."""
+    if hasattr(os, "nice"):  # not on Windows
+        os.nice(WORKER_NICENESS)
     os.environ[THREADS_VARIABLE] = str(threads)
     os.environ["OPENBLAS_NUM_THREADS"] = str(threads)  # numpy's share too (it levels each line it speaks)
     devnull = os.open(os.devnull, os.O_WRONLY)

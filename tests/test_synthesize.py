@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import time
 import wave
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -10,7 +15,8 @@ import pytest
 from narrate.assemble import level_clip
 from narrate.errors import ConfigError
 from narrate.model import Cast, Line, Voice
-from narrate.synthesize import EngineHosts, synthesize
+from narrate.engines.base import get_engine
+from narrate.synthesize import WORKER_NICENESS, EngineHosts, synthesize, synthesize_chapters
 
 NARRATOR = Voice("espeak", "en-us+m3")
 LINES = [
@@ -91,3 +97,61 @@ def test_after_runs_on_every_clip_in_the_workers_spoken_or_found(hosts: EngineHo
         path.unlink()  # found in the cache next time, the clips are levelled all the same
     synthesize(LINES, make_cast(), hosts, tmp_path, after=level_clip)
     assert {path.name.split(".")[0] for path in tmp_path.rglob("*.s16")} == set(levelled)
+
+
+def cache_entry(cache: Path, voice: Voice, text: str) -> Path:
+    """Where the synthesis cache keeps `text` spoken by `voice` (named as narrate.synthesize names it)."""
+    digest = hashlib.sha256(f"{get_engine(voice.engine).cache_key(voice)}\0{text}".encode()).hexdigest()
+    return cache / digest[:2] / f"{digest}.wav"
+
+
+def hold(cache: Path, voice: Voice, text: str) -> Path:
+    """Put a named pipe where the cache keeps `text` spoken by `voice`: the worker that looks the line up
+    waits on it until `release`."""
+    path = cache_entry(cache, voice, text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    return path
+
+
+def release(held: Path, going: Callable[[], bool] = lambda: True, seconds: float = 120) -> None:
+    """Once a worker reads the pipe `held` (while `going()`), write it a damaged WAV: the worker deletes it
+    and speaks the line after all."""
+    deadline = time.monotonic() + seconds
+    while going() and time.monotonic() < deadline:
+        try:
+            writer = os.open(held, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # ENXIO: nobody reads it yet
+            time.sleep(0.02)
+            continue
+        os.write(writer, b"not a WAV")
+        os.close(writer)
+        return
+    raise AssertionError(f"no worker looked up {held.name} in the cache")
+
+
+def test_each_chapter_comes_as_soon_as_its_own_lines_are_spoken(hosts: EngineHosts, tmp_path: Path) -> None:
+    morning = Line("Morning came grey and still.", None, 2, 4)
+    chapters = [LINES[:2], [LINES[2], morning], LINES[3:]]  # chapter 3 says chapter 1's first line again
+    held = hold(tmp_path, NARRATOR, morning.text)  # chapter 2 cannot be finished until it is released
+    seen: list[tuple[int, int]] = []
+    spoken = synthesize_chapters(chapters, make_cast(), hosts, tmp_path, lambda done, total: seen.append((done, total)),
+                                 after=level_clip)
+    with ThreadPoolExecutor(1) as waiting:
+        try:
+            first = waiting.submit(next, spoken).result(timeout=120)
+            assert held.is_fifo()  # chapter 1 came while a line of chapter 2 was still unspoken
+        finally:
+            release(held)
+    rest = list(spoken)
+    assert [[clip.line for clip in clips] for clips in [first, *rest]] == chapters
+    assert rest[1][0].path == first[0].path and len(cache_files(tmp_path)) == 4  # said twice, spoken once
+    with wave.open(str(held)) as audio:
+        assert abs(audio.getnframes() / audio.getframerate() - rest[0][1].duration) < 1e-6
+    assert {path.name.split(".")[0] for path in tmp_path.rglob("*.s16")} == {path.stem for path in cache_files(tmp_path)}
+    assert seen[-1][0] == seen[-1][1] == sum(len(line.text) for line in [*LINES[:3], morning])
+
+
+def test_workers_yield_the_cores_to_the_main_process(hosts: EngineHosts) -> None:
+    own = os.nice(0)
+    assert hosts.pool("espeak").submit(os.nice, 0).result() == min(19, own + WORKER_NICENESS)
