@@ -155,3 +155,18 @@ def test_each_chapter_comes_as_soon_as_its_own_lines_are_spoken(hosts: EngineHos
 def test_workers_yield_the_cores_to_the_main_process(hosts: EngineHosts) -> None:
     own = os.nice(0)
     assert hosts.pool("espeak").submit(os.nice, 0).result() == min(19, own + WORKER_NICENESS)
+
+
+def test_lines_go_to_the_workers_in_order_one_per_core_across_engines(tmp_path: Path) -> None:
+    # Two engines, one core's worth of workers: each line is spoken only once the one before it is done,
+    # so the cache files are finished in the order the lines were handed out, whichever engine spoke them.
+    chapters = [[Line(f"Line {number} of chapter {chapter}, said at some length by the speaker.",
+                      "Tom" if number % 2 else None, 1, number) for number in range(4)] for chapter in (1, 2)]
+    mixed = Cast(Path("cast.toml"), Voice("piper", "en_US-joe-medium"), {"Tom": Voice("espeak", "en-gb+m1")})
+    with EngineHosts(jobs=1) as one:
+        spoken = [clip for clips in synthesize_chapters(chapters, mixed, one, tmp_path) for clip in clips]
+    finished = sorted(spoken, key=lambda clip: clip.path.stat().st_mtime_ns)
+    handed_out = [clip for chapter in (spoken[:4], spoken[4:])
+                  for clip in sorted(chapter, key=lambda clip: -len(clip.line.text))]
+    assert {clip.line.speaker for clip in spoken} == {"Tom", None}
+    assert [clip.line for clip in finished] == [clip.line for clip in handed_out]
