@@ -22,7 +22,6 @@ import hashlib
 import importlib.metadata
 import importlib.resources
 import importlib.util
-import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -30,9 +29,10 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from narrate.engines._dsp import clamp, resample, to_pcm
+from narrate.engines._onnx import cpu_session, failure
 from narrate.engines._quiet import quiet
 from narrate.engines._text import speakable
-from narrate.engines.base import THREADS_VARIABLE, VoiceInfo
+from narrate.engines.base import VoiceInfo
 from narrate.errors import ConfigError, EngineError
 from narrate.files import atomic_path, default_cache_dir, locked
 from narrate.model import Audio, Gender, Voice
@@ -200,24 +200,18 @@ def style(voice_id: str) -> np.ndarray:
 def _load() -> Kokoro:
     """The model (once per process), on $NARRATE_ENGINE_THREADS threads."""
     try:
-        import onnxruntime
         from kokoro_onnx import Kokoro
     except ImportError as error:
         raise EngineError(f"the kokoro engine needs the kokoro-onnx package ({error}); pip install kokoro-onnx") \
             from None
     path = model_path()
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = int(os.environ.get(THREADS_VARIABLE) or 0)  # 0: onnxruntime's choice
     with quiet() as captured, importlib.resources.as_file(
             importlib.resources.files("narrate") / "assets" / "kokoro" / VOICES_FILE) as voices:
         try:
-            session = onnxruntime.InferenceSession(str(path), sess_options=options,
-                                                   providers=["CPUExecutionProvider"])
-            return Kokoro.from_session(session, str(voices))
+            return Kokoro.from_session(cpu_session(path), str(voices))
         except Exception as error:  # onnxruntime raises many kinds
-            message = " ".join(str(error).split())[:300]
-            raise EngineError(f"kokoro could not load its model {path}: {type(error).__name__}: {message} "
-                              f"{captured.evidence()}; delete the file to have it joined again".rstrip()) from None
+            raise failure(f"kokoro could not load its model {path}", error, captured,
+                          "delete the file to have it joined again") from None
 
 
 class KokoroEngine:
@@ -250,9 +244,7 @@ class KokoroEngine:
             try:
                 samples, _ = model.create(text, vectors, speed=speed, lang=language)
             except Exception as error:  # onnxruntime and the phonemizer raise many kinds
-                message = " ".join(str(error).split())[:300]
-                raise EngineError(f"kokoro failed speaking {text[:40]!r}: {type(error).__name__}: {message} "
-                                  f"{captured.evidence()}".rstrip()) from None
+                raise failure(f"kokoro failed speaking {text[:40]!r}", error, captured) from None
         return Audio(to_pcm(resample(np.asarray(samples, dtype=np.float32), factor)), SAMPLE_RATE)
 
     def cache_key(self, voice: Voice) -> str:

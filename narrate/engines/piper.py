@@ -22,7 +22,6 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,9 +29,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from narrate.engines._dsp import clamp, resample, to_pcm
+from narrate.engines._onnx import cpu_session, failure
 from narrate.engines._quiet import quiet
 from narrate.engines._text import speakable
-from narrate.engines.base import THREADS_VARIABLE, VoiceInfo
+from narrate.engines.base import VoiceInfo
 from narrate.errors import ConfigError, EngineError
 from narrate.model import Audio, Gender, Voice
 
@@ -120,21 +120,15 @@ def _models() -> dict[str, _Model]:
 def _load(onnx: Path, config: Path) -> PiperVoice:
     """The loaded model (once per process), on $NARRATE_ENGINE_THREADS threads."""
     try:
-        import onnxruntime
         from piper import PiperConfig, PiperVoice
     except ImportError as error:
         raise EngineError(f"piper engine needs the piper-tts package ({error}); pip install piper-tts") from None
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = int(os.environ.get(THREADS_VARIABLE) or 0)  # 0: onnxruntime's choice
     with quiet() as captured:
         try:
             settings = json.loads(config.read_text(encoding="utf-8"))
-            session = onnxruntime.InferenceSession(str(onnx), sess_options=options, providers=["CPUExecutionProvider"])
-            return PiperVoice(session=session, config=PiperConfig.from_dict(settings))
+            return PiperVoice(session=cpu_session(onnx), config=PiperConfig.from_dict(settings))
         except Exception as error:  # onnxruntime and piper raise many kinds
-            message = " ".join(str(error).split())[:300]
-            raise EngineError(f"piper could not load voice model {onnx}: {type(error).__name__}: {message} "
-                              f"{captured.evidence()}".rstrip()) from None
+            raise failure(f"piper could not load voice model {onnx}", error, captured) from None
 
 
 class PiperEngine:
@@ -184,9 +178,7 @@ class PiperEngine:
             try:
                 return [chunk.audio_float_array for chunk in piper_voice.synthesize(text, settings)]
             except Exception as error:  # onnxruntime and the phonemizer raise many kinds
-                message = " ".join(str(error).split())[:300]
-                raise EngineError(f"piper failed speaking {text[:40]!r}: {type(error).__name__}: {message} "
-                                  f"{captured.evidence()}".rstrip()) from None
+                raise failure(f"piper failed speaking {text[:40]!r}", error, captured) from None
 
     def _info(self, model: _Model) -> VoiceInfo:
         """What list_voices says about `model`."""
