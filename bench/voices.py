@@ -73,6 +73,9 @@ NARRATOR = "piper:en_US-joe-medium"
 """The default narrator, whom no character voice may sound like."""
 LEFT_OUT = {"kokoro:af_nicole"}
 """Voices --order leaves out by ear: af_nicole whispers (and reads the passage 60% slower than the others)."""
+PITCHED = ("kokoro:af_sky@3", "kokoro:af_sarah@-3", "kokoro:af_bella@-4", "kokoro:af_kore@3", "kokoro:af_jessica@-3")
+"""Female kokoro voices shifted a few semitones, tried as further voices: there are fewer distinct female voices
+than male ones (7 stay 0.75 apart, against 9 men)."""
 GRADES = ("F+", "D-", "D", "D+", "C-", "C", "C+", "B-", "B", "B+", "A-", "A")
 """kokoro-js's overall grades, worst first."""
 ASSET = ROOT / "narrate" / "assets" / "voice-similarity.json"
@@ -134,10 +137,10 @@ def spec_of(voice: Voice) -> str:
 
 
 def default_specs() -> list[str]:
-    """Piper's Joe and every kokoro voice."""
+    """Piper's Joe, every kokoro voice, and the pitched kokoro voices tried as further voices."""
     from narrate.engines.base import get_engine
 
-    return ["piper:en_US-joe-medium", *(f"kokoro:{info.id}" for info in get_engine("kokoro").list_voices())]
+    return [NARRATOR, *(f"kokoro:{info.id}" for info in get_engine("kokoro").list_voices()), *PITCHED]
 
 
 def palette_specs() -> list[str]:
@@ -153,20 +156,23 @@ def palette_specs() -> list[str]:
 def palette_order(measures: dict[str, Measure], similarity: np.ndarray) -> dict[str, list[str]]:
     """The kokoro voices of each gender in the order casting should hand them out: each next voice the best
     graded (kokoro-js's grades) of those at most ORDER_APART like the narrator and every voice before it,
-    and once none is, the least like them. Voices over WER_TARGET and those in LEFT_OUT are left out."""
+    a voice at its own pitch before a pitched one, and once none is that far apart, the least like them.
+    Voices over WER_TARGET and those in LEFT_OUT are left out."""
     from narrate.engines.kokoro import VOICES
 
     specs = list(measures)
     index = {spec: number for number, spec in enumerate(specs)}
+    base = {spec: parse_spec(spec).voice for spec in specs}
     order: dict[str, list[str]] = {}
     for gender in ("male", "female"):
-        left = [spec for spec in specs if spec.startswith("kokoro:") and spec[7:] in VOICES
-                and VOICES[spec[7:]].gender == gender and measures[spec].wer <= WER_TARGET and spec not in LEFT_OUT]
+        left = [spec for spec in specs if spec.startswith("kokoro:") and base[spec] in VOICES
+                and VOICES[base[spec]].gender == gender and measures[spec].wer <= WER_TARGET and spec not in LEFT_OUT]
         chosen, order[gender] = [NARRATOR], []
         while left:
             closeness = {spec: max(similarity[index[spec], index[other]] for other in chosen) for spec in left}
             apart = [spec for spec in left if closeness[spec] <= ORDER_APART]
-            best = max(apart, key=lambda spec: (GRADES.index(VOICES[spec[7:]].grade), -closeness[spec])) if apart \
+            best = max(apart, key=lambda spec: ("@" not in spec, GRADES.index(VOICES[base[spec]].grade),
+                                                -closeness[spec])) if apart \
                 else min(left, key=closeness.__getitem__)
             order[gender].append(best)
             chosen.append(best)

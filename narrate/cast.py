@@ -32,8 +32,10 @@ NARRATOR_VOICES = (Voice("piper", "en_US-joe-medium"), Voice("kokoro", "bm_fable
 kokoro, and a model of its own, so no character voice is a variant of it), else kokoro, else eSpeak."""
 
 
-def _kokoro(*voice_ids: str) -> tuple[Voice, ...]:
-    return tuple(Voice("kokoro", voice_id) for voice_id in voice_ids)
+def _kokoro(*labels: str) -> tuple[Voice, ...]:
+    """Kokoro voices named as bench/voices.py names them: "af_heart", or "af_sky@3" shifted 3 semitones."""
+    return tuple(Voice("kokoro", voice_id, pitch=float(pitch or 0))
+                 for voice_id, _, pitch in (label.partition("@") for label in labels))
 
 
 PALETTES: dict[Gender, tuple[Voice, ...]] = {
@@ -44,8 +46,9 @@ PALETTES: dict[Gender, tuple[Voice, ...]] = {
         Voice("espeak", "en-gb-scotland+m2", rate=1.0),
         Voice("espeak", "en+m7", rate=0.9),
     ),
-    "female": _kokoro("af_heart", "bf_emma", "af_alloy", "bf_isabella", "af_river", "af_aoede", "bf_lily",
-                      "af_jessica", "af_sky", "af_sarah", "af_kore", "af_nova", "af_bella") + (
+    "female": _kokoro("af_heart", "bf_emma", "af_alloy", "bf_isabella", "af_river", "af_bella@-4", "af_sky@3",
+                      "af_aoede", "bf_lily", "af_jessica", "af_kore@3", "af_jessica@-3", "af_sky", "af_sarah@-3",
+                      "af_sarah", "af_kore", "af_nova", "af_bella") + (
         Voice("espeak", "en-us+f3", rate=0.95),
         Voice("espeak", "en-gb+f2", rate=1.0),
         Voice("espeak", "en-us+f4", rate=1.05, pitch=1.0),
@@ -54,8 +57,9 @@ PALETTES: dict[Gender, tuple[Voice, ...]] = {
 }
 """Default voices for characters by inferred gender, in the order they are handed out. The kokoro voices are
 ordered by `bench/voices.py --order` from its measurements: each next voice is the best graded of those no
-more than 0.75 like the narrator and every voice before it, and once none is, the least like them. Left
-out: bf_alice (word error rate 0.13) and af_nicole (a whisper). eSpeak's voices follow, for where kokoro
+more than 0.75 like the narrator and every voice before it, and once none is, the least like them. There are
+fewer distinct female voices than male ones, so some female voices are shifted in pitch too ("af_sky@3"),
+each measured as a voice of its own. Left out: bf_alice (word error rate 0.13) and af_nicole (a whisper). eSpeak's voices follow, for where kokoro
 cannot run. A character of unknown gender gets whichever voice of both is least like those already cast."""
 
 DISTINCT = 0.80
@@ -141,25 +145,25 @@ def _add_newcomers(doc: tomlkit.TOMLDocument, characters: Sequence[Character], c
 
 
 def _pick(gender: Gender, taken: Sequence[Voice], catalog: Catalog) -> Voice:
-    """A voice for a character of `gender` that no one in `taken` has: the first palette voice unlike all of
-    them, else the least like them; for unknown gender the least like them of both palettes; past the
-    palette, blends of its voices, then its voices at other speeds."""
-    used = {(voice.engine, voice.voice) for voice in taken}
-    palette = [voice for kind in (("female", "male") if gender == "unknown" else (gender,))
+    """A voice for a character of `gender` that no one in `taken` has, from the palette's first engine that runs
+    here (kokoro, else eSpeak): the first palette voice unlike all of them, else the least like them; for
+    unknown gender the least like them of both palettes; past the palette, blends of its voices, then its
+    voices at other speeds."""
+    used = {_label(voice) for voice in taken}
+    offered = [voice for kind in (("female", "male") if gender == "unknown" else (gender,))
                for voice in PALETTES[kind] if _offers(catalog, voice)]
-    free = [voice for voice in palette if (voice.engine, voice.voice) not in used]
+    palette = [voice for voice in offered if voice.engine == offered[0].engine]
+    free = [voice for voice in palette if _label(voice) not in used]
     if free:
-        free = [voice for voice in free if voice.engine == free[0].engine]  # neural voices while there are any
-
         def closeness(voice: Voice) -> float:
             return max((likeness(voice, other) for other in taken), default=0.0)
         distinct = [voice for voice in free if closeness(voice) <= DISTINCT]
         return distinct[0] if distinct and gender != "unknown" else min(free, key=closeness)
-    kokoro = [voice.voice for voice in palette if voice.engine == "kokoro"]
+    kokoro = list(dict.fromkeys(voice.voice for voice in palette if voice.engine == "kokoro"))
     for index, first in enumerate(kokoro):
         for second in kokoro[index + 1:]:
             mixed = Voice("kokoro", f"{first}:50,{second}:50")
-            if (mixed.engine, mixed.voice) not in used:
+            if _label(mixed) not in used:
                 return mixed
     for step in range(1, 20):  # the same voices at other speeds, which the ear tells apart
         for voice in palette:
@@ -170,12 +174,18 @@ def _pick(gender: Gender, taken: Sequence[Voice], catalog: Catalog) -> Voice:
 
 
 def likeness(one: Voice, other: Voice) -> float:
-    """How alike two voices sound, 0..1: 1 for one voice id, the measured speaker-embedding similarity where
-    bench/voices.py measured the pair (assets/voice-similarity.json), else 0."""
-    first, second = f"{one.engine}:{one.voice}", f"{other.engine}:{other.voice}"
-    if first == second:
-        return 1.0
-    return _similarities().get(frozenset((first, second)), 0.0)
+    """How alike two voices sound, 0..1: the speaker-embedding similarity bench/voices.py measured for the pair
+    (assets/voice-similarity.json); unmeasured, 1 for one voice id at any pitch, else 0."""
+    first, second = _label(one), _label(other)
+    measured = 1.0 if first == second else _similarities().get(frozenset((first, second)))
+    if measured is not None:
+        return measured
+    return 1.0 if (one.engine, one.voice) == (other.engine, other.voice) else 0.0
+
+
+def _label(voice: Voice) -> str:
+    """A voice as bench/voices.py names it: "engine:voice", with "@pitch" when shifted."""
+    return f"{voice.engine}:{voice.voice}" + (f"@{voice.pitch:g}" if voice.pitch else "")
 
 
 @functools.cache

@@ -60,8 +60,8 @@ def test_the_most_lines_get_the_first_voices_of_the_palette(tmp_path: Path) -> N
 
 
 def test_a_large_cast_of_both_genders_has_no_two_voices_alike(tmp_path: Path) -> None:
-    people = [Character(f"Man{i}", "male", lines=20 - i) for i in range(5)] + \
-             [Character(f"Woman{i}", "female", lines=20 - i) for i in range(5)]
+    people = [Character(f"Man{i}", "male", lines=20 - i) for i in range(9)] + \
+             [Character(f"Woman{i}", "female", lines=20 - i) for i in range(9)]
     result = cast(make_scripts(*people), tmp_path, CATALOG)
     everyone = [result.narrator, *result.characters.values()]
     closest = max(likeness(one, other) for i, one in enumerate(everyone) for other in everyone[i + 1:])
@@ -171,5 +171,6 @@ def test_palette_exhaustion_still_gives_distinct_voices_of_the_right_gender(tmp_
     crowd = [Character(f"Person{i}", "female", lines=1) for i in range(30)]
     result = cast(make_scripts(*crowd), tmp_path, CATALOG)
     voices = [result.narrator, *result.characters.values()]
-    assert len({(voice.engine, voice.voice, voice.rate) for voice in voices}) == 31
+    assert len({(voice.engine, voice.voice, voice.rate, voice.pitch) for voice in voices}) == 31
+    assert {voice.engine for voice in result.characters.values()} == {"kokoro"}  # past the palette: blends
     assert {gender_of(voice) for voice in result.characters.values()} == {"female"}
