@@ -10,6 +10,7 @@ line is in the cache at once, so a run that is stopped resumes from there.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -179,7 +180,11 @@ def _spoken_in_order(keys: Sequence[Key], hosts: EngineHosts, cache_dir: Path, a
             except Exception as error:  # a pool already shut down or broken: the caller raises it
                 future = Future()
                 future.set_exception(error)
-            future.add_done_callback(lambda done, key=key: (free.release(), finished.put((key, done))))
+            future.add_done_callback(functools.partial(finish, key))
+
+    def finish(key: Key, future: Future) -> None:
+        free.release()
+        finished.put((key, future))
 
     threading.Thread(target=feed, name="narrate-feed", daemon=True).start()
     total, done = sum(len(text) for _, text in keys), 0
