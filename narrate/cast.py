@@ -59,8 +59,9 @@ PALETTES: dict[Gender, tuple[Voice, ...]] = {
 ordered by `bench/voices.py --order` from its measurements: each next voice is the best graded of those no
 more than 0.75 like the narrator and every voice before it, and once none is, the least like them. There are
 fewer distinct female voices than male ones, so some female voices are shifted in pitch too ("af_sky@3"),
-each measured as a voice of its own. Left out: bf_alice (word error rate 0.13) and af_nicole (a whisper). eSpeak's voices follow, for where kokoro
-cannot run. A character of unknown gender gets whichever voice of both is least like those already cast."""
+each measured as a voice of its own. Left out: bf_alice (word error rate 0.13) and af_nicole (a whisper).
+eSpeak's voices follow, for where kokoro cannot run. A character of unknown gender gets whichever voice of both
+is least like those already cast."""
 
 DISTINCT = 0.80
 """Two voices more alike than this (speaker-embedding cosine similarity) sound like one person."""

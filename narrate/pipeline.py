@@ -94,8 +94,8 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
     and publish each to its work's feed (output/<work-slug>/feed.xml, files served from `base_url`);
     returns the files written.
 
-    The lines of every chapter go to the workers at once, chapter 1's first, then chapter 2's, and so on;
-    each is synthesized and levelled by the worker that spoke it. As soon as every line of a chapter is
+    The lines go to the workers in reading order, chapter 1's first, then chapter 2's, and so on, one per
+    core at a time; each is synthesized and levelled by the worker that spoke it. As soon as every line of a chapter is
     there, that chapter is assembled, encoded and published (its episode is in the feed), its audio
     streamed, while the workers go on speaking the later chapters' lines: chapter 1 is out long before
     the whole work is, every core stays busy, and memory does not grow with the number of chapters.

@@ -53,8 +53,8 @@ MODEL_PARTS = (
 )
 """The model's parts in order: (module of the PyPI package that holds part.bin, the part's sha256)."""
 
-VOICES_FILE = "voices-en.npz"
-"""The English style vectors, in narrate/assets/kokoro/."""
+VOICES_RESOURCE = importlib.resources.files("narrate") / "assets" / "kokoro" / "voices-en.npz"
+"""The English style vectors."""
 
 PITCH_RANGE = (-4.0, 6.0)
 """Semitone shifts applied; wider requests are clamped."""
@@ -139,20 +139,21 @@ def blend(voice_id: str) -> tuple[tuple[str, float], ...]:
 
 
 def model_path(cache_dir: Path | None = None) -> Path:
-    """The model file, joined from its PyPI parts into `cache_dir`/models on first use and checked."""
+    """The model file, joined from its PyPI parts into `cache_dir`/models on first use, each part and the whole
+    checked against their sha256 as they are read."""
     target = (cache_dir or default_cache_dir()) / "models" / MODEL_NAME
     if target.is_file():
         return target
-    parts = [_part(module, digest) for module, digest in MODEL_PARTS]
+    parts = [(_part(module), digest) for module, digest in MODEL_PARTS]
     whole = hashlib.sha256()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with locked(target.with_name(f".{MODEL_NAME}.lock")):  # one process joins it, the others wait
+        with locked(target.with_name(".joining.lock")):  # one process joins the model, the others wait
             if target.is_file():
                 return target
             with atomic_path(target) as temporary, temporary.open("wb") as out:
-                for part in parts:
-                    data = part.read_bytes()
+                for path, digest in parts:
+                    data = _checked(path, digest)
                     whole.update(data)
                     out.write(data)
                 if whole.hexdigest() != MODEL_SHA256:
@@ -163,35 +164,40 @@ def model_path(cache_dir: Path | None = None) -> Path:
     return target
 
 
-def _part(module: str, digest: str) -> Path:
-    """The installed part.bin of `module`, checked against its sha256."""
-    package = module.replace("_", "-")
+def _part(module: str) -> Path:
+    """The part.bin of the installed package `module`."""
     try:
-        path = Path(str(importlib.resources.files(module) / "part.bin"))
+        return Path(str(importlib.resources.files(module) / "part.bin"))
     except ModuleNotFoundError:
+        package = module.replace("_", "-")
         raise EngineError(f"the kokoro engine needs the package {package} (pip install {package})") from None
+
+
+def _checked(path: Path, digest: str) -> bytes:
+    """The bytes of the model part at `path`, checked against its sha256."""
+    package = path.parent.name.replace("_", "-")
     try:
-        with path.open("rb") as part:
-            actual = hashlib.file_digest(part, "sha256").hexdigest()
+        data = path.read_bytes()
     except OSError as error:
         raise EngineError(f"{path}: cannot read a part of the kokoro model ({error.strerror}; "
                           f"pip install --force-reinstall {package})") from None
+    actual = hashlib.sha256(data).hexdigest()
     if actual != digest:
         raise EngineError(f"{path}: this part of the kokoro model is damaged (sha256 {actual[:12]}..., "
                           f"expected {digest[:12]}...; pip install --force-reinstall {package})")
-    return path
+    return data
 
 
 @functools.cache
 def _voices() -> dict[str, np.ndarray]:
     """Voice id -> its style vectors (510x1x256), read once per process."""
-    with importlib.resources.as_file(importlib.resources.files("narrate") / "assets" / "kokoro" / VOICES_FILE) as path, \
-            np.load(path) as stored:
+    with importlib.resources.as_file(VOICES_RESOURCE) as path, np.load(path) as stored:
         return {name: stored[name] for name in VOICES}
 
 
+@functools.cache
 def style(voice_id: str) -> np.ndarray:
-    """The style vectors of a voice or a blend (their weighted mean)."""
+    """The style vectors of a voice or a blend (their weighted mean), worked out once per process."""
     voices = _voices()
     return sum((voices[name] * share for name, share in blend(voice_id)), np.zeros_like(voices["af_heart"]))
 
@@ -205,8 +211,7 @@ def _load() -> Kokoro:
         raise EngineError(f"the kokoro engine needs the kokoro-onnx package ({error}); pip install kokoro-onnx") \
             from None
     path = model_path()
-    with quiet() as captured, importlib.resources.as_file(
-            importlib.resources.files("narrate") / "assets" / "kokoro" / VOICES_FILE) as voices:
+    with quiet() as captured, importlib.resources.as_file(VOICES_RESOURCE) as voices:
         try:
             return Kokoro.from_session(cpu_session(path), str(voices))
         except Exception as error:  # onnxruntime raises many kinds
@@ -249,7 +254,13 @@ class KokoroEngine:
 
     def cache_key(self, voice: Voice) -> str:
         """A string that changes whenever anything affecting the sound changes."""
-        vectors = hashlib.sha256(style(voice.voice).tobytes()).hexdigest()[:16]
-        version = importlib.metadata.version("kokoro-onnx")
-        return (f"kokoro|kokoro-onnx {version}|r{RENDER_VERSION}|{MODEL_SHA256[:16]}|{voice.voice}|{vectors}|"
-                f"rate {voice.rate:.3f}|pitch {clamp(voice.pitch, PITCH_RANGE):.2f}")
+        return (f"kokoro|{_identity(voice.voice)}|rate {voice.rate:.3f}|"
+                f"pitch {clamp(voice.pitch, PITCH_RANGE):.2f}")
+
+
+@functools.cache
+def _identity(voice_id: str) -> str:
+    """What a voice's sound is made of: kokoro-onnx's version, narrate's handling, the model, the style vectors."""
+    vectors = hashlib.sha256(style(voice_id).tobytes()).hexdigest()[:16]
+    version = importlib.metadata.version("kokoro-onnx")
+    return f"kokoro-onnx {version}|r{RENDER_VERSION}|{MODEL_SHA256[:16]}|{voice_id}|{vectors}"
