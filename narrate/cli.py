@@ -78,8 +78,10 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option("--base-url", envvar="NARRATE_BASE_URL", default=DEFAULT_BASE_URL, show_default=True,
               callback=_base_url, help="Where output/ will be served from: the feed's links start with it "
               "(also NARRATE_BASE_URL). `narrate serve` rewrites them to its own address anyway.")
+@click.option("--read-notes", is_flag=True, envvar="NARRATE_READ_NOTES",
+              help="Also read the summaries and author's notes aloud (they are always in the feed and the tags).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def render(name: str, jobs: int | None, base_url: str, quiet: bool) -> None:
+def render(name: str, jobs: int | None, base_url: str, read_notes: bool, quiet: bool) -> None:
     """Narrate chapter NAME into output/NAME.mp3 and output/NAME.m4b, and publish it to its work's podcast feed.
 
     NAME is a file in input/ without its extension, or a path. A file holding
@@ -95,10 +97,11 @@ def render(name: str, jobs: int | None, base_url: str, quiet: bool) -> None:
         narrate chapter4
         narrate render chapter4 --jobs 2 --quiet
         narrate chapter4 --base-url https://example.org/audiobooks/
+        narrate my-fic --read-notes
     """
     folders = pipeline.Folders()
     with _progress(quiet) as progress:
-        written = pipeline.render(name, folders, jobs=jobs, progress=progress, base_url=base_url)
+        written = pipeline.render(name, folders, jobs=jobs, progress=progress, base_url=base_url, notes=read_notes)
     if not quiet:
         if not any(path.suffix == ".mp3" for path in written):
             click.echo("the outputs are up to date: nothing that makes them has changed since the last render")

@@ -21,6 +21,7 @@ import functools
 import hashlib
 import io
 import math
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -119,8 +120,11 @@ class Tags:
     """Chapter number, when the heading has one."""
     summary: str
     """The work summary."""
+    published: str
+    """Publication date, ISO 8601 ("" when unknown)."""
     extras: dict[str, str]
-    """Fandom, rating, category, notes, source URL (only those present), by tag name."""
+    """Fandom, rating, warnings, category, relationships, characters, additional tags, series, chapter summary,
+    notes, source URL (only those present), by tag name."""
     cover: bytes
     """Cover image, JPEG or PNG."""
     marks: tuple[Mark, ...]
@@ -159,15 +163,23 @@ def output_files(out_dir: Path, name: str) -> list[Path]:
 def _tags(master: Master, work: Work, chapter: Chapter, cover: bytes) -> Tags:
     """The tag values for this chapter of `work`."""
     meta = work.meta
+    series = f"{meta.series}, part {meta.series_part}" if meta.series and meta.series_part else meta.series
     named = {
         "Fandom": meta.fandom,
         "Rating": meta.rating,
+        "Archive Warnings": ", ".join(meta.warnings),
         "Category": meta.category,
+        "Relationships": ", ".join(meta.relationships),
+        "Characters": ", ".join(meta.characters),
+        "Additional Tags": ", ".join(meta.tags),
+        "Series": series,
+        "Chapter Summary": chapter.summary,
         "Notes": meta.notes,
         "Source": meta.source_url,
     }
     extras = {key: value for key, value in named.items() if value}
-    return Tags(chapter.heading, meta.title, meta.author, chapter.number, meta.summary, extras, cover, master.marks)
+    return Tags(chapter.heading, meta.title, meta.author, chapter.number, meta.summary, meta.published, extras, cover,
+                master.marks)
 
 
 def _image_format(cover: bytes) -> str:
@@ -441,11 +453,26 @@ def _id3_tag(frames: Sequence[Frame]) -> bytes:
 
 def _id3_text_frames(tags: Tags) -> list[Frame]:
     """ID3 frames for the titles, people, genre, track, summary and extras."""
-    from mutagen.id3 import COMM, TALB, TCON, TIT2, TPE1, TPE2, TRCK, TXXX, WOAS
+    from mutagen.id3 import (
+        COMM,
+        TALB,
+        TCON,
+        TDAT,
+        TIT2,
+        TPE1,
+        TPE2,
+        TRCK,
+        TXXX,
+        TYER,
+        WOAS,
+    )
 
     frames = [TIT2(encoding=3, text=[tags.title]), TALB(encoding=3, text=[tags.album])]
     if tags.author:
         frames += [TPE1(encoding=3, text=[tags.author]), TPE2(encoding=3, text=[tags.author])]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", tags.published):  # ID3v2.3 dates: the year, and the day as DDMM
+        year, month, day = tags.published.split("-")
+        frames += [TYER(encoding=3, text=[year]), TDAT(encoding=3, text=[day + month])]
     if tags.track is not None:
         frames.append(TRCK(encoding=3, text=[str(tags.track)]))
     frames.append(TCON(encoding=3, text=[GENRE]))
@@ -502,6 +529,8 @@ def _tag_m4b(path: Path, tags: Tags) -> None:
         values |= {"©ART": [tags.author], "aART": [tags.author]}
     if tags.track is not None:
         values["trkn"] = [(tags.track, 0)]
+    if tags.published:
+        values["©day"] = [tags.published]
     if tags.summary:
         values |= {"desc": [tags.summary[:ITUNES_DESC_CHARS]], "ldes": [tags.summary]}
     for key, value in tags.extras.items():

@@ -22,12 +22,12 @@ NARRATOR = "Narrator"
 
 @dataclass(frozen=True)
 class Metadata:
-    """What the page header says about the work and this chapter."""
+    """What the work says about itself: its page header, AO3 preface or EPUB package."""
 
     title: str
     """Work title."""
     author: str = ""
-    """Author (pseudonym) as shown on the page."""
+    """Author (pseudonym) as shown on the page; several are joined with ", "."""
     fandom: str = ""
     """Fandom(s), comma separated as on the page."""
     category: str = ""
@@ -42,6 +42,38 @@ class Metadata:
     """BCP 47 language code."""
     source_url: str = ""
     """Where the text came from, when known."""
+    warnings: tuple[str, ...] = ()
+    """AO3 archive warnings."""
+    relationships: tuple[str, ...] = ()
+    """AO3 relationship tags."""
+    characters: tuple[str, ...] = ()
+    """Character names the work declares (AO3 Character tags, without their parenthesised fandom)."""
+    tags: tuple[str, ...] = ()
+    """AO3 additional tags, or an EPUB's subjects."""
+    series: str = ""
+    """The series the work belongs to."""
+    series_part: int | None = None
+    """The work's place in `series`."""
+    published: str = ""
+    """Publication date, ISO 8601 ("2021-03-14")."""
+    end_notes: str = ""
+    """The author's notes at the end of the work."""
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        """Each author on their own."""
+        return tuple(name.strip() for name in self.author.split(",") if name.strip())
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        """Fandoms, relationships, characters and tags: what a listener would search the work by."""
+        fandoms = tuple(name.strip() for name in self.fandom.split(",") if name.strip())
+        return tuple(dict.fromkeys(fandoms + self.relationships + self.characters + self.tags))
+
+    @classmethod
+    def from_record(cls, record: dict) -> Metadata:
+        """The Metadata that `dataclasses.asdict` (through JSON) recorded; lists become tuples again."""
+        return cls(**{key: tuple(value) if isinstance(value, list) else value for key, value in record.items()})
 
 
 @dataclass(frozen=True)
@@ -76,10 +108,16 @@ class Chapter:
     """Chapter title from the heading ("" when the heading is only a number)."""
     scenes: tuple[Scene, ...]
     """Scenes in reading order."""
+    summary: str = ""
+    """The chapter's own summary (AO3 "Chapter Summary")."""
+    notes: str = ""
+    """The author's notes before the chapter."""
+    end_notes: str = ""
+    """The author's notes after the chapter."""
 
     @property
     def heading(self) -> str:
-        """What the chapter is called aloud and in tags: "Chapter 4: Title"."""
+        """What the chapter is called aloud and in tags: "Chapter 4: Title", or its title alone."""
         name = f"Chapter {self.number}" if self.number is not None else ""
         return ": ".join(part for part in (name, self.title) if part) or "Chapter"
 
@@ -370,6 +408,8 @@ class Episode:
     """The narrator's voice, e.g. "en_US-joe-medium (piper)"."""
     audio_key: str = ""
     """Digest of everything the audio was made from: a render with the same key would change nothing."""
+    summary: str = ""
+    """The chapter's own summary, if it has one."""
 
 
 @dataclass(frozen=True)

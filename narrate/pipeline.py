@@ -72,27 +72,54 @@ def load_cast(scripts: Sequence[Script], folders: Folders, hosts: EngineHosts) -
     return cast(scripts, folders.voices, hosts.catalog())
 
 
-def opening(script: Script) -> list[Line]:
-    """What the narrator says first: title, chapter and author."""
+def opening(script: Script, notes: bool = False) -> list[Line]:
+    """What the narrator says first: title, chapter (unless it is the title) and authors; with `notes`, then the
+    work's summary and notes (before its first chapter) and the chapter's."""
     meta, chapter = script.work.meta, script.chapter
-    words = [f"{meta.title}.", f"{chapter.heading}."]
-    if meta.author:
-        words.append(f"By {meta.author}.")
-    return [Line(" ".join(words), None, 0, -1)]
+    words = [f"{meta.title}."] + ([f"{chapter.heading}."] if chapter.heading != meta.title else [])
+    if meta.authors:
+        words.append(f"By {spoken_list(meta.authors)}.")
+    said = [" ".join(words)]
+    if notes:
+        first = script.work.chapters.index(chapter) == 0
+        said += _notes("Summary", meta.summary if first else "") + _notes("Notes", meta.notes if first else "")
+        said += _notes("Chapter summary", chapter.summary) + _notes("Chapter notes", chapter.notes)
+    return [Line(text, None, 0, -1 - place) for place, text in enumerate(said)]
 
 
-def lines(script: Script) -> list[Line]:
-    """Everything to speak, in order: the opening, then every segment."""
+def closing(script: Script) -> list[Line]:
+    """The chapter's end notes (and, after the last chapter, the work's), read after its text as a scene of
+    their own."""
+    chapter, work = script.chapter, script.work
+    last = work.chapters.index(chapter) == len(work.chapters) - 1
+    said = _notes("Chapter end notes", chapter.end_notes) + _notes("End notes", work.meta.end_notes if last else "")
+    scene = max((segment.scene for segment in script.segments), default=0) + 1
+    return [Line(text, None, scene, -1 - place) for place, text in enumerate(said)]
+
+
+def _notes(label: str, text: str) -> list[str]:
+    """A labelled note read aloud: "Label." then its paragraphs (nothing when `text` is empty)."""
+    paragraphs = [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]
+    return [f"{label}.", *paragraphs] if paragraphs else []
+
+
+def spoken_list(names: Sequence[str]) -> str:
+    """Names as said aloud: "A", "A and B", "A, B and C"."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else list(names))
+
+
+def lines(script: Script, notes: bool = False) -> list[Line]:
+    """Everything to speak, in order: the opening, every segment, and (with `notes`) the end notes."""
     body = [Line(segment.text, segment.speaker, segment.scene, segment.paragraph)
             for segment in script.segments]
-    return opening(script) + body
+    return opening(script, notes) + body + (closing(script) if notes else [])
 
 
 def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Progress | None = None,
-           base_url: str = DEFAULT_BASE_URL) -> list[Path]:
+           base_url: str = DEFAULT_BASE_URL, notes: bool = False) -> list[Path]:
     """Narrate every chapter of the input `name` into output/<chapter name>.mp3 and .m4b (see Script.name)
     and publish each to its work's feed (output/<work-slug>/feed.xml, files served from `base_url`);
-    returns the files written.
+    returns the files written. With `notes`, the summaries and author's notes are read aloud too.
 
     The lines go to the workers in reading order, chapter 1's first, then chapter 2's, and so on, one per
     core at a time; each is synthesized and levelled by the worker that spoke it. As soon as every line of a chapter is
@@ -109,8 +136,8 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
     written: list[Path] = []
     with EngineHosts(jobs) as hosts:
         voices = load_cast(scripts, folders, hosts)
-        spoken = synthesize_chapters([lines(script) for script in scripts], voices, hosts, folders.cache, progress,
-                                     after=level_clip)  # each line levelled by the worker that spoke it
+        spoken = synthesize_chapters([lines(script, notes) for script in scripts], voices, hosts, folders.cache,
+                                     progress, after=level_clip)  # each line levelled by the worker that spoke it
         for script, clips in zip(scripts[:-1], itertools.islice(spoken, len(scripts) - 1), strict=True):
             written += _render_chapter(script, voices, clips, folders.output, base_url)
         last = next(spoken)

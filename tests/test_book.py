@@ -128,7 +128,7 @@ def test_book_volumes_restart_chapter_numbers(tmp_path: Path) -> None:
 def test_book_without_chapter_headings(tmp_path: Path) -> None:
     work = book(tmp_path, "proposal.txt")
     assert (work.meta.title, work.slug) == ("A Modest Proposal", "a-modest-proposal")
-    assert headings(work) == [(None, "")]
+    assert headings(work) == [(None, "A Modest Proposal")]
     texts = paragraphs(work)
     assert len(texts) == 3
     assert texts[0].startswith("It is a melancholy object") and texts[-1].endswith("the least objection.")
@@ -170,7 +170,7 @@ def test_book_untitled_preface_after_contents_is_a_chapter_of_its_own(tmp_path: 
     contents = "CONTENTS\n\nCHAPTER I. The Start\nCHAPTER II. The End"
     work = load_book(tmp_path, f"{contents}\n\n{PROSE}\n\nCHAPTER I. The Start\n\nOne.\n\nCHAPTER II. The End\n\nTwo.")
     assert [(c.number, c.title, paragraphs_of(c)) for c in work.chapters] == [
-        (None, "", [PROSE]), (1, "The Start", ["One."]), (2, "The End", ["Two."]),
+        (None, work.meta.title, [PROSE]), (1, "The Start", ["One."]), (2, "The End", ["Two."]),
     ]  # fmt: skip
 
 

@@ -15,7 +15,7 @@ def test_labelled_fields_and_blocks() -> None:
     ]  # fmt: skip
     assert read_header(lines) == {
         "rating": "Teen And Up Audiences", "category": "Gen", "fandom": "Original Work", "language": "en",
-        "title": "Winter Nets", "author": "driftwood", "summary": "One sentence. Two sentences.", "notes": "A note.",
+        "title": "Winter Nets", "author": "driftwood", "summary": "One sentence. Two sentences.", "notes": "A note.", "relationships": "A/B",
     }  # fmt: skip
 
 

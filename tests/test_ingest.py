@@ -142,7 +142,7 @@ def test_utf16_with_bom(tmp_path: Path) -> None:
 def test_binary_file(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes(data)
-    with pytest.raises(InputError, match=r"x\.txt: not a text file \(expected UTF-8 or Windows-1252 text\)$"):
+    with pytest.raises(InputError, match=r"x\.txt: not a text file \(narrate reads UTF-8 or Windows-1252 text, HTML and EPUB\)$"):
         load(path)
 
 
@@ -173,8 +173,8 @@ def test_labelled_ao3_page() -> None:
     assert meta.fandom == "Original Work, Folklore & Fairy Tales"
     assert (meta.category, meta.rating, meta.language) == ("Gen", "Teen And Up Audiences", "en")
     assert meta.summary == "Three friends wait out the first storm of winter."
-    assert meta.notes == "Thanks for reading! The last chapter comes next week."
     chapter = work.chapters[0]
+    assert (meta.notes, chapter.end_notes) == ("", "Thanks for reading! The last chapter comes next week.")
     assert (chapter.number, chapter.title, chapter.heading) == (2, "First Snow", "Chapter 2: First Snow")
     assert len(chapter.scenes) == 3
     texts = paragraphs(work)
@@ -209,7 +209,7 @@ def test_header_without_chapter_heading(tmp_path: Path) -> None:
     meta = work.meta
     assert (meta.title, meta.author, meta.fandom, meta.rating) == ("Tide", "writer", "Some Fandom", "General Audiences")
     assert (meta.summary, meta.notes) == ("A summary. Two sentences.", "A note.")
-    assert (work.chapters[0].number, work.chapters[0].title) == (None, "")
+    assert (work.chapters[0].number, work.chapters[0].title) == (None, "Tide")  # one untitled chapter: the work's
     assert paragraphs(work) == ["They left at sunrise.", "“Go,” he said."]
 
 

@@ -107,7 +107,8 @@ def discover(
 ) -> Roster:
     """The named and role-noun people of `scripts`, with aliases merged and genders inferred.
 
-    `genders` and `aliases` are the user's overrides; they win over the text.
+    The characters the work itself declares (AO3's Character tags) are people wherever the text names them, in
+    full or by a part of their name. `genders` and `aliases` are the user's overrides; they win over the text.
     """
     segments = [s for script in scripts for s in script.segments]
     narration = [s.text for s in segments if s.kind == "narration"]
@@ -116,6 +117,8 @@ def discover(
     speaking = {s.paragraph for s in segments if s.kind == "dialogue"}
     tags = [s.text for s in segments if s.kind == "narration" and s.paragraph in speaking]
     names, narrated = find_names(narration, dialogue, lower, set(tags))
+    if scripts:
+        names.update(_declared(scripts[0].work.meta.characters, narration + dialogue, names))
     forms = merge(names)
     counts: Counter[str] = Counter()
     for form, n in narrated.items():
@@ -137,6 +140,21 @@ def discover(
         inferred[forms.get(name, name)] = gender
         certainty[forms.get(name, name)] = 1.0
     return Roster(forms, inferred, pattern, certainty, dict(counts))
+
+
+def _declared(characters: Sequence[str], texts: Sequence[str], names: Counter[str]) -> Counter[str]:
+    """The declared `characters` the `texts` name, in full or by one of their words, each counted as often as
+    all its forms and once more, so that it names the person they join (the tag "Dietrich Bronner", not
+    "Dietrich")."""
+    found: Counter[str] = Counter()
+    words = {word for text in texts for word in TOKEN.findall(text) if word[:1].isupper()}
+    joined = "\n".join(texts)
+    for name in characters:
+        parts = [part for part in re.findall(r"[\w’'-]+", name) if part[:1].isupper()]
+        if any(part in words for part in parts):
+            full = len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", joined))
+            found[name] = 1 + full + sum(names[part] for part in parts)
+    return found
 
 
 def mentions(roster: Roster, text: str) -> tuple[Mention, ...]:

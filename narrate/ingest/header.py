@@ -30,13 +30,17 @@ _FIELDS: dict[str, str | None] = {
     "rating": "rating", "ratings": "rating", "category": "category", "categories": "category",
     "fandom": "fandom", "fandoms": "fandom", "language": "language", "title": "title",
     "author": "author", "authors": "author", "creator": "author", "creators": "author",
-    "archive warning": None, "archive warnings": None, "relationship": None, "relationships": None,
-    "character": None, "characters": None, "additional tags": None, "freeform": None,
-    "series": None, "collections": None, "stats": None, "published": None, "updated": None,
+    "archive warning": "warnings", "archive warnings": "warnings", "relationship": "relationships",
+    "relationships": "relationships", "character": "characters", "characters": "characters",
+    "additional tags": "tags", "freeform": "tags",
+    "series": None, "collections": None, "stats": None, "published": "published", "updated": None,
     "completed": None, "words": None, "chapters": None, "comments": None, "kudos": None,
     "bookmarks": None, "hits": None,
 }  # fmt: skip
 """Header labels whose value is one line -> Metadata field (None: read and ignored)."""
+
+LIST_FIELDS = frozenset({"warnings", "relationships", "characters", "tags"})
+"""Metadata fields that hold a list of tags (read as one comma-separated string)."""
 
 _BLOCKS = {
     "summary": "summary", "chapter summary": "summary", "work summary": "summary",
@@ -112,11 +116,11 @@ def read_book_header(lines: Iterable[str]) -> dict[str, str]:
 def _book_value(field: str, parts: list[str]) -> str:
     """One Gutenberg header field from its lines: authors listed, a title without its subtitle lines."""
     if field == "language":
-        return _language(parts[0])
+        return language_code(parts[0])
     return ", ".join(parts) if field == "author" else parts[0]
 
 
-def _language(name: str) -> str:
+def language_code(name: str) -> str:
     """The BCP 47 code for a language name (AO3's own names or English ones), or the name itself."""
     key = name.casefold()
     return _LANGUAGES.get(key) or _BOOK_LANGUAGES.get(key) or name
@@ -152,11 +156,12 @@ class _HeaderReader:
 
     def fields(self) -> dict[str, str]:
         """The fields read so far, as Metadata keyword arguments."""
-        out = {key: (", " if key == "fandom" else "\n").join(vals) for key, vals in self.values.items() if key != "skip"}
+        out = {key: (", " if key in LIST_FIELDS | {"fandom"} else "\n").join(vals)
+               for key, vals in self.values.items() if key != "skip"}
         if "rating" in out:
             out["rating"] = _rating(out["rating"]) or out["rating"]
         if "language" in out:
-            out["language"] = _language(out["language"])
+            out["language"] = language_code(out["language"])
         for key in ("summary", "notes"):
             if key in out:
                 out[key] = re.sub(r"(?<=[a-z][.!?])(?=[A-Z])", " ", out[key])

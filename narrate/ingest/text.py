@@ -16,7 +16,7 @@ from pathlib import Path
 
 from narrate.errors import InputError
 from narrate.ingest.chrome import chrome_key, is_chrome, is_edge_chrome
-from narrate.ingest.header import awaits, is_header_line, read_header
+from narrate.ingest.header import LIST_FIELDS, awaits, is_header_line, read_header
 from narrate.model import Chapter, Metadata, Paragraph, Scene, Work
 
 _WS = (
@@ -49,6 +49,7 @@ _NAMED_HEADING = re.compile(r"(?P<title>(?:prologue|epilogue|interlude)(?:\s*[:.
 ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", re.I)
 _ASIDE = re.compile(r"\[(?:illustration|frontispiece|transcriber)", re.IGNORECASE)
 _AUTHOR_NOTE = re.compile(r"(?:a/n|an|author'?s? ?notes?)\s*[:\-–—]", re.I)
+_FANDOM_NOTE = re.compile(r"\s*\([^()]*\)$")
 _TEXT_MARKER = re.compile(r"[\W_]*(?:scene|line|page|section|pov|time)[ -]?(?:break|change|skip)[\W_]*", re.I)
 
 _ASIDE_REACH = 20
@@ -100,25 +101,41 @@ def parse_text(source: Path, text: str) -> Work:
 
 def build_work(source: Path, text: str, fields: dict[str, str], chapters: list[Chapter]) -> Work:
     """The Work of `chapters` in `text` (titled after the file when `fields` has no title)."""
+    fields.setdefault("title", source.stem)
+    lists = {key: tag_list(fields.pop(key), key == "characters") for key in LIST_FIELDS & fields.keys()}
+    return build_work_of(source, text, Metadata(**fields, **lists), chapters)
+
+
+def tag_list(value: str, characters: bool = False) -> tuple[str, ...]:
+    """The tags of a comma-separated list (for characters, without AO3's parenthesised fandom)."""
+    tags = (tag.strip() for tag in re.split(r"[,\n]", value))
+    return tuple(dict.fromkeys(_FANDOM_NOTE.sub("", tag) if characters else tag for tag in tags if tag))
+
+
+def build_work_of(source: Path, text: str, meta: Metadata, chapters: list[Chapter]) -> Work:
+    """The Work of `chapters` in `text`. A chapter with neither number nor title is "Chapter N" by its place
+    when no chapter has a number; otherwise (or when it is the only one) it is named after the work."""
     if not chapters:
         raise _empty(source)
-    fields.setdefault("title", source.stem)
-    return Work(source=source, text=text, meta=Metadata(**fields), chapters=tuple(chapters))
+    by_place = len(chapters) > 1 and all(chapter.number is None for chapter in chapters)
+    named = [chapter if chapter.number is not None or chapter.title
+             else replace(chapter, number=place) if by_place else replace(chapter, title=meta.title)
+             for place, chapter in enumerate(chapters, 1)]
+    return Work(source=source, text=text, meta=meta, chapters=tuple(named))
 
 
 def _read_page(text: str, lines: list[Line]) -> tuple[dict[str, str], list[Chapter]]:
     """Header fields and chapters of a copied page (an AO3 chapter) or a short text."""
     header_end, sections = _layout(lines)
     fields = read_header(line.bare for line in lines[:header_end])
-    chapters, notes = [], [fields.pop("notes", "")]
+    chapters = []
     for section in sections:
         body, end_notes = _trim(section.body)
         found = group_scenes(text, body, book=False)
         head = read_header(line.bare for line in section.head)
-        notes += [head.get("summary", ""), head.get("notes", ""), end_notes]
         if found:
-            chapters.append(Chapter(section.number, section.title, found))
-    fields["notes"] = "\n\n".join(n for n in notes if n)
+            chapters.append(Chapter(section.number, section.title, found, head.get("summary", ""),
+                                    head.get("notes", ""), end_notes))
     return fields, chapters
 
 
@@ -256,19 +273,19 @@ def title_like(bare: str, sentence_end: str) -> bool:
     """True for a short line that reads like a title rather than a sentence."""
     return (
         0 < len(bare) <= 100 and len(bare.split()) <= 15 and bare[-1] not in sentence_end
-        and bare[0] not in QUOTES and not _is_marker(bare) and chapter_heading(bare) is None
+        and bare[0] not in QUOTES and not is_marker(bare) and chapter_heading(bare) is None
     )  # fmt: skip
 
 
 def _has_text(lines: list[Line]) -> bool:
     """True when some line is story text (not blank, chrome or a marker)."""
-    return any(line.bare and not is_chrome(line.bare) and not _is_marker(line.bare) for line in lines)
+    return any(line.bare and not is_chrome(line.bare) and not is_marker(line.bare) for line in lines)
 
 
 # --- markers and trimming -------------------------------------------------------------------
 
 
-def _is_marker(bare: str) -> bool:
+def is_marker(bare: str) -> bool:
     """True for a scene-break marker line such as `***`, `oOo`, `x x x` or `§`."""
     if not bare or any(q in bare for q in QUOTES):
         return False
@@ -351,7 +368,7 @@ def group_scenes(text: str, lines: tuple[Line, ...], book: bool) -> tuple[Scene,
         if block:
             paragraphs.append(_paragraph(text, block))
             block = []
-        if not line.aside and _is_marker(line.bare):
+        if not line.aside and is_marker(line.bare):
             _close(scenes, paragraphs)
         blanks = blanks + 1 if not line.bare else 0
     if block:
@@ -362,7 +379,7 @@ def group_scenes(text: str, lines: tuple[Line, ...], book: bool) -> tuple[Scene,
 
 def _is_text(line: Line, book: bool) -> bool:
     """True for a line of story text: not blank, an aside or a marker (nor, on a page, chrome)."""
-    return bool(line.bare) and not line.aside and not _is_marker(line.bare) and (book or not is_chrome(line.bare))
+    return bool(line.bare) and not line.aside and not is_marker(line.bare) and (book or not is_chrome(line.bare))
 
 
 def _close(scenes: list[tuple[Paragraph, ...]], paragraphs: list[Paragraph]) -> None:

@@ -104,7 +104,7 @@ def load_show(folder: Path, slug: str, meta: Metadata | None = None) -> Show:
         return Show(slug, meta, ())
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        recorded = Metadata(**data["work"])
+        recorded = Metadata.from_record(data["work"])
         episodes = tuple(Episode(**episode) for episode in data["episodes"])
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
         raise AudioError(f"{path}: not a narrate episode list ({error}); "
@@ -118,7 +118,7 @@ def _episode(script: Script, narrator: Voice, mp3: Path, audio_key: str) -> Epis
     duration = mp3_length(mp3)
     published = datetime.now(UTC).isoformat(timespec="seconds")
     narrated_by = f"{narrator.voice} ({narrator.engine})"
-    return Episode(name, chapter.heading, chapter.number, duration, published, narrated_by, audio_key)
+    return Episode(name, chapter.heading, chapter.number, duration, published, narrated_by, audio_key, chapter.summary)
 
 
 def _with_episode(show: Show, episode: Episode) -> Show:

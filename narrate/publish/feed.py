@@ -119,6 +119,8 @@ def _channel(channel: ET.Element, show: Show, base_url: str) -> ET.Element:
         _text(channel, f"{{{ITUNES}}}author", meta.author)
     ET.SubElement(channel, f"{{{ITUNES}}}category", {"text": CATEGORY})
     _text(channel, f"{{{ITUNES}}}explicit", _explicit(meta))
+    if meta.keywords:
+        _text(channel, f"{{{ITUNES}}}keywords", ",".join(keyword.replace(",", " ") for keyword in meta.keywords))
     _text(channel, f"{{{ITUNES}}}type", "serial")
     _text(channel, f"{{{PODCAST}}}guid", podcast_guid(url))
     _text(channel, f"{{{PODCAST}}}medium", "audiobook")
@@ -132,8 +134,8 @@ def _item(item: ET.Element, show: Show, episode: Episode, number: int, size: int
     """Fill in one episode's item; its MP3 is `size` bytes."""
     meta = show.meta
     _text(item, "title", episode.title)
-    _text(item, "description", _description(meta, "\n\n"))
-    _text(item, f"{{{CONTENT}}}encoded", _description(meta, None))
+    _text(item, "description", _description(meta, episode.summary, "\n\n"))
+    _text(item, f"{{{CONTENT}}}encoded", _description(meta, episode.summary, None))
     _text(item, "guid", episode_guid(show.slug, episode.name)).set("isPermaLink", "false")
     published = datetime.fromisoformat(episode.published).astimezone(UTC)
     _text(item, "pubDate", format_datetime(published))
@@ -171,9 +173,16 @@ def _episode_numbers(episodes: list[Episode]) -> list[int]:
     return list(range(1, len(episodes) + 1))
 
 
-def _description(meta: Metadata, separator: str | None) -> str:
-    """Summary and notes as plain paragraphs joined by `separator`, or as HTML paragraphs if it is None."""
-    parts = [("", meta.summary), ("Notes: ", meta.notes), ("Fandom: ", meta.fandom), ("Rating: ", meta.rating)]
+def _description(meta: Metadata, chapter_summary: str, separator: str | None) -> str:
+    """The chapter's summary (else the work's), the notes and the work's tags, as plain paragraphs joined by
+    `separator`, or as HTML paragraphs if it is None."""
+    series = f"Part {meta.series_part} of {meta.series}" if meta.series and meta.series_part else meta.series
+    parts = [
+        ("", chapter_summary or meta.summary), ("Notes: ", meta.notes), ("Fandom: ", meta.fandom),
+        ("Rating: ", meta.rating), ("Archive warnings: ", ", ".join(meta.warnings)),
+        ("Relationships: ", ", ".join(meta.relationships)), ("Characters: ", ", ".join(meta.characters)),
+        ("Tags: ", ", ".join(meta.tags)), ("Series: ", series),
+    ]  # fmt: skip
     present = [(label, text.strip()) for label, text in parts if text.strip()] or [("", meta.title)]
     if separator is not None:
         return separator.join(label + text for label, text in present)
