@@ -110,13 +110,32 @@ def test_script_jsonl_of_a_download(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "narrate", "script", str(path), "--format", "jsonl"],
                             capture_output=True, text=True, check=True)
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    text = load(path).text
+    text = subprocess.run([sys.executable, "-m", "narrate", "script", str(path), "--format", "source"],
+                          capture_output=True, text=True, check=True).stdout  # what the offsets point into
+    assert text == load(path).text
     assert {record["chapter"] for record in records} == {1, 2, 3}
     for record in records:
         assert text[record["start"] : record["end"]] == record["text"]
         assert not MARKUP.search(record["text"])
     speakers = {record["speaker"] for record in records if record["kind"] == "dialogue"}
     assert {"Dietrich Bronner", "Tom Lake"} <= speakers  # the Character tags name the people the text calls Tom
+
+
+def test_saved_work_page_leaves_the_site_out() -> None:
+    work = load(AO3 / "saved-page.html")
+    meta = work.meta
+    assert (meta.title, meta.author, meta.rating) == ("Sea Glass", "someone_else", "Teen And Up Audiences")
+    assert (meta.characters, meta.series, meta.series_part) == (("Wren Calloway", "Ada Marsh"), "Tidelines", 3)
+    assert (meta.published, meta.summary, meta.notes) == ("2022-07-01", "Two sisters and a beach.", "Thanks for reading.")
+    assert meta.end_notes == "The end of the series, for now."
+    assert [c.heading for c in work.chapters] == ["Chapter 1: Low Tide", "Chapter 2: High Tide"]
+    first = work.chapters[0]
+    assert (first.summary, first.end_notes) == ("The tide goes out.", "Chapter two soon.")
+    assert paragraphs(work) == [
+        "Wren Calloway walked the tideline with a bucket.", '"Anything?" Ada called from the dunes.',
+        '"Green glass," said Wren. "Always green."', "The water came back in the afternoon.",
+        '"Blue," Ada said, holding it up. "Finally."',
+    ]  # menus, "Chapter Text", kudos and readers' comments are not the story
 
 
 def test_download_without_chapters_is_one_line_error(tmp_path: Path) -> None:

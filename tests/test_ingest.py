@@ -328,3 +328,49 @@ def test_hard_wrapped_page_with_verse_keeps_paragraphs(tmp_path: Path) -> None:
     work = load(write(tmp_path, text))
     assert [t.count("\n") for t in paragraphs(work)] == [2, 2, 0]
     assert_offsets(work)
+
+
+# --- formats narrate does not read -----------------------------------------------------------------------
+
+
+def _docx() -> bytes:
+    """A minimal Word document: a zip holding word/document.xml."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "named"), [
+    ("story.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF"),
+    ("story.mobi", bytes(60) + b"BOOKMOBI" + bytes(200), "MOBI"),
+    ("story.azw3", bytes(60) + b"BOOKMOBI" + bytes(200), "Kindle (AZW3)"),
+    ("story.docx", _docx(), "Word (DOCX)"),
+    ("story", b"%PDF-1.4\n", "PDF"),  # known by its first bytes, whatever it is called
+])  # fmt: skip
+def test_unreadable_formats_say_what_narrate_reads(tmp_path: Path, name: str, data: bytes, named: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError) as raised:
+        load(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: {named} is not a format narrate reads")
+    assert "EPUB" in message and "HTML" in message and "\n" not in message
+
+
+def test_a_file_called_epub_that_is_not_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "book.epub"
+    path.write_text("just some text", encoding="utf-8")
+    with pytest.raises(InputError, match=r"book\.epub: not an EPUB \(an EPUB is a zip archive"):
+        load(path)
+
+
+def test_resolve_finds_html_and_epub_by_name(tmp_path: Path) -> None:
+    (tmp_path / "fic.html").write_text("<html><body><p>Hi.</p></body></html>", encoding="utf-8")
+    (tmp_path / "novel.epub").write_bytes(b"PK\x03\x04")
+    assert resolve("fic", tmp_path) == tmp_path / "fic.html"
+    assert resolve("novel", tmp_path) == tmp_path / "novel.epub"

@@ -5,10 +5,16 @@ Archive of Our Own at URL" message, the tags as `<dt>`/`<dd>` pairs, the `<h1>`
 title, the byline, the summary and notes), `<div id="chapters">` (per chapter
 a `<div class="meta group">` with its `<h2 class="heading">` and its summary
 and notes, the text in `<div class="userstuff">`, then its end notes), and
-`<div id="afterword">`. `read_ao3` reads that structure by its classes in
-document order, so it also reads the bodies of an AO3 EPUB put back together
-(see `epub`). Any other HTML page is one chapter per chapter heading, titled by
-its `<h1>` or `<title>`. Text is laid out by `markup`.
+`<div id="afterword">`. A work's page saved from the browser holds the same
+in other classes: `<dl class="work meta group">` for the tags, `<div
+id="workskin">` with `<h2 class="title">`, the byline, summary and notes
+modules, and in `#chapters` a `<div class="chapter">` per chapter (its
+`<h3 class="title">`, preface modules, `<div class="userstuff">` text and end
+notes); the site's menus, kudos and comments lie outside all of them.
+`read_ao3` reads either structure by its classes in document order, so it also
+reads the bodies of an AO3 EPUB put back together (see `epub`). Any other HTML
+page is one chapter per chapter heading, titled by its `<h1>` or `<title>`.
+Text is laid out by `markup`.
 """
 
 from __future__ import annotations
@@ -50,10 +56,10 @@ _TUPLE_LABELS = {
 _TEXT_LABELS = {"category": "category", "categories": "category", "fandom": "fandom", "fandoms": "fandom"}
 """Preface labels whose value is kept as one comma-separated string -> Metadata field."""
 
-_SERIES = re.compile(r"part\s+(?P<part>\d+)\s+of\s+(?P<series>.+?)\s*$", re.I)
+_SERIES = re.compile(r"part\s+(?P<part>\d+)\s+of\s+(?P<series>.+?)\s*(?:next work\b.*)?$", re.I)
 _PUBLISHED = re.compile(r"published:\s*(?P<date>\d{4}-\d{2}-\d{2})", re.I)
 _NOTE_LABELS = {"summary": "summary", "notes": "notes", "chapter summary": "summary", "chapter notes": "notes",
-                "end notes": "end_notes", "chapter end notes": "end_notes"}
+                "end notes": "end_notes", "chapter end notes": "end_notes", "work notes": "end_notes"}
 """Labels of the blockquotes in a preface or chapter meta group -> field."""
 
 
@@ -69,13 +75,19 @@ def read_html(source: Path, data: bytes) -> Work:
 
 
 def is_ao3(root: etree._Element) -> bool:
-    """True when `root` holds an AO3 download: its preface message, tags list or chapters."""
+    """True when `root` holds an AO3 download or work page: its preface message, its tags list or its work skin."""
     for element in root.iter():
         if tag_name(element) == "p" and "message" in classes(element) and AO3_MARK in inline_text(element).lower():
             return True
-        if tag_name(element) == "dl" and "tags" in classes(element):
+        if tag_name(element) == "dl" and _is_tag_list(element) or element.get("id") == "workskin":
             return True
     return False
+
+
+def _is_tag_list(element: etree._Element) -> bool:
+    """True for the `<dl>` of a work's tags: a download's `class="tags"`, a work page's `class="work meta"`."""
+    kinds = classes(element)
+    return "tags" in kinds or {"work", "meta"} <= kinds
 
 
 @dataclass
@@ -128,19 +140,25 @@ def _preface_fields(root: etree._Element) -> dict[str, object]:
             works = [href for href in links if "/works/" in href]
             if works:
                 fields["source_url"] = works[0]
-        elif name == "dl" and "tags" in kinds and "tags_read" not in fields:
+        elif name == "dl" and _is_tag_list(element) and "tags_read" not in fields:
             fields["tags_read"] = True
             fields.update(_tag_fields(element))
-        elif name == "h1" and "title" not in fields and not _inside(element, "chapters"):
+        elif _is_title(element) and "title" not in fields:
             fields["title"] = inline_text(element)
-        elif name == "div" and "byline" in kinds and "author" not in fields:
+        elif name in ("div", "h3") and "byline" in kinds and "author" not in fields:
             fields["author"] = _byline(element)
     fields.pop("tags_read", None)
-    for label, text in _labelled_notes(root, chapters=False):
-        key = _NOTE_LABELS[label]
-        if key in ("summary", "notes", "end_notes"):
-            fields.setdefault(key, text)
+    for key, text in _labelled_notes(root, chapters=False):
+        fields.setdefault(key, text)
     return fields
+
+
+def _is_title(element: etree._Element) -> bool:
+    """True for the work's title: a download's `<h1>` in its preface, a work page's `<h2 class="title">`."""
+    name = tag_name(element)
+    if name == "h2" and "title" in classes(element):
+        return True
+    return name == "h1" and any(ancestor.get("id") == "preface" for ancestor in element.iterancestors())
 
 
 def _tag_fields(tags: etree._Element) -> dict[str, object]:
@@ -165,7 +183,7 @@ def _tag_fields(tags: etree._Element) -> dict[str, object]:
         elif label == "language":
             fields["language"] = language_code(inline_text(item))
         elif label == "series":
-            series = _SERIES.match(inline_text(item).split(",")[0])
+            series = _SERIES.search(inline_text(item).split(",")[0])
             if series:
                 fields["series"], fields["series_part"] = series["series"], int(series["part"])
         elif label == "stats":
@@ -182,17 +200,27 @@ def _byline(byline: etree._Element) -> str:
 
 
 def _labelled_notes(root: etree._Element, chapters: bool) -> Iterator[tuple[str, str]]:
-    """(label, text) of each "Summary"/"Notes"/"End Notes" paragraph and the blockquote after it, in the preface
+    """(label, text) of each "Summary"/"Notes"/"End Notes" label and the blockquote after it, in the preface
     and afterword (`chapters` False) or the chapters (True)."""
     for element in root.iter():
-        if tag_name(element) != "p" or _inside(element, "chapters") != chapters:
-            continue
-        label = inline_text(element).rstrip(":").casefold()
-        if label not in _NOTE_LABELS:
-            continue
-        quote = element.getnext()
-        if quote is not None and tag_name(quote) == "blockquote":
-            yield label, plain(quote)
+        if _inside(element, "chapters") == chapters:
+            note = _note(element)
+            if note is not None:
+                yield note
+
+
+def _note(label: etree._Element) -> tuple[str, str] | None:
+    """(field, text) when `label` is a note's label (a download's `<p>Summary</p>`, a work page's
+    `<h3 class="heading">Notes:</h3>`) followed by its blockquote; a note in an "end notes" module is an end note."""
+    if tag_name(label) not in ("p", "h3"):
+        return None
+    key = inline_text(label).rstrip(":").casefold()
+    quote = label.getnext()
+    if key not in _NOTE_LABELS or quote is None or tag_name(quote) != "blockquote":
+        return None
+    parent = label.getparent()
+    ending = parent is not None and {"end", "notes"} <= classes(parent)
+    return ("end_notes" if ending else _NOTE_LABELS[key]), plain(quote)
 
 
 def _inside(element: etree._Element, div_id: str) -> bool:
@@ -215,41 +243,35 @@ def _parts(root: etree._Element) -> Iterator[_Part]:
             if part.found or part.heading:
                 yield part
             part = _Part(inline_text(heading))
-        if name == "div" and "meta" in kinds and _in_chapters(element):
+        if name == "div" and kinds & {"meta", "preface"} and _in_chapters(element):
             skipped.add(element)
-            for label, text in _group_notes(element):
-                part.notes.setdefault(_NOTE_LABELS[label], []).append(text)
+            for key, text in filter(None, map(_note, element.iter())):
+                part.notes.setdefault(key, []).append(text)
         elif _is_text(element):
             skipped.add(element)
-            found = blocks(element, skip=_headings(element))
+            found = blocks(element, skip=_headings(element) + _groups(element))
             part.found += [BREAK, *found] if part.found else found
     if part.found or part.heading:
         yield part
 
 
 def _chapter_heading(element: etree._Element) -> etree._Element | None:
-    """The `<h2 class="heading">` that `element` is or whose meta group it is."""
-    if tag_name(element) == "h2" and "heading" in classes(element) and "toc-heading" not in classes(element):
+    """The chapter heading that `element` is or whose meta group it is: a download's `<h2 class="heading">`, a
+    work page's `<h3 class="title">`."""
+    name, kinds = tag_name(element), classes(element)
+    if name == "h2" and "heading" in kinds and "toc-heading" not in kinds or name == "h3" and "title" in kinds:
         return element
-    if tag_name(element) == "div" and "meta" in classes(element):
+    if name == "div" and kinds & {"meta", "preface"}:
         return next((inner for inner in element.iterdescendants() if _chapter_heading(inner) is not None), None)
     return None
 
 
-def _group_notes(group: etree._Element) -> Iterator[tuple[str, str]]:
-    """(label, text) of the labelled blockquotes directly in a meta group."""
-    for element in group.iter():
-        if tag_name(element) == "p":
-            label = inline_text(element).rstrip(":").casefold()
-            quote = element.getnext()
-            if label in _NOTE_LABELS and quote is not None and tag_name(quote) == "blockquote":
-                yield label, plain(quote)
-
-
 def _in_chapters(element: etree._Element) -> bool:
-    """True for a meta group that belongs to a chapter (not the preface's or the afterword's)."""
+    """True for a meta group that belongs to a chapter (not the work's preface or afterword)."""
+    if element.get("id") in ("preface", "afterword") or "afterword" in classes(element):
+        return False
     return not any(ancestor.get("id") in ("preface", "afterword") for ancestor in element.iterancestors()) and (
-        element.get("id") not in ("preface", "afterword"))
+        "preface" not in classes(element) or _inside(element, "chapters"))
 
 
 def _is_text(element: etree._Element) -> bool:
@@ -258,8 +280,12 @@ def _is_text(element: etree._Element) -> bool:
         return False
     if any(ancestor.get("id") in ("preface", "afterword") for ancestor in element.iterancestors()):
         return False
-    return not any(tag_name(inner) == "div" and ("userstuff" in classes(inner) or "meta" in classes(inner))
-                   for inner in element.iterdescendants())
+    return not any(tag_name(inner) == "div" and "userstuff" in classes(inner) for inner in element.iterdescendants())
+
+
+def _groups(text: etree._Element) -> list[etree._Element]:
+    """AO3's meta groups inside a text div (a one-chapter download whose text sits directly in #chapters)."""
+    return [inner for inner in text.iterdescendants() if tag_name(inner) == "div" and "meta" in classes(inner)]
 
 
 def _headings(text: etree._Element) -> list[etree._Element]:
