@@ -19,9 +19,9 @@ from tomlkit.items import Table
 
 from narrate.engines.base import VoiceInfo
 from narrate.engines.kokoro import blend
-from narrate.errors import ConfigError
+from narrate.errors import ConfigError, InputError
 from narrate.files import read_toml, write_toml
-from narrate.model import Cast, Character, Gender, Script, Voice
+from narrate.model import Cast, Character, Gender, Script, Voice, Work
 
 Catalog = Mapping[str, Sequence[VoiceInfo]]
 """Engine name -> the voices it offers on this machine."""
@@ -85,17 +85,46 @@ characters it has not seen before; it never changes or removes what is here.
           espeak -6.7 to 8.7)
 Hear a voice first: narrate preview kokoro af_heart"""
 
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "es": "Spanish",
+    "fi": "Finnish", "fr": "French", "he": "Hebrew", "hu": "Hungarian", "id": "Indonesian", "it": "Italian",
+    "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese",
+    "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "th": "Thai", "tl": "Tagalog", "tr": "Turkish",
+    "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+}  # fmt: skip
+"""English names of the languages, besides English, that AO3 works are most often in, by primary subtag."""
+
 
 def cast(scripts: Sequence[Script], voices_dir: Path, catalog: Catalog) -> Cast:
-    """Load voices/<slug>.toml of the chapters' work (creating it), add newcomers, validate, save if changed."""
+    """Load voices/<slug>.toml of the chapters' work (creating it), add newcomers, validate, refuse a work its
+    narrator cannot speak, save if changed."""
     work = scripts[0].work
     path = voices_dir / f"{work.slug}.toml"
-    doc = read_toml(path) if path.exists() else _new_document(work.meta.title, catalog)
+    exists = path.exists()
+    doc = read_toml(path) if exists else _new_document(work.meta.title, catalog)
     added = _add_newcomers(doc, work_characters(scripts), catalog)
     result = _to_cast(doc, path, catalog)
-    if added or not path.exists():
+    refuse_unspoken_language(work, result.narrator if exists else None, path, catalog)
+    if added or not exists:
         write_toml(path, doc)
     return result
+
+
+def refuse_unspoken_language(work: Work, narrator: Voice | None, path: Path, catalog: Catalog) -> None:
+    """An InputError if `work` is not in English and `narrator` (from the user's cast file `path`; None while
+    there is none) does not speak its language: narrate's own voices speak English."""
+    language, wanted = work.meta.language, _primary_subtag(work.meta.language)
+    spoken = offered_voice(catalog, narrator.engine, narrator.voice).language if narrator else "en"
+    if wanted in ("", "en", _primary_subtag(spoken)):
+        return
+    named = f"{LANGUAGE_NAMES[wanted]} ({language})" if wanted in LANGUAGE_NAMES else language
+    raise InputError(f"{work.source}: this work is in {named}; narrate's voices speak English. To narrate it "
+                     f"anyway, give the narrator and its characters voices that speak {language} in {path}")
+
+
+def _primary_subtag(language: str) -> str:
+    """The language of a BCP 47 code alone, lower case: "fr" of "fr-FR" (and of "fr_FR")."""
+    return language.replace("_", "-").partition("-")[0].strip().casefold()
 
 
 def work_characters(scripts: Sequence[Script]) -> list[Character]:

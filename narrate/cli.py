@@ -20,7 +20,7 @@ from narrate import pipeline, review
 from narrate.cast import offered_voice, work_characters
 from narrate.engines.base import ENGINES
 from narrate.errors import AudioError, NarrateError
-from narrate.files import atomic_path
+from narrate.files import atomic_path, refusal
 from narrate.model import NARRATOR, Estimate, Script, Segment, Voice
 from narrate.publish import DEFAULT_BASE_URL, DEFAULT_PORT, feed_url
 from narrate.serve import FolderServer, lan_address, serve_until_stopped
@@ -30,6 +30,16 @@ from narrate.synthesize import Progress as ProgressCallback
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 REVIEW_BELOW = 0.7
 """`narrate script --review` shows quotes with a confidence under this."""
+EXIT_CODES = """\b
+Exit codes:
+  1    any other error
+  2    the input is missing, unreadable or empty, or in a language its voices do not speak; or a wrong command line
+  3    a voices/*.toml file is malformed or names something that does not exist
+  4    a speech engine failed or is not available
+  5    ffmpeg or a tag writer failed while making the audio
+  6    an output or voices folder cannot be written (read-only, full, not a folder)
+  130  interrupted (Ctrl-C)"""
+"""What each exit status means, shown at the end of `narrate --help` (errors.py's classes have codes 2 to 6)."""
 stderr = Console(stderr=True)
 
 
@@ -42,7 +52,7 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=DefaultGroup, context_settings=CONTEXT)
+@click.group(cls=DefaultGroup, context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.version_option(package_name="narrate")
 def cli() -> None:
     """Turn a fiction chapter into a multi-voice audiobook.
@@ -112,8 +122,9 @@ def render(name: str, jobs: int | None, base_url: str, read_notes: bool, quiet: 
 
 @cli.command()
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
-              help="text: a readable script; jsonl: one JSON object per segment.")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl", "source"]), default="text", show_default=True,
+              help="text: a readable script; jsonl: one JSON object per segment; source: the text narrate read, "
+              "which jsonl's start and end point into (for HTML and EPUB, the plain text it extracted).")
 @click.option("--review", is_flag=True,
               help="Show only the quotes narrate is unsure of, in context, each with the command that fixes it.")
 @click.option("--below", type=click.FloatRange(0, 1), metavar="CONFIDENCE",
@@ -131,10 +142,15 @@ def script(name: str, fmt: str, review: bool, below: float | None) -> None:
         narrate script chapter4
         narrate script chapter4 --review --below 0.8
         narrate script chapter4 --format jsonl > chapter4.jsonl
+        narrate script my-fic --format source > my-fic.txt
     """
-    if (review or below is not None) and fmt == "jsonl":
-        raise click.UsageError("--review prints text for reading; with --format jsonl, filter on \"confidence\"")
+    if (review or below is not None) and fmt != "text":
+        raise click.UsageError(f"--review prints text for reading, not --format {fmt}; "
+                               "with --format jsonl, filter on \"confidence\"")
     folders = pipeline.Folders()
+    if fmt == "source":
+        click.echo(pipeline.load_input(name, folders)[0].text, nl=False)
+        return
     scripts = pipeline.load_scripts(name, folders)
     if review or below is not None:
         click.echo(_review_text(name, scripts, REVIEW_BELOW if below is None else below))
@@ -440,6 +456,10 @@ def main() -> None:
         click.echo("narrate: interrupted", err=True)
         sys.exit(130)
     except OSError as error:  # the file system said no somewhere no stage translated it
+        refused = refusal(error)
+        if refused is not None:  # a folder that cannot be written: named, not the file in progress in it
+            click.echo(f"narrate: error: {refused}", err=True)
+            sys.exit(refused.exit_code)
         place = f"{error.filename}: " if error.filename else ""
         click.echo(f"narrate: error: {place}{error.strerror or error}", err=True)
         sys.exit(1)

@@ -31,3 +31,9 @@ class AudioError(NarrateError):
     """ffmpeg or a tag writer failed while assembling or exporting audio."""
 
     exit_code = 5
+
+
+class OutputError(NarrateError):
+    """An output or voices folder cannot be written: read-only, full, not a folder, or not ours to write."""
+
+    exit_code = 6

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["narration", "dialogue"]
 Gender = Literal["male", "female", "unknown"]
@@ -73,7 +73,9 @@ class Metadata:
     @classmethod
     def from_record(cls, record: dict) -> Metadata:
         """The Metadata that `dataclasses.asdict` (through JSON) recorded; lists become tuples again."""
-        return cls(**{key: tuple(value) if isinstance(value, list) else value for key, value in record.items()})
+        fields: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value
+                                  for key, value in record.items()}
+        return cls(**fields)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from narrate.cast import cast
 from narrate.corrections import load_corrections
 from narrate.cover import make_cover
 from narrate.export import export
-from narrate.files import Staging, default_cache_dir, remove_stale
+from narrate.files import Staging, default_cache_dir, make_folder, remove_stale
 from narrate.model import Cast, Clip, Corrections, Estimate, Line, Script, Work
 from narrate.parse import parse, script_records
 from narrate.publish import DEFAULT_BASE_URL, publish, republish, up_to_date
@@ -136,6 +136,7 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
     written: list[Path] = []
     with EngineHosts(jobs) as hosts:
         voices = load_cast(scripts, folders, hosts)
+        make_folder(folders.output / scripts[0].work.slug)  # a file in the way is found before any line is spoken
         spoken = synthesize_chapters([lines(script, notes) for script in scripts], voices, hosts, folders.cache,
                                      progress, after=level_clip)  # each line levelled by the worker that spoke it
         for script, clips in zip(scripts[:-1], itertools.islice(spoken, len(scripts) - 1), strict=True):

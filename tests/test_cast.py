@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import tomlkit
 from narrate.cast import DISTINCT, PALETTES, cast, likeness, work_characters
 from narrate.engines.base import VoiceInfo
 from narrate.engines.kokoro import KokoroEngine, blend
-from narrate.errors import ConfigError
+from narrate.errors import ConfigError, InputError
 from narrate.model import Chapter, Character, Metadata, Script, Voice, Work
 
 CATALOG = {
@@ -23,9 +24,9 @@ CATALOG = {
 GENDERS = {(info.engine, info.id): info.gender for voices in CATALOG.values() for info in voices}
 
 
-def make_scripts(*characters: Character, title: str = "What We Chose") -> list[Script]:
+def make_scripts(*characters: Character, title: str = "What We Chose", language: str = "en") -> list[Script]:
     """One chapter with no text, only the characters cast needs."""
-    work = Work(Path("input/ch.txt"), "", Metadata(title=title), (Chapter(1, "", ()),))
+    work = Work(Path("input/ch.txt"), "", Metadata(title=title, language=language), (Chapter(1, "", ()),))
     return [Script(work, work.chapters[0], (), characters)]
 
 
@@ -174,3 +175,38 @@ def test_palette_exhaustion_still_gives_distinct_voices_of_the_right_gender(tmp_
     assert len({(voice.engine, voice.voice, voice.rate, voice.pitch) for voice in voices}) == 31
     assert {voice.engine for voice in result.characters.values()} == {"kokoro"}  # past the palette: blends
     assert {gender_of(voice) for voice in result.characters.values()} == {"female"}
+
+
+FRENCH = VoiceInfo("piper", "fr_FR-siwis-medium", "Siwis", "female", "fr_FR", (-4.0, 8.0))
+"""A French voice as piper lists a user's model dropped into voices/."""
+
+
+def test_a_work_not_in_english_needs_a_cast_file_whose_narrator_speaks_its_language(tmp_path: Path) -> None:
+    catalog = {**CATALOG, "piper": [*CATALOG["piper"], FRENCH]}
+    path = tmp_path / "what-we-chose.toml"
+    refused = (f"input/ch.txt: this work is in French (fr-CA); narrate's voices speak English. To narrate it anyway, "
+               f"give the narrator and its characters voices that speak fr-CA in {path}")
+    with pytest.raises(InputError, match=f"^{re.escape(refused)}$"):
+        cast(make_scripts(*TWO, language="fr-CA"), tmp_path, catalog)
+    assert not path.exists()  # no cast file yet: none is written
+    cast(make_scripts(*TWO), tmp_path, catalog)  # an English cast file, from an English version say
+    english = path.read_bytes()
+    with pytest.raises(InputError, match=f"^{re.escape(refused)}$"):
+        cast(make_scripts(*TWO, Character("Hinata", "female", lines=3), language="fr-CA"), tmp_path, catalog)
+    assert path.read_bytes() == english
+    path.write_text(path.read_text().replace('voice = "en_US-joe-medium"', f'voice = "{FRENCH.id}"', 1))
+    result = cast(make_scripts(*TWO, Character("Hinata", "female", lines=3), language="FR-ca"), tmp_path, catalog)
+    assert result.narrator == Voice("piper", FRENCH.id) and "Hinata" in result.characters
+
+
+@pytest.mark.parametrize(("language", "named"), [
+    ("ja", "Japanese (ja)"), ("pt-BR", "Portuguese (pt-BR)"), ("eo", "eo"),
+])
+def test_the_refusal_names_the_language_or_else_gives_its_code(tmp_path: Path, language: str, named: str) -> None:
+    with pytest.raises(InputError, match=f"this work is in {re.escape(named)}; .* voices that speak {language} in "):
+        cast(make_scripts(*TWO, language=language), tmp_path, CATALOG)
+
+
+@pytest.mark.parametrize("language", ["en", "en-GB", "EN_us", ""])
+def test_english_works_are_cast_as_before(tmp_path: Path, language: str) -> None:
+    assert cast(make_scripts(*TWO, language=language), tmp_path, CATALOG).narrator == Voice("piper", "en_US-joe-medium")

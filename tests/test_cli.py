@@ -14,6 +14,7 @@ import tomlkit
 
 from narrate import pipeline
 from narrate.cli import cli
+from narrate.errors import AudioError, ConfigError, EngineError, InputError, OutputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NARRATE = str(Path(sys.executable).with_name("narrate"))
@@ -103,9 +104,41 @@ def test_every_command_has_help_with_an_example() -> None:
 
 def test_file_system_refusals_are_one_line(project: Path) -> None:
     (project / "voices").write_text("a file where the voices folder should be")
-    assert_one_line_error(run("cast", "lantern"), "voices/the-lantern-keeper.toml", "cannot write (")
+    refused = run("cast", "lantern")
+    assert_one_line_error(refused, "cannot write to voices: it is not a folder")
+    assert refused.returncode == 6
     (project / "voices").unlink()
     assert_one_line_error(run("preview", "espeak", "en-us", "-o", "no/such/folder/x.wav"), "no/such/folder/x.wav")
+
+
+def test_help_lists_every_exit_code() -> None:
+    listed = run("--help").stdout.split("Exit codes:")[1]
+    assert re.findall(r"^ +(\d+) +\S", listed, re.MULTILINE) == ["1", "2", "3", "4", "5", "6", "130"]
+    assert [error.exit_code for error in (InputError, ConfigError, EngineError, AudioError, OutputError)] == \
+        [2, 3, 4, 5, 6]
+
+
+FRENCH = "Title: La Lanterne\nLanguage: Français\n\n“Bonjour,” dit Marie.\n\n“Salut,” dit Paul.\n"
+
+
+def test_a_work_not_in_english_is_refused_by_render_and_cast_but_script_prints_it(project: Path) -> None:
+    (project / "input" / "fr.txt").write_text(FRENCH, encoding="utf-8")
+    said = (f"{Path('input/fr.txt')}: this work is in French (fr); narrate's voices speak English. To narrate it "
+            f"anyway, give the narrator and its characters voices that speak fr in {Path('voices/la-lanterne.toml')}")
+    for args in (("fr", "--quiet"), ("cast", "fr")):
+        refused = run(*args)
+        assert (refused.returncode, refused.stderr) == (2, f"narrate: error: {said}\n")
+    assert not (project / "voices").exists()  # no cast file is written for it
+    assert sorted(path.name for path in (project / "output").iterdir()) == ["lantern.mp3"]
+    script = run("script", "fr")
+    assert script.returncode == 0 and "  Marie: “Bonjour,”" in script.stdout
+    english = FRENCH.replace("Language: Français\n", "").replace("Bonjour", "Hello").replace("Salut", "Hi")
+    (project / "input" / "en.txt").write_text(english, encoding="utf-8")
+    assert run("cast", "en").returncode == 0  # an English narrator in voices/la-lanterne.toml
+    cast_file = project / "voices" / "la-lanterne.toml"
+    before = cast_file.read_bytes()
+    assert run("fr", "--quiet").stderr == f"narrate: error: {said}\n"
+    assert cast_file.read_bytes() == before
 
 
 # --- script over every chapter, review, fix, self-estimate ------------------------------------

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import feedparser
@@ -545,3 +545,121 @@ def test_a_chapter_is_published_before_the_later_chapters_are_spoken(tmp_path: P
     for number in (1, 2, 3):
         mp3 = folders.output / f"crossing-{number}.mp3"
         check_mp3(mp3, len(MP4(mp3.with_suffix(".m4b")).chapters))
+
+
+# --- folders that cannot be written: one line naming the folder, exit code 6, earlier files as they were --
+
+LAMP = "Title: The Lamp\n\n“Hello,” said Anna.\n\n“Hi,” Ben said.\n"
+"""A chapter of two short lines: a render takes about a second."""
+
+FILE_SIZE_LIMIT = 100_000
+"""Bytes a file may grow to under RLIMIT_FSIZE: more than a line of LAMP in the cache, less than its MP3 with the
+cover in its tags."""
+
+
+def narrate_result(root: Path, env: dict[str, str], *args: str, file_size_limit: int | None = None
+                   ) -> subprocess.CompletedProcess[str]:
+    """`narrate ARGS` run to the end in `root`, its files limited to `file_size_limit` bytes if given (writing past
+    it fails with EFBIG, SIGXFSZ being ignored)."""
+    def limit() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
+    return subprocess.run([NARRATE, *args], cwd=root, env=env, capture_output=True, text=True, timeout=180,
+                          check=False, preexec_fn=limit if file_size_limit else None)
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], folder: str, reason: str) -> None:
+    """The run stopped with exit code 6 and one line naming `folder` and `reason`: no file in progress, no traceback."""
+    assert (result.returncode, result.stderr) == (6, f"narrate: error: cannot write to {Path(folder)}: {reason}\n")
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, hidden ones too, by relative path: its bytes."""
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture()
+def tmpfs() -> Iterator[Callable[[Path], None]]:
+    """Mounts an empty tmpfs on a folder (made if missing) until the test ends; skips the test where mounting is not
+    permitted (not root, or a container without CAP_SYS_ADMIN)."""
+    mounted: list[Path] = []
+
+    def mount(folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        command = ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)]
+        if shutil.which("mount") is None or subprocess.run(command, capture_output=True, check=False).returncode:
+            pytest.skip("mounting a tmpfs is not permitted here")
+        mounted.append(folder)
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def remount(folder: Path, options: str) -> None:
+    """Change the options of the tmpfs on `folder`: "ro", "size=..."."""
+    subprocess.run(["mount", "-o", f"remount,{options}", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("blocker", ["output", "output/the-lamp"])
+def test_a_file_where_an_output_folder_goes_stops_the_render_before_any_line_is_spoken(tmp_path: Path,
+                                                                                     blocker: str) -> None:
+    env = espeak_project(tmp_path, "lamp", LAMP)
+    (tmp_path / blocker).parent.mkdir(exist_ok=True)
+    (tmp_path / blocker).write_bytes(b"in the way")
+    assert_refused(narrate_result(tmp_path, env, "lamp", "--jobs", "1"), blocker, "it is not a folder")
+    assert not list((tmp_path / "cache").rglob("*.wav"))
+    assert (tmp_path / blocker).read_bytes() == b"in the way"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="no tmpfs or RLIMIT_FSIZE on Windows")
+@pytest.mark.parametrize("how", ["tmpfs", "file size limit"])
+def test_a_full_output_folder_stops_the_render_and_leaves_the_earlier_outputs(tmp_path: Path, tmpfs, how: str) -> None:
+    output = tmp_path / "output"
+    if how == "tmpfs":
+        tmpfs(output)
+    env = espeak_project(tmp_path, "lamp", LAMP)
+    assert narrate_result(tmp_path, env, "lamp", "--jobs", "1", "--quiet").returncode == 0
+    before = files_under(output)
+    assert len(before["lamp.mp3"]) > FILE_SIZE_LIMIT
+    recast(tmp_path, 2.0)  # the next render speaks and encodes anew
+    if how == "tmpfs":
+        usage = os.statvfs(output)
+        remount(output, f"size={(usage.f_blocks - usage.f_bfree) * usage.f_frsize + 16384}")
+        result = narrate_result(tmp_path, env, "lamp", "--jobs", "1", "--quiet")
+        assert_refused(result, "output", "it is full (no space left on device)")
+    else:
+        result = narrate_result(tmp_path, env, "lamp", "--jobs", "1", "--quiet", file_size_limit=FILE_SIZE_LIMIT)
+        assert_refused(result, "output", "a file there would be too large (file too large)")
+    assert files_under(output) == before
+
+
+def test_a_read_only_output_folder_stops_the_render_and_leaves_its_files(tmp_path: Path, tmpfs) -> None:
+    output = tmp_path / "output"
+    tmpfs(output)
+    env = espeak_project(tmp_path, "lamp", LAMP)
+    assert narrate_result(tmp_path, env, "lamp", "--jobs", "1", "--quiet").returncode == 0
+    before = files_under(output)
+    remount(output, "ro")
+    nothing_new = narrate_result(tmp_path, env, "lamp", "--jobs", "1", "--quiet")  # rewrites only the feed
+    assert_refused(nothing_new, "output/the-lamp", "it is read-only")
+    recast(tmp_path, 2.0)
+    assert_refused(narrate_result(tmp_path, env, "lamp", "--jobs", "1", "--quiet"), "output", "it is read-only")
+    assert files_under(output) == before
+
+
+def test_a_read_only_voices_folder_stops_a_run_that_adds_to_the_cast_and_leaves_the_file(tmp_path: Path,
+                                                                                        tmpfs) -> None:
+    voices = tmp_path / "voices"
+    tmpfs(voices)
+    env = espeak_project(tmp_path, "lamp", LAMP)
+    before = files_under(voices)
+    remount(voices, "ro")
+    (tmp_path / "input" / "lamp.txt").write_text(LAMP + "\n“Bye,” said Cid.\n", encoding="utf-8")  # a newcomer
+    for args in (("cast", "lamp"), ("lamp", "--jobs", "1", "--quiet")):
+        assert_refused(narrate_result(tmp_path, env, *args), "voices", "it is read-only")
+    assert files_under(voices) == before
+    assert not (tmp_path / "output").exists()

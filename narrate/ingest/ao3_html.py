@@ -333,7 +333,7 @@ def _split_at_headings(body: etree._Element, skip: list[etree._Element]) -> Iter
     if not starts:
         yield "", blocks(body, skip=skip)
         return
-    heading, current = "", []
+    heading, current = "", list[Block]()
     for block in blocks(body, skip=skip, headings=starts):
         if isinstance(block, Heading):
             if current or heading:

@@ -52,9 +52,15 @@ _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 
 def tag_name(element: etree._Element) -> str:
-    """The element's tag without its namespace, in lower case ("" for comments and processing instructions)."""
+    """The element's tag without its namespace, in lower case ("" for comments, processing instructions and the
+    odd names a damaged file's recovery can make)."""
     tag = element.tag
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+    if not isinstance(tag, str):
+        return ""
+    try:
+        return etree.QName(tag).localname.lower()
+    except ValueError:
+        return ""
 
 
 def classes(element: etree._Element) -> set[str]:
@@ -79,12 +85,30 @@ def blocks(element: etree._Element, skip: Iterable[etree._Element] = (),
 
 def plain(element: etree._Element) -> str:
     """The text of `element` as paragraphs separated by blank lines (for summaries and notes)."""
-    return "\n\n".join(block for block in blocks(element) if block)
+    return "\n\n".join(block for block in blocks(element) if isinstance(block, str))
 
 
 def inline_text(element: etree._Element) -> str:
-    """The text of `element` on one line, whitespace collapsed."""
-    return " ".join("".join(element.itertext()).split())
+    """The text of `element` on one line, whitespace collapsed (a `<br>` is a space)."""
+    return " ".join(_joined_text(element, " ").split())
+
+
+def heading_text(element: etree._Element) -> str:
+    """A heading's text on one line, its lines ("CHAPTER I.<br/>The Ferry") joined as sentences."""
+    lines = [" ".join(line.split()) for line in _joined_text(element, "\n").split("\n")]
+    said = ""
+    for line in filter(None, lines):
+        said = f"{said}{' ' if not said or said[-1] in '.:!?' else '. '}{line}" if said else line
+    return said
+
+
+def _joined_text(element: etree._Element, line_break: str) -> str:
+    """The text inside `element`, its children's in order, `line_break` for each `<br>`."""
+    parts = [element.text or ""]
+    for child in element:
+        name = tag_name(child)
+        parts += [line_break if name == "br" else _joined_text(child, line_break) if name else "", child.tail or ""]
+    return "".join(parts)
 
 
 class _Walker:
@@ -104,7 +128,7 @@ class _Walker:
             return
         if element in self.headings:
             self.flush()
-            self.found.append(Heading(inline_text(element)))
+            self.found.append(Heading(heading_text(element)))
         elif name == "hr":
             self.flush()
             self.found.append(BREAK)

@@ -103,7 +103,7 @@ def build_work(source: Path, text: str, fields: dict[str, str], chapters: list[C
     """The Work of `chapters` in `text` (titled after the file when `fields` has no title)."""
     fields.setdefault("title", source.stem)
     lists = {key: tag_list(fields.pop(key), key == "characters") for key in LIST_FIELDS & fields.keys()}
-    return build_work_of(source, text, Metadata(**fields, **lists), chapters)
+    return build_work_of(source, text, Metadata(**fields, **lists), chapters)  # type: ignore[arg-type]
 
 
 def tag_list(value: str, characters: bool = False) -> tuple[str, ...]:
