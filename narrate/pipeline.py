@@ -19,7 +19,7 @@ from narrate.corrections import load_corrections
 from narrate.cover import make_cover
 from narrate.export import export
 from narrate.files import Staging, default_cache_dir, make_folder, remove_stale
-from narrate.model import Cast, Clip, Corrections, Estimate, Line, Script, Work
+from narrate.model import Cast, Clip, Corrections, Estimate, Line, Metadata, Script, Work
 from narrate.parse import parse, script_records
 from narrate.publish import DEFAULT_BASE_URL, publish, republish, up_to_date
 from narrate.synthesize import EngineHosts, Progress, synthesize_chapters
@@ -73,18 +73,32 @@ def load_cast(scripts: Sequence[Script], folders: Folders, hosts: EngineHosts) -
 
 
 def opening(script: Script, notes: bool = False) -> list[Line]:
-    """What the narrator says first: title, chapter (unless it is the title) and authors; with `notes`, then the
-    work's summary and notes (before its first chapter) and the chapter's."""
+    """What the narrator says first: title, series (before the first chapter), chapter (unless it is the title)
+    and authors; with `notes`, then (before the first chapter) the work's fandom, rating, warnings and
+    relationships, its summary and notes, and the chapter's summary and notes."""
     meta, chapter = script.work.meta, script.chapter
-    words = [f"{meta.title}."] + ([f"{chapter.heading}."] if chapter.heading != meta.title else [])
+    first = script.work.chapters.index(chapter) == 0
+    words = [f"{meta.title}."]
+    if first and meta.series:
+        words.append(f"Part {meta.series_part} of {meta.series}." if meta.series_part else f"{meta.series}.")
+    if chapter.heading != meta.title:
+        words.append(f"{chapter.heading}.")
     if meta.authors:
         words.append(f"By {spoken_list(meta.authors)}.")
     said = [" ".join(words)]
+    if notes and first:
+        said += [_tagged(meta)] if _tagged(meta) else []
+        said += _notes("Summary", meta.summary) + _notes("Notes", meta.notes)
     if notes:
-        first = script.work.chapters.index(chapter) == 0
-        said += _notes("Summary", meta.summary if first else "") + _notes("Notes", meta.notes if first else "")
         said += _notes("Chapter summary", chapter.summary) + _notes("Chapter notes", chapter.notes)
     return [Line(text, None, 0, -1 - place) for place, text in enumerate(said)]
+
+
+def _tagged(meta: Metadata) -> str:
+    """The work's fandom, rating, warnings and relationships as sentences, as a podfic's preface reads them."""
+    tags = [("Fandom", meta.fandom), ("Rating", meta.rating), ("Archive warnings", ", ".join(meta.warnings)),
+            ("Relationships", ", ".join(meta.relationships))]
+    return " ".join(f"{label}: {value}." for label, value in tags if value)
 
 
 def closing(script: Script) -> list[Line]:

@@ -17,7 +17,7 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp4 import MP4
 
-from narrate import pipeline
+from narrate import ffmpeg, pipeline
 from narrate.errors import InputError
 from narrate.ingest import load
 from narrate.model import Work
@@ -216,6 +216,21 @@ def test_render_writes_an_episode_per_chapter_with_its_title(wheel: pipeline.Fol
     assert (m4b["©nam"], m4b["©day"]) == (["Chapter 3: Homecoming"], ["2021-03-14"])
 
 
+def chapter_titles(path: Path) -> list[str]:
+    """The chapter titles of an MP3 or M4B as ffmpeg's demuxers read them."""
+    out = subprocess.run([ffmpeg.executable(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return re.findall(r"^\[CHAPTER\](?:\n(?!title=).*)*\ntitle=(.*)$", out, re.MULTILINE)
+
+
+def test_render_chapter_marks_in_both_files(wheel: pipeline.Folders) -> None:
+    for suffix in (".mp3", ".m4b"):
+        titles = chapter_titles(wheel.output / f"wheel-2{suffix}")
+        assert [title.split(":")[0] for title in titles] == ["Scene 1", "Scene 2"]  # the "~~~" scene break
+        assert titles[0].startswith("Scene 1: Old Hanna came down") and titles[1].startswith("Scene 2: By evening")
+        assert chapter_titles(wheel.output / f"wheel-1{suffix}")[-1].startswith("Scene 2: Chapter end notes")
+
+
 def test_render_feed_carries_the_works_tags(wheel: pipeline.Folders) -> None:
     path = wheel.output / "a-wheel-inside-a-wheel" / "feed.xml"
     feed = feedparser.parse(str(path))
@@ -237,10 +252,13 @@ def test_render_feed_carries_the_works_tags(wheel: pipeline.Folders) -> None:
 def test_render_reads_notes_aloud_when_asked(wheel: pipeline.Folders) -> None:
     cues = (wheel.output / "a-wheel-inside-a-wheel" / "wheel-1.vtt").read_text(encoding="utf-8")
     spoken = " ".join(line for line in cues.splitlines() if line and "-->" not in line)
-    assert "A Wheel Inside a Wheel. Chapter 1: The Mill. By bronner and lake_writes." in spoken
+    assert "A Wheel Inside a Wheel. Part 2 of Wheels. Chapter 1: The Mill. By bronner and lake_writes." in spoken
+    assert ("Fandom: A Wheel Inside a Wheel, Mill Towns. Rating: Mature. Archive warnings: Graphic Depictions Of "
+            "Violence, Major Character Death. Relationships: Dietrich Bronner/Tom Lake.") in spoken
     for note in ("The mill wheel turns, and so do they.", "In which the wheel stops.", "Mind the tags.",
                  "Next chapter on Sunday."):
         assert note in spoken
     last = (wheel.output / "a-wheel-inside-a-wheel" / "wheel-3.vtt").read_text(encoding="utf-8")
     assert "Thank you for reading all three turns." in last
     assert "The mill wheel turns" not in last  # the work's summary opens the first chapter only
+    assert "A Wheel Inside a Wheel. Chapter 3: Homecoming. By bronner and lake_writes." in last
