@@ -300,6 +300,38 @@ def test_without_contents_each_document_is_a_chapter_titled_by_its_headings() ->
     assert_clean(work)
 
 
+def test_one_entry_contents_is_cut_at_paragraphs_that_read_as_chapter_headings() -> None:
+    """calibre's conversion of a plain-text novel: one document, one contents entry ("Start"), chapter headings
+    left as paragraphs."""
+    body = "".join(f"<p class='calibre2'>CHAPTER {numeral}. {title}</p><p class='calibre1'>{text}</p>"
+                   for numeral, title, text in [("I", "The Bell", "The bell rang at noon."),
+                                                ("II", "The Tower", "The tower stood."),
+                                                ("III", "The Rope", "The rope held.")])  # fmt: skip
+    files = {
+        "mimetype": b"application/epub+zip",
+        "META-INF/container.xml": b'<?xml version="1.0"?><container version="1.0" '
+        b'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="content.opf" '
+        b'media-type="application/oebps-package+xml"/></rootfiles></container>',
+        "content.opf": b'<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0" '
+        b'unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Bells</dc:title>'
+        b'<dc:language>en</dc:language><dc:identifier id="id">x</dc:identifier></metadata><manifest>'
+        b'<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
+        b'<item id="text" href="index.html" media-type="application/xhtml+xml"/></manifest>'
+        b'<spine toc="ncx"><itemref idref="text"/></spine></package>',
+        "toc.ncx": b'<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"><navMap>'
+        b'<navPoint id="p1" playOrder="1"><navLabel><text>Start</text></navLabel><content src="index.html"/>'
+        b"</navPoint></navMap></ncx>",
+        "index.html": f'<html xmlns="http://www.w3.org/1999/xhtml"><body><p>BELLS</p>{body}</body></html>'.encode(),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, data in files.items():
+            archive.writestr(member, data)
+    work = read_epub(Path("bells.epub"), buffer.getvalue())
+    assert headings(work) == [(1, "The Bell"), (2, "The Tower"), (3, "The Rope")]
+    assert paragraphs(work) == ["The bell rang at noon.", "The tower stood.", "The rope held."]
+
+
 # --- through narrate ----------------------------------------------------------------------------------------
 
 

@@ -116,6 +116,10 @@ _NUMERAL_LABEL = re.compile(r"(?P<num>\d{1,3}|[IVXLCDM]+)\.?(?:\s*[:.\-–—]\s
 _LARGEST_NUMERAL = 999
 """Largest chapter number a bare numeral label stands for (a title such as "MIX" is no number)."""
 
+_PROSE_WORDS = 40
+"""Fewest words the text before a book's first heading paragraph needs to be kept as a chapter (not a title
+page)."""
+
 _ENTRY_MARK = re.compile("\ue000e(\\d+)\ue001")
 """Where a contents entry starts, in the blocks of a document (see `_entry_mark`)."""
 
@@ -511,8 +515,7 @@ def _read_book(source: Path, meta: Metadata, documents: list[tuple[str, etree._E
                   if where == path and types & _MATTER_TYPES and (path, anchor) not in named}
         here = [(k, entry.anchor) for k, entry in enumerate(entries) if entry.path == path]
         found += _marked_blocks(root, here, matter)
-    builder = TextBuilder()
-    chapters: list[Chapter] = []
+    parts: list[tuple[int | None, str, list[Block]]] = []
     for part in _ranges(found):
         if part.entry not in kept:
             continue
@@ -521,13 +524,38 @@ def _read_book(source: Path, meta: Metadata, documents: list[tuple[str, etree._E
         number, title = _title(label, headings)
         if not label and len(entries) > 1 and _loose(title) == _loose(meta.title):
             continue  # a title page, in a book without contents
-        chapter = builder.chapter(number, title, text)
-        if chapter is not None:
-            chapters.append(chapter)
+        if any(isinstance(block, str) for block in text):
+            parts.append((number, title, text))
+    if len(parts) == 1:
+        parts = _by_heading_paragraphs(parts[0])
+    builder = TextBuilder()
+    chapters = [chapter for number, title, text in parts if (chapter := builder.chapter(number, title, text))]
     if not chapters:
         raise InputError(f"{source}: an EPUB with no text to narrate (only images, or only title pages and notes); "
                          f"narrate reads books whose text is text, not pictures of pages")
     return build_work_of(source, builder.text, meta, chapters)
+
+
+def _by_heading_paragraphs(part: tuple[int | None, str, list[Block]]) -> list[tuple[int | None, str, list[Block]]]:
+    """A book whose contents gave one chapter, cut at the paragraphs and headings that read as chapter headings
+    ("CHAPTER I. Mrs. Rachel Lynde is Surprised") when there are at least two; text before the first is kept as
+    a chapter of its own only when it is prose."""
+    starts = [k for k, block in enumerate(part[2]) if _heading_line(block) is not None]
+    if len(starts) < 2:
+        return [part]
+    found = part[2]
+    before = found[: starts[0]]
+    cut = [part[:2] + (before,)] if sum(len(b.split()) for b in before if isinstance(b, str)) >= _PROSE_WORDS else []
+    for start, end in zip(starts, [*starts[1:], len(found)], strict=True):
+        number, title = _heading_line(found[start]) or (None, "")
+        cut.append((number, title, found[start + 1 : end]))
+    return cut
+
+
+def _heading_line(block: Block) -> tuple[int | None, str] | None:
+    """(number, title) when `block` is a paragraph or heading reading as a chapter heading, else None."""
+    text = block.text if isinstance(block, Heading) else block
+    return chapter_heading(" ".join(text.split())) if text else None
 
 
 def _is_matter_label(label: str, title: str, entries: list[_Entry]) -> bool:
