@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from narrate.attribute.gender import gender_certainty, gender_scores, scored_gender
 from narrate.attribute.names import find_names, merge, name_parts, titled_roles
 from narrate.attribute.words import KIN, RELATIONS, TOKEN, opens_sentence
-from narrate.model import Gender, Script
+from narrate.model import Gender, Metadata, Script
 
 ROLES: dict[str, Gender] = {
     "man": "male", "boy": "male", "gentleman": "male", "old man": "male", "woman": "female",
@@ -44,6 +44,8 @@ _RELATION = re.compile(
     r"(?:(?:old|young|little|elder|younger|eldest|youngest|dear|new|best|own)\s+)?"
     r"(?P<noun>" + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")\b(?![\w-])"
 )
+_PAIRED_CERTAINTY = 0.9
+"""How sure a gender taken from the work's tags (an F/F or M/M relationship) is."""
 _PAST = frozenset(
     "was were had stood came sat ran said spoke went got took gave held rose began strode swept leaned".split()
 )
@@ -136,10 +138,24 @@ def discover(
     scores = gender_scores([(text, mentions(blank, text)) for text in narration], set(forms.values()))
     inferred = {name: scored_gender(name, *score) for name, score in scores.items()}
     certainty = {name: gender_certainty(name, gender, *scores[name]) for name, gender in inferred.items()}
+    for name, gender in (_paired_genders(scripts[0].work.meta) if scripts else {}).items():
+        if name in forms and inferred.get(forms[name], "unknown") == "unknown":
+            inferred[forms[name]], certainty[forms[name]] = gender, _PAIRED_CERTAINTY
     for name, gender in (genders or {}).items():
         inferred[forms.get(name, name)] = gender
         certainty[forms.get(name, name)] = 1.0
     return Roster(forms, inferred, pattern, certainty, dict(counts))
+
+
+def _paired_genders(meta: Metadata) -> dict[str, Gender]:
+    """The genders a work's tags give the people of its romantic relationships ("Mara Quill/Ines Duarte"): female
+    when its only category is F/F, male when it is M/M."""
+    gender: Gender | None = {"f/f": "female", "m/m": "male"}.get(meta.category.strip().casefold())
+    if gender is None:
+        return {}
+    people = (re.sub(r"\s*\([^()]*\)$", "", person.strip()) for pair in meta.relationships if "/" in pair
+              for person in pair.split("/"))
+    return {person: gender for person in people if person}
 
 
 def _declared(characters: Sequence[str], texts: Sequence[str], names: Counter[str]) -> Counter[str]:
