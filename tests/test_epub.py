@@ -197,10 +197,12 @@ def test_gutenberg_boilerplate_without_its_ids_ends_at_its_start_and_end_lines()
     package = fixture_text("gutenberg", "OEBPS/content.opf").replace(' properties="nav"', "")
     files["OEBPS/content.opf"] = package.replace(' toc="ncx"', "").replace("toc.ncx", "none.ncx").encode()
     work = read("gutenberg", files=files)
-    # one chapter per document with text: the first titled by its heading, the next (it opens mid-chapter) untitled
-    assert headings(work) == [(1, "THE CROSSING"), (None, "The Lantern Ferry")]
+    # one chapter per document with text, each cut again at the headings inside it; the last document opens
+    # mid-chapter, and that part of chapter III stands alone, titled by the running head over it
+    assert headings(work) == [(1, "THE CROSSING"), (2, "FOG"), (3, "THE FAR BANK"), (None, "The Lantern Ferry"),
+                              (4, "HOME AGAIN")]
     text = " ".join(paragraphs(work))
-    assert "The ferry left the landing at dusk" in text and "CHAPTER IV. HOME AGAIN" in text
+    assert "The ferry left the landing at dusk" in text and "HOME AGAIN" not in text
     assert text.endswith("the fog had lifted and the river shone. THE END")
     for matter in ("Gutenberg", "This ebook is for the use", "START OF", "END OF", "LICENSE", "Updated editions",
                    "BY MARY ASHDOWN"):
@@ -300,13 +302,10 @@ def test_without_contents_each_document_is_a_chapter_titled_by_its_headings() ->
     assert_clean(work)
 
 
-def test_one_entry_contents_is_cut_at_paragraphs_that_read_as_chapter_headings() -> None:
-    """calibre's conversion of a plain-text novel: one document, one contents entry ("Start"), chapter headings
-    left as paragraphs."""
-    body = "".join(f"<p class='calibre2'>CHAPTER {numeral}. {title}</p><p class='calibre1'>{text}</p>"
-                   for numeral, title, text in [("I", "The Bell", "The bell rang at noon."),
-                                                ("II", "The Tower", "The tower stood."),
-                                                ("III", "The Rope", "The rope held.")])  # fmt: skip
+def minimal_epub(body: str, entries: list[tuple[str, str]]) -> bytes:
+    """An EPUB 2 in calibre's way: one document holding `body`, an NCX with `entries` (label, anchor)."""
+    points = "".join(f'<navPoint id="p{k}" playOrder="{k}"><navLabel><text>{label}</text></navLabel>'
+                     f'<content src="index.html{anchor}"/></navPoint>' for k, (label, anchor) in enumerate(entries, 1))
     files = {
         "mimetype": b"application/epub+zip",
         "META-INF/container.xml": b'<?xml version="1.0"?><container version="1.0" '
@@ -318,16 +317,39 @@ def test_one_entry_contents_is_cut_at_paragraphs_that_read_as_chapter_headings()
         b'<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
         b'<item id="text" href="index.html" media-type="application/xhtml+xml"/></manifest>'
         b'<spine toc="ncx"><itemref idref="text"/></spine></package>',
-        "toc.ncx": b'<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"><navMap>'
-        b'<navPoint id="p1" playOrder="1"><navLabel><text>Start</text></navLabel><content src="index.html"/>'
-        b"</navPoint></navMap></ncx>",
-        "index.html": f'<html xmlns="http://www.w3.org/1999/xhtml"><body><p>BELLS</p>{body}</body></html>'.encode(),
+        "toc.ncx": f'<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+        f"<navMap>{points}</navMap></ncx>".encode(),
+        "index.html": f'<html xmlns="http://www.w3.org/1999/xhtml"><body>{body}</body></html>'.encode(),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for member, data in files.items():
             archive.writestr(member, data)
-    work = read_epub(Path("bells.epub"), buffer.getvalue())
+    return buffer.getvalue()
+
+
+BELLS = [("I", "The Bell", "The bell rang at noon."), ("II", "The Tower", "The tower stood."),
+         ("III", "The Rope", "The rope held.")]
+"""Three short chapters: numeral, title, text."""
+
+
+def test_one_entry_contents_is_cut_at_paragraphs_that_read_as_chapter_headings() -> None:
+    """calibre's conversion of a plain-text novel: one contents entry ("Start"), chapter headings left as
+    paragraphs, some without a stop after the number."""
+    body = "<p>BELLS</p>" + "".join(f"<p class='calibre2'>CHAPTER {numeral}{'.' if numeral != 'II' else ''} "
+                                    f"{title.upper() if numeral == 'II' else title}</p><p class='calibre1'>{text}</p>"
+                                    for numeral, title, text in BELLS)
+    work = read_epub(Path("bells.epub"), minimal_epub(body, [("Start", "")]))
+    assert headings(work) == [(1, "The Bell"), (2, "THE TOWER"), (3, "The Rope")]
+    assert paragraphs(work) == ["The bell rang at noon.", "The tower stood.", "The rope held."]
+
+
+def test_chapters_before_the_first_contents_entry_are_read() -> None:
+    """A contents that starts at chapter III: chapters I and II, before it, are read as their headings name them,
+    the title page before them is not."""
+    body = "<p>BELLS</p><p>by Someone</p>" + "".join(
+        f"<h2 id='c{numeral}'>CHAPTER {numeral}. {title}</h2><p>{text}</p>" for numeral, title, text in BELLS)
+    work = read_epub(Path("bells.epub"), minimal_epub(body, [("CHAPTER III. The Rope", "#cIII")]))
     assert headings(work) == [(1, "The Bell"), (2, "The Tower"), (3, "The Rope")]
     assert paragraphs(work) == ["The bell rang at noon.", "The tower stood.", "The rope held."]
 

@@ -116,9 +116,12 @@ _NUMERAL_LABEL = re.compile(r"(?P<num>\d{1,3}|[IVXLCDM]+)\.?(?:\s*[:.\-–—]\s
 _LARGEST_NUMERAL = 999
 """Largest chapter number a bare numeral label stands for (a title such as "MIX" is no number)."""
 
+_UNSEPARATED_HEADING = re.compile(r"chapter\s+(?P<num>\d+|[IVXLCDM]+)\s+(?P<title>.{1,80})", re.IGNORECASE)
+"""A chapter heading whose title, in capitals, follows its number without a stop ("CHAPTER IV MR. BOUNDERBY")."""
+
 _PROSE_WORDS = 40
-"""Fewest words the text before a book's first heading paragraph needs to be kept as a chapter (not a title
-page)."""
+"""Fewest words text that no contents entry starts needs, before its first chapter heading, to be read as a
+chapter (not a title page)."""
 
 _ENTRY_MARK = re.compile("\ue000e(\\d+)\ue001")
 """Where a contents entry starts, in the blocks of a document (see `_entry_mark`)."""
@@ -515,19 +518,20 @@ def _read_book(source: Path, meta: Metadata, documents: list[tuple[str, etree._E
                   if where == path and types & _MATTER_TYPES and (path, anchor) not in named}
         here = [(k, entry.anchor) for k, entry in enumerate(entries) if entry.path == path]
         found += _marked_blocks(root, here, matter)
+    ranges = _ranges(found)
+    listed = [part for part in ranges if part.entry in kept]
     parts: list[tuple[int | None, str, list[Block]]] = []
-    for part in _ranges(found):
-        if part.entry not in kept:
+    for part in ranges:
+        if part.entry not in kept and part.entry >= 0:
             continue
-        label = entries[part.entry].label
+        label = entries[part.entry].label if part.entry >= 0 else ""
         headings, text = _leading_headings(part.found)
         number, title = _title(label, headings)
         if not label and len(entries) > 1 and _loose(title) == _loose(meta.title):
             continue  # a title page, in a book without contents
         if any(isinstance(block, str) for block in text):
-            parts.append((number, title, text))
-    if len(parts) == 1:
-        parts = _by_heading_paragraphs(parts[0])
+            unlisted = part.entry < 0 or len(listed) == 1
+            parts += _by_heading_paragraphs((number, title, text), listed=part.entry >= 0, named=unlisted)
     builder = TextBuilder()
     chapters = [chapter for number, title, text in parts if (chapter := builder.chapter(number, title, text))]
     if not chapters:
@@ -536,26 +540,37 @@ def _read_book(source: Path, meta: Metadata, documents: list[tuple[str, etree._E
     return build_work_of(source, builder.text, meta, chapters)
 
 
-def _by_heading_paragraphs(part: tuple[int | None, str, list[Block]]) -> list[tuple[int | None, str, list[Block]]]:
-    """A book whose contents gave one chapter, cut at the paragraphs and headings that read as chapter headings
-    ("CHAPTER I. Mrs. Rachel Lynde is Surprised") when there are at least two; text before the first is kept as
-    a chapter of its own only when it is prose."""
-    starts = [k for k, block in enumerate(part[2]) if _heading_line(block) is not None]
-    if len(starts) < 2:
-        return [part]
+def _by_heading_paragraphs(part: tuple[int | None, str, list[Block]], listed: bool,
+                           named: bool) -> list[tuple[int | None, str, list[Block]]]:
+    """A chapter (number, title, blocks) cut at the paragraphs and headings inside it that read as numbered chapter
+    headings ("CHAPTER I. Mrs. Rachel Lynde is Surprised": a contents that misses chapters, or calibre's
+    conversion of a plain-text novel); with `named` (the book's contents say little), at "Prologue" and
+    "Epilogue" too. Text that no contents entry starts (not `listed`) is read only after such a heading; text
+    before the first heading is the chapter itself when its entry is one of several, else a title page unless it
+    is prose."""
     found = part[2]
+    starts = [k for k, block in enumerate(found) if _heading_line(block, named) is not None]
+    if not starts:
+        return [part] if listed else []
     before = found[: starts[0]]
-    cut = [part[:2] + (before,)] if sum(len(b.split()) for b in before if isinstance(b, str)) >= _PROSE_WORDS else []
+    prose = sum(len(block.split()) for block in before if isinstance(block, str))
+    own = listed and not named  # the lead is the entry's own chapter, not a preface the contents do not name
+    cut = [(part[0], part[1], before) if own else (None, "", before)] if prose and own or prose >= _PROSE_WORDS else []
     for start, end in zip(starts, [*starts[1:], len(found)], strict=True):
-        number, title = _heading_line(found[start]) or (None, "")
+        number, title = _heading_line(found[start], named) or (None, "")
         cut.append((number, title, found[start + 1 : end]))
     return cut
 
 
-def _heading_line(block: Block) -> tuple[int | None, str] | None:
-    """(number, title) when `block` is a paragraph or heading reading as a chapter heading, else None."""
-    text = block.text if isinstance(block, Heading) else block
-    return chapter_heading(" ".join(text.split())) if text else None
+def _heading_line(block: Block, named: bool) -> tuple[int | None, str] | None:
+    """(number, title) when `block` is a paragraph or heading reading as a numbered chapter heading (with `named`,
+    or as "Prologue", "Epilogue"...), else None."""
+    text = " ".join((block.text if isinstance(block, Heading) else block or "").split())
+    heading = chapter_heading(text) if text else None
+    unseparated = _UNSEPARATED_HEADING.fullmatch(text) if heading is None else None
+    if unseparated and unseparated["title"].isupper() and parse_number(unseparated["num"]) is not None:
+        heading = parse_number(unseparated["num"]), unseparated["title"]
+    return heading if heading is not None and (named or heading[0] is not None) else None
 
 
 def _is_matter_label(label: str, title: str, entries: list[_Entry]) -> bool:
