@@ -67,7 +67,7 @@ from narrate.ingest.markup import (
     tag_name,
 )
 from narrate.ingest.text import build_work_of, chapter_heading, is_marker, parse_number
-from narrate.model import Chapter, Metadata, Work
+from narrate.model import Metadata, Work
 
 CONTAINER = "META-INF/container.xml"
 """Where every EPUB names its package document."""
