@@ -13,8 +13,11 @@ import time
 import zipfile
 from pathlib import Path
 
+import feedparser
 import pytest
+from mutagen.id3 import ID3
 
+from narrate import ffmpeg
 from narrate.errors import InputError
 from narrate.ingest import load
 from narrate.ingest.ao3_html import read_html
@@ -379,6 +382,27 @@ def test_script_jsonl_of_an_epub(tmp_path: Path) -> None:
         assert not MARKUP.search(record["text"])
     speakers = {record["speaker"] for record in records if record["kind"] == "dialogue"}
     assert {"Dietrich Bronner", "Mara Lind"} & speakers
+
+
+def test_render_of_an_ao3_epub(tmp_path: Path, cache_dir: Path) -> None:
+    """`narrate NAME` on an EPUB, as a user runs it: an episode per chapter, titled, with chapter marks."""
+    (tmp_path / "input").mkdir()
+    (tmp_path / "input" / "mill-race.epub").write_bytes(zipped("ao3"))
+    result = subprocess.run([NARRATE, "mill-race", "--jobs", "2", "--quiet"], capture_output=True, text=True,
+                            timeout=900, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    work = load(tmp_path / "input" / "mill-race.epub")
+    output = tmp_path / "output"
+    for number, chapter in enumerate(work.chapters, 1):
+        mp3 = output / f"mill-race-{number}.mp3"
+        assert str(ID3(mp3)["TIT2"]) == chapter.heading
+        assert str(ID3(mp3)["TALB"]) == "The Mill Race"
+        for path in (mp3, mp3.with_suffix(".m4b")):
+            probed = subprocess.run([ffmpeg.executable(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+                                    capture_output=True, text=True, check=True).stdout
+            assert probed.count("[CHAPTER]") == len(chapter.scenes)
+    feed = feedparser.parse(str(output / work.slug / "feed.xml"))
+    assert sorted(entry.title for entry in feed.entries) == sorted(chapter.heading for chapter in work.chapters)
 
 
 def test_a_megabyte_novel_reads_well_under_a_second() -> None:
