@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -118,8 +119,10 @@ def _notes(label: str, text: str) -> list[str]:
 
 
 def spoken_list(names: Sequence[str]) -> str:
-    """Names as said aloud: "A", "A and B", "A, B and C"."""
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else list(names))
+    """Names as said aloud: "A", "A and B", "A, B and C"; an AO3 pseud without its account ("Quill (quillwrites)"
+    is Quill)."""
+    said = [re.sub(r"\s*\([^()]*\)$", "", name) or name for name in names]
+    return " and ".join([", ".join(said[:-1]), said[-1]] if len(said) > 1 else said)
 
 
 def lines(script: Script, notes: bool = False) -> list[Line]:

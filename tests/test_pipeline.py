@@ -663,3 +663,11 @@ def test_a_read_only_voices_folder_stops_a_run_that_adds_to_the_cast_and_leaves_
         assert_refused(narrate_result(tmp_path, env, *args), "voices", "it is read-only")
     assert files_under(voices) == before
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize(("authors", "said"), [
+    (("quietwillow",), "quietwillow"), (("bronner", "lake_writes"), "bronner and lake_writes"),
+    (("A", "B", "Quill (quillwrites)"), "A, B and Quill"),
+])  # fmt: skip
+def test_authors_are_said_as_a_list_without_their_account_names(authors: tuple[str, ...], said: str) -> None:
+    assert pipeline.spoken_list(authors) == said
