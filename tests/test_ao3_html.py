@@ -273,3 +273,26 @@ def test_render_reads_notes_aloud_when_asked(wheel: pipeline.Folders) -> None:
     assert "Thank you for reading all three turns." in last
     assert "The mill wheel turns" not in last  # the work's summary opens the first chapter only
     assert "A Wheel Inside a Wheel. Chapter 3: Homecoming. By bronner and lake_writes." in last
+
+
+PREFACE = ('<html><body><div id="preface"><p class="message">Posted originally on the <a href="https://archiveofourown.org/">'
+           'Archive of Our Own</a> at <a href="https://archiveofourown.org/works/7">https://archiveofourown.org/works/7'
+           '</a>.</p><div class="meta"><dl class="tags"><dt>Language:</dt><dd>English</dd></dl><h1>Variant</h1>'
+           '<div class="byline">by <a rel="author" href="x">someone</a></div></div></div>')
+"""An AO3 preface with little in it, for the layouts of #chapters below."""
+
+
+@pytest.mark.parametrize(("chapters", "expected"), [
+    ('<div id="chapters" class="userstuff"><p>One.</p><div class="chat"><p>Two.</p></div></div>',
+     [("Variant", ["One.", "Two."])]),  # a one-chapter text straight in #chapters, an author's own div in it
+    ('<div id="chapters" class="userstuff"><h2 class="heading">Chapter 1: A</h2><div class="userstuff"><p>One.</p>'
+     '</div><h2 class="heading">Chapter 2</h2><div class="userstuff"><h3>Part two</h3><p>Two.</p></div></div>',
+     [("Chapter 1: A", ["One."]), ("Chapter 2", ["Part two", "Two."])]),  # headings without meta groups
+])  # fmt: skip
+def test_layouts_of_the_chapters(tmp_path: Path, chapters: str, expected: list[tuple[str, list[str]]]) -> None:
+    path = tmp_path / "variant.html"
+    path.write_text(PREFACE + chapters + "</body></html>", encoding="utf-8")
+    work = load(path)
+    assert work.meta.source_url == "https://archiveofourown.org/works/7"
+    found = [(c.heading, [p.text for s in c.scenes for p in s.paragraphs]) for c in work.chapters]
+    assert found == expected
