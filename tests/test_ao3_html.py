@@ -277,7 +277,8 @@ def test_render_reads_notes_aloud_when_asked(wheel: pipeline.Folders) -> None:
 
 PREFACE = ('<html><body><div id="preface"><p class="message">Posted originally on the '
            '<a href="https://archiveofourown.org/">Archive of Our Own</a> at '
-           '<a href="https://archiveofourown.org/works/7">https://archiveofourown.org/works/7</a>.</p><div class="meta"><dl class="tags"><dt>Language:</dt><dd>English</dd></dl><h1>Variant</h1>'
+           '<a href="https://archiveofourown.org/works/7">https://archiveofourown.org/works/7</a>.</p>'
+           '<div class="meta"><dl class="tags"><dt>Language:</dt><dd>English</dd></dl><h1>Variant</h1>'
            '<div class="byline">by <a rel="author" href="x">someone</a></div></div></div>')
 """An AO3 preface with little in it, for the layouts of #chapters below."""
 
