@@ -174,6 +174,7 @@ def _tags(master: Master, work: Work, chapter: Chapter, cover: bytes) -> Tags:
         "Additional Tags": ", ".join(meta.tags),
         "Series": series,
         "Chapter Summary": chapter.summary,
+        "Chapter Notes": "\n\n".join(note for note in (chapter.notes, chapter.end_notes) if note),
         "Notes": meta.notes,
         "Source": meta.source_url,
     }

@@ -412,6 +412,8 @@ class Episode:
     """Digest of everything the audio was made from: a render with the same key would change nothing."""
     summary: str = ""
     """The chapter's own summary, if it has one."""
+    notes: str = ""
+    """The chapter's notes (before and after its text), if it has any."""
 
 
 @dataclass(frozen=True)

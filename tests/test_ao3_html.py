@@ -222,6 +222,7 @@ def test_render_writes_an_episode_per_chapter_with_its_title(wheel: pipeline.Fol
     assert extras["Characters"] == "Dietrich Bronner, Tom Lake, Old Hanna"
     assert extras["Archive Warnings"] == "Graphic Depictions Of Violence, Major Character Death"
     assert (extras["Series"], extras["Chapter Summary"]) == ("Wheels, part 2", "In which the wheel stops.")
+    assert extras["Chapter Notes"] == "Mind the tags.\n\nNext chapter on Sunday."
     assert tags["WOAS"].url == "https://archiveofourown.org/works/50002"
     m4b = MP4(wheel.output / "wheel-3.m4b")
     assert (m4b["©nam"], m4b["©day"]) == (["Chapter 3: Homecoming"], ["2021-03-14"])
@@ -256,7 +257,7 @@ def test_render_feed_carries_the_works_tags(wheel: pipeline.Folders) -> None:
     titles = [entry.title for entry in feed.entries]
     assert sorted(titles) == ["Chapter 1: The Mill", "Chapter 2", "Chapter 3: Homecoming"]
     first = next(entry for entry in feed.entries if entry.title == "Chapter 1: The Mill")
-    assert first.summary.startswith("In which the wheel stops.")
+    assert first.summary.startswith("In which the wheel stops.\n\nChapter notes: Mind the tags.\n\nNext chapter on")
     assert "Characters: Dietrich Bronner, Tom Lake, Old Hanna" in first.summary
 
 

@@ -118,7 +118,9 @@ def _episode(script: Script, narrator: Voice, mp3: Path, audio_key: str) -> Epis
     duration = mp3_length(mp3)
     published = datetime.now(UTC).isoformat(timespec="seconds")
     narrated_by = f"{narrator.voice} ({narrator.engine})"
-    return Episode(name, chapter.heading, chapter.number, duration, published, narrated_by, audio_key, chapter.summary)
+    notes = "\n\n".join(note for note in (chapter.notes, chapter.end_notes) if note)
+    return Episode(name, chapter.heading, chapter.number, duration, published, narrated_by, audio_key, chapter.summary,
+                   notes)
 
 
 def _with_episode(show: Show, episode: Episode) -> Show:

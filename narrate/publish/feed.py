@@ -134,8 +134,8 @@ def _item(item: ET.Element, show: Show, episode: Episode, number: int, size: int
     """Fill in one episode's item; its MP3 is `size` bytes."""
     meta = show.meta
     _text(item, "title", episode.title)
-    _text(item, "description", _description(meta, episode.summary, "\n\n"))
-    _text(item, f"{{{CONTENT}}}encoded", _description(meta, episode.summary, None))
+    _text(item, "description", _description(meta, episode, "\n\n"))
+    _text(item, f"{{{CONTENT}}}encoded", _description(meta, episode, None))
     _text(item, "guid", episode_guid(show.slug, episode.name)).set("isPermaLink", "false")
     published = datetime.fromisoformat(episode.published).astimezone(UTC)
     _text(item, "pubDate", format_datetime(published))
@@ -173,12 +173,13 @@ def _episode_numbers(episodes: list[Episode]) -> list[int]:
     return list(range(1, len(episodes) + 1))
 
 
-def _description(meta: Metadata, chapter_summary: str, separator: str | None) -> str:
-    """The chapter's summary (else the work's), the notes and the work's tags, as plain paragraphs joined by
-    `separator`, or as HTML paragraphs if it is None."""
+def _description(meta: Metadata, episode: Episode, separator: str | None) -> str:
+    """The chapter's summary (else the work's), its notes, the work's notes and tags, as plain paragraphs joined
+    by `separator`, or as HTML paragraphs if it is None."""
     series = f"Part {meta.series_part} of {meta.series}" if meta.series and meta.series_part else meta.series
     parts = [
-        ("", chapter_summary or meta.summary), ("Notes: ", meta.notes), ("Fandom: ", meta.fandom),
+        ("", episode.summary or meta.summary), ("Chapter notes: ", episode.notes), ("Notes: ", meta.notes),
+        ("Fandom: ", meta.fandom),
         ("Rating: ", meta.rating), ("Archive warnings: ", ", ".join(meta.warnings)),
         ("Relationships: ", ", ".join(meta.relationships)), ("Characters: ", ", ".join(meta.characters)),
         ("Tags: ", ", ".join(meta.tags)), ("Series: ", series),
