@@ -55,11 +55,11 @@ class DefaultGroup(click.Group):
 @click.group(cls=DefaultGroup, context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.version_option(package_name="narrate")
 def cli() -> None:
-    """Turn a fiction chapter into a multi-voice audiobook.
+    """Turn fiction into a multi-voice audiobook.
 
-    Put a chapter in input/ (text copied from an AO3 chapter page, or any plain
-    text), then run `narrate NAME`. Voices live in voices/<work>.toml: edit them
-    and run again.
+    Put a work or a chapter in input/ (AO3's Download > HTML or EPUB, any
+    EPUB, text copied from an AO3 chapter page, or any plain text), then run
+    `narrate NAME`. Voices live in voices/<work>.toml: edit them and run again.
 
     \b
     Example:
@@ -94,7 +94,8 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
 def render(name: str, jobs: int | None, base_url: str, read_notes: bool, quiet: bool) -> None:
     """Narrate chapter NAME into output/NAME.mp3 and output/NAME.m4b, and publish it to its work's podcast feed.
 
-    NAME is a file in input/ without its extension, or a path. A file holding
+    NAME is a file in input/ (text, HTML or EPUB) without its extension, or a
+    path. A file holding
     several chapters gives output/NAME-1.mp3, NAME-2.mp3, ... (NAME-01 and on
     from ten chapters), one episode each. The first run
     writes the cast file voices/<work>.toml; later runs only add newcomers.
@@ -105,6 +106,7 @@ def render(name: str, jobs: int | None, base_url: str, read_notes: bool, quiet: 
     \b
     Example:
         narrate chapter4
+        narrate my-fic                        # input/my-fic.html, AO3's download
         narrate render chapter4 --jobs 2 --quiet
         narrate chapter4 --base-url https://example.org/audiobooks/
         narrate my-fic --read-notes
