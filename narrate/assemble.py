@@ -15,6 +15,13 @@ length. The master's loudness is summed from its lines' energy bins; only if it
 misses the target by more than LOUDNESS_TOLERANCE (a chapter shaped very unlike
 speech, say a handful of tiny clips) are its lines levelled again with one
 common correction, the rare fallback that gives up line independence.
+
+The user's own sounds (an intro, an outro, a scene-break sound; see Sounds) are
+stretches of their own, levelled a set number of LU under the lines and limited
+as they are: the intro opens the master, the outro closes it, and the scene-break
+sound plays amid every scene break's pause, which grows to fit it if need be.
+They do not count towards the master's loudness: the lines are levelled as they
+would be without them (correction included), and the sounds under the lines.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import math
 import multiprocessing
 import os
 import signal
+import warnings
 import wave
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -35,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from narrate import ffmpeg
 from narrate.errors import AudioError
 from narrate.files import atomic_path
 from narrate.model import NARRATOR, Chapter, Clip, Cue, Line, Mark, Master, Stretch
@@ -178,6 +187,16 @@ one FFT size come together."""
 TITLE_CHARS = 40
 """A mark title quotes at most about this many characters of its scene's first line."""
 
+SOUND_NAMES = ("intro", "outro", "scene_break")
+"""The sounds a user can bring (the cast file's [sounds] keys, and the fields of Sounds)."""
+
+SOUND_LEVEL = -6.0
+"""How loud the user's sounds play by default, LU against the speech: music under a voice's level, as
+podcasts mix their jingles."""
+
+SOUND_ROOM = 0.5
+"""Least room tone, seconds, on either side of a scene-break sound: a scene break's pause grows to leave it."""
+
 
 @dataclass(frozen=True)
 class AssembleSettings:
@@ -208,18 +227,45 @@ class AssembleSettings:
     """RMS of the room tone in the head, tail and pauses, dBFS."""
 
 
-def assemble(clips: Sequence[Clip], chapter: Chapter, *, settings: AssembleSettings = AssembleSettings()) -> Master:
-    """Level `clips` into the cache and lay them out with pauses at the target loudness; marks and cues included."""
+@dataclass(frozen=True)
+class Sounds:
+    """Audio the user brings to play with the speech (the cast file's [sounds]): each mono 16-bit PCM at
+    MASTER_RATE, as `decode_sound` gives it (b"": none)."""
+
+    intro: bytes = dataclasses.field(default=b"", repr=False)
+    """Plays first; the head's room tone and the opening follow it."""
+    outro: bytes = dataclasses.field(default=b"", repr=False)
+    """Plays last, after the last line and the tail's room tone."""
+    scene_break: bytes = dataclasses.field(default=b"", repr=False)
+    """Plays in the middle of every scene break's pause."""
+    level: float = SOUND_LEVEL
+    """How loud each sound plays, LU against the speech (negative: under it)."""
+
+    def recipe(self) -> dict[str, str | float]:
+        """What these sounds make of a master, for telling whether its outputs are up to date: a digest of
+        each sound given, the level and the room kept around a scene-break sound."""
+        digests = {name: hashlib.sha256(getattr(self, name)).hexdigest() for name in SOUND_NAMES if getattr(self, name)}
+        return {**digests, "level": self.level, "room": SOUND_ROOM}
+
+
+def assemble(clips: Sequence[Clip], chapter: Chapter, *, settings: AssembleSettings = AssembleSettings(),
+             sounds: Sounds | None = None) -> Master:
+    """Level `clips` into the cache and lay them out with pauses at the target loudness, with the user's `sounds`
+    if any; marks and cues included."""
     if not clips:
         raise AudioError(f"nothing to assemble for {chapter.heading}: no clips were synthesized")
     target = settings.loudness + EDGE_OFFSET
-    stretches, energies = _layout(clips, settings, target)
+    stretches, energies = _layout(clips, settings, target)  # the lines alone: sounds never move their level
     measured = _master_loudness(stretches, energies, settings.room_tone)
+    correction = 0.0
     if measured > SILENT_LUFS and abs(settings.loudness - measured) > LOUDNESS_TOLERANCE:
         correction = round((settings.loudness - measured) / CORRECTION_STEP) * CORRECTION_STEP
-        stretches, _ = _layout(clips, settings, target + correction)
+    if correction or sounds:
+        stretches, _ = _layout(clips, settings, target + correction, sounds)
     starts = _starts(stretches)
-    spans = [(start + stretch.lead, start + stretch.lead + stretch.size) for start, stretch in zip(starts, stretches)]
+    spans = [(start + stretch.lead, start + stretch.lead + stretch.size)
+             for (piece, _, _), start, stretch in zip(_sequence(clips, sounds, settings), starts, stretches)
+             if isinstance(piece, int)]
     marks = _marks(clips, spans, starts[-1], chapter, settings)
     cues = tuple(_cue(clip, span) for clip, span in zip(clips, spans, strict=True))
     return Master(tuple(stretches), MASTER_RATE, GRID, settings.room_tone, starts[-1] / MASTER_RATE, marks, cues)
@@ -231,6 +277,29 @@ def level_clip(clip: Path, *, settings: AssembleSettings = AssembleSettings()) -
     target = settings.loudness + EDGE_OFFSET
     if not _is_levelled(clip, target, settings.peak):
         _levelled(clip, target, settings.peak)
+
+
+def decode_sound(path: Path) -> bytes | None:
+    """The audio file at `path`, in any format ffmpeg reads, as mono 16-bit PCM at MASTER_RATE; None if ffmpeg
+    cannot decode it or it holds no audio. pydub has imageio-ffmpeg's ffmpeg decode it to a WAV that it reads
+    back itself (the one way of pydub's that asks no ffprobe about the file) and mixes that to mono 16-bit;
+    the rate is changed here, as a clip's is, since pydub's resampler (audioop.ratecv) folds what lies above
+    the new Nyquist frequency back down (a 15 kHz tone at 48 kHz comes out at 7 kHz, only 3 dB down)."""
+    import numpy as np
+
+    with warnings.catch_warnings():  # pydub warns when the PATH has no ffmpeg (it is given one) and of audioop's end
+        warnings.simplefilter("ignore")
+        from pydub import AudioSegment
+        from pydub.exceptions import CouldntDecodeError
+    AudioSegment.converter = ffmpeg.executable()
+    try:
+        sound = AudioSegment.from_file_using_temporary_files(path).set_sample_width(2).set_channels(1)
+    except CouldntDecodeError:
+        return None
+    if not sound.raw_data:
+        return None
+    samples = np.frombuffer(sound.raw_data, "<i2").astype(np.float32) / 32768.0
+    return _pcm(_resample(samples, sound.frame_rate, MASTER_RATE)).tobytes()
 
 
 def samples(master: Master) -> Iterator[bytes]:
@@ -293,22 +362,61 @@ def _padded_trail(length: int, pause: int, grid: int) -> int:
     return pause + -length % grid
 
 
-def _layout(clips: Sequence[Clip], settings: AssembleSettings,
-            target: float) -> tuple[list[Stretch], list[np.ndarray]]:
-    """The clips levelled to `target` LUFS, each with the room tone up to the middle of the pauses around it;
-    and each line's energy bins."""
+def _layout(clips: Sequence[Clip], settings: AssembleSettings, target: float,
+            sounds: Sounds | None = None) -> tuple[list[Stretch], list[np.ndarray]]:
+    """The clips levelled to `target` LUFS and the user's `sounds` to their level against it, in the order they
+    play (see `_sequence`), each with the room tone up to the middle of the pauses around it; and the energy
+    bins of each."""
     _level_ahead(clips, target, settings.peak)
-    pauses = [round(_pause(before.line, after.line, settings) * MASTER_RATE)
-              for before, after in itertools.pairwise(clips)]
-    leads = [round(settings.head * MASTER_RATE)] + [pause - pause // 2 for pause in pauses]
-    rests = [pause // 2 for pause in pauses] + [round(settings.tail * MASTER_RATE)]
+    played = _levelled_sounds(sounds, target, settings.peak) if sounds else {}
     stretches, energies = [], []
-    for clip, lead, rest in zip(clips, leads, rests, strict=True):
-        line, energy = _levelled(clip.path, target, settings.peak)
+    for piece, lead, rest in _sequence(clips, sounds, settings):
+        line, energy = played[piece] if isinstance(piece, str) else _levelled(clips[piece].path, target, settings.peak)
         size = (len(line) if isinstance(line, bytes) else line.stat().st_size) // 2
         stretches.append(Stretch(lead, line, size, rest, _padded_trail(lead + size + rest, rest, GRID)))
         energies.append(energy)
     return stretches, energies
+
+
+def _sequence(clips: Sequence[Clip], sounds: Sounds | None,
+              settings: AssembleSettings) -> list[tuple[int | str, int, int]]:
+    """What plays, in order, each with the samples of room tone it has before and after it: every clip (its
+    index), with the head before the first, the tail after the last and half of each pause between them; and
+    the user's sounds (their names in SOUND_NAMES), the scene-break sound amid every scene break's pause, which
+    grows to leave SOUND_ROOM either side of it, and the intro before everything and the outro after it all,
+    with no room tone of their own (the head and the tail lie between them and the lines)."""
+    break_size = len(sounds.scene_break) // 2 if sounds else 0
+    order: list[int | str] = [0]
+    rooms = [round(settings.head * MASTER_RATE)]
+    for index, (before, after) in enumerate(itertools.pairwise(clips), 1):
+        pause = round(_pause(before.line, after.line, settings) * MASTER_RATE)
+        if break_size and _scene_break(before.line, after.line):
+            grown = max(pause, break_size + 2 * round(SOUND_ROOM * MASTER_RATE))
+            order.append("scene_break")
+            rooms.append((grown - break_size) // 2)
+            pause = grown - break_size - rooms[-1]
+        order.append(index)
+        rooms.append(pause)
+    rooms.append(round(settings.tail * MASTER_RATE))
+    leads = [rooms[0]] + [room - room // 2 for room in rooms[1:-1]]
+    rests = [room // 2 for room in rooms[1:-1]] + [rooms[-1]]
+    intro = [("intro", 0, 0)] if sounds and sounds.intro else []
+    outro = [("outro", 0, 0)] if sounds and sounds.outro else []
+    return [*intro, *zip(order, leads, rests, strict=True), *outro]
+
+
+def _levelled_sounds(sounds: Sounds, target: float, ceiling: float) -> dict[str, tuple[bytes, np.ndarray]]:
+    """Each sound given, by name: brought to its level against `target` LUFS and limited under `ceiling` dBTP
+    as a clip is, as 16-bit PCM; and its energy bins."""
+    import numpy as np
+
+    levelled = {}
+    for name in SOUND_NAMES:
+        if pcm := getattr(sounds, name):
+            samples = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768.0
+            played, energy = _level(samples, target + sounds.level, ceiling)
+            levelled[name] = (_pcm(played).tobytes(), energy)
+    return levelled
 
 
 def _master_loudness(stretches: Sequence[Stretch], energies: Sequence[np.ndarray], room_tone: float) -> float:
@@ -420,10 +528,15 @@ def _pause(before: Line, after: Line, settings: AssembleSettings) -> float:
     """Seconds of room tone between two consecutive lines."""
     if before.scene == 0 and after.scene != 0:
         return settings.opening
-    if before.scene != after.scene:
+    if _scene_break(before, after):
         return settings.scene
     gap = settings.paragraph if before.paragraph != after.paragraph else settings.line
     return gap + (settings.speaker if before.speaker != after.speaker else 0.0)
+
+
+def _scene_break(before: Line, after: Line) -> bool:
+    """Whether a scene break lies between two consecutive lines (the end of the opening is none)."""
+    return before.scene != after.scene and before.scene != 0
 
 
 def room_tone(count: int, level: float) -> bytes:
@@ -744,7 +857,8 @@ def _phase_taps(up: int, down: int, band: float) -> tuple[int, np.ndarray]:
 def _marks(
     clips: Sequence[Clip], spans: list[tuple[int, int]], total: int, chapter: Chapter, settings: AssembleSettings
 ) -> tuple[Mark, ...]:
-    """One mark per scene, contiguous from 0 to the end; the opening belongs to the first."""
+    """One mark per scene, contiguous from 0 to the end; the opening (and an intro) belongs to the first, an
+    outro to the last."""
     firsts = _scene_starts(clips)
     if not firsts:
         return (Mark(chapter.heading, 0.0, total / MASTER_RATE),)

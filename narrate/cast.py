@@ -2,6 +2,8 @@
 
 The file belongs to the user. A run adds characters it has not seen before and
 never rewrites or reorders what is there; tomlkit keeps comments and layout.
+Its optional [sounds] table names audio files in voices/ to play with the
+speech (an intro, an outro, a scene-break sound) and their level.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from importlib import resources
 from pathlib import Path
 
 import tomlkit
+from tomlkit.container import OutOfOrderTableProxy
 from tomlkit.items import Table
 
+from narrate.assemble import SOUND_LEVEL, SOUND_NAMES, Sounds, decode_sound
 from narrate.engines.base import VoiceInfo
 from narrate.engines.kokoro import blend
 from narrate.errors import ConfigError, InputError
@@ -73,6 +77,12 @@ VOICE_KEYS = {"engine", "voice", "rate", "pitch"}
 RATE_RANGE = (0.5, 2.0)
 """Speed multipliers a cast file may ask for."""
 
+SOUND_KEYS = (*SOUND_NAMES, "level")
+"""The keys of a cast file's [sounds] table."""
+
+SOUND_LEVEL_RANGE = (-30.0, 0.0)
+"""Levels of the sounds, LU against the speech, a cast file may ask for."""
+
 HEADER = """\
 narrate cast for "{title}".
 This file is yours: edit any voice and run narrate again. narrate only adds
@@ -83,7 +93,9 @@ characters it has not seen before; it never changes or removes what is here.
   rate    speed multiplier, 1.0 = the voice's normal pace ({rate_lo} to {rate_hi})
   pitch   shift in semitones, 0 = the voice's own pitch (kokoro -4 to 6, piper -4 to 8,
           espeak -6.7 to 8.7)
-Hear a voice first: narrate preview kokoro af_heart"""
+Hear a voice first: narrate preview kokoro af_heart
+Your own intro, outro or scene-break sound: a [sounds] table (see the README).
+How names are said: the work's .lexicon.toml beside this file."""
 
 LANGUAGE_NAMES = {
     "ar": "Arabic", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "es": "Spanish",
@@ -108,6 +120,50 @@ def cast(scripts: Sequence[Script], voices_dir: Path, catalog: Catalog) -> Cast:
     if added or not exists:
         write_toml(path, doc)
     return result
+
+
+def load_sounds(path: Path) -> Sounds | None:
+    """The sounds the [sounds] table of the cast file at `path` names, each decoded (once, for every chapter),
+    and their level; None when it names none. A file that is missing or that ffmpeg cannot decode is a
+    ConfigError naming the key and the file."""
+    files, level = _sound_files(read_toml(path), path)
+    if not files:
+        return None
+    return Sounds(**{key: _decoded(file, f"{path}: [sounds] {key} = {json.dumps(name, ensure_ascii=False)}")
+                     for key, (name, file) in files.items()}, level=level)
+
+
+def _sound_files(doc: tomlkit.TOMLDocument, path: Path) -> tuple[dict[str, tuple[str, Path]], float]:
+    """The sounds the [sounds] table of the cast file `path` names, by key: as written, and the file beside the
+    cast file (which must be there); and their level. The first problem is a ConfigError."""
+    table = doc.get("sounds", {})
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: 'sounds' must be a table [sounds] (keys: {', '.join(SOUND_KEYS)})")
+    extra = set(table) - set(SOUND_KEYS)
+    if extra:
+        raise ConfigError(f"{path}: [sounds] unknown key {min(extra)!r} (valid: {', '.join(SOUND_KEYS)})")
+    files = {}
+    for key in SOUND_NAMES:
+        if key in table:
+            name = _text(table, key, path, "sounds")
+            file = path.parent / name
+            if not file.is_file():
+                raise ConfigError(f"{path}: [sounds] {key} = {json.dumps(name, ensure_ascii=False)}: no such file "
+                                  f"({file})")
+            files[key] = (name, file)
+    return files, _number(table, "level", SOUND_LEVEL, SOUND_LEVEL_RANGE, path, "sounds")
+
+
+def _decoded(file: Path, setting: str) -> bytes:
+    """The sound in `file` decoded for the master (see decode_sound); a ConfigError starting with `setting`, the
+    cast file's line that names it, if it cannot be read or decoded."""
+    try:
+        pcm = decode_sound(file)
+    except OSError as error:
+        raise ConfigError(f"{setting}: cannot read {file} ({error.strerror})") from None
+    if pcm is None:
+        raise ConfigError(f"{setting}: not audio ffmpeg can decode")
+    return pcm
 
 
 def refuse_unspoken_language(work: Work, narrator: Voice | None, path: Path, catalog: Catalog) -> None:
@@ -158,10 +214,11 @@ def _add_newcomers(doc: tomlkit.TOMLDocument, characters: Sequence[Character], c
     if "characters" not in doc:
         doc["characters"] = tomlkit.table(is_super_table=True)
     table = doc["characters"]
-    if not isinstance(table, Table):
+    if not isinstance(table, Table | OutOfOrderTableProxy):  # the proxy: [characters.X] tables with others between
         return False  # reported by _to_cast
     taken = [voice for voice in [_loose_voice(doc.get("narrator"))] + [_loose_voice(entry) for entry in table.values()]
              if voice is not None]
+    followed = list(doc)[-1] != "characters"  # by a table ([sounds]): new characters go before it, a blank line after
     added = False
     for character in sorted(characters, key=lambda character: -character.lines):
         if character.name in table:
@@ -169,7 +226,10 @@ def _add_newcomers(doc: tomlkit.TOMLDocument, characters: Sequence[Character], c
         voice = _pick(character.gender, taken, catalog)
         taken.append(voice)
         note = f"{character.gender}, {character.lines} line{'s' if character.lines != 1 else ''}"
-        table[character.name] = _voice_table(voice, note)
+        entry = _voice_table(voice, note)
+        if followed:
+            entry.add(tomlkit.nl())
+        table[character.name] = entry
         added = True
     return added
 
@@ -256,9 +316,11 @@ def _loose_voice(entry: object) -> Voice | None:
 
 def _to_cast(doc: tomlkit.TOMLDocument, path: Path, catalog: Catalog) -> Cast:
     """Validate the whole document into a Cast; the first problem is a ConfigError."""
-    unknown = set(doc) - {"narrator", "characters"}
+    unknown = set(doc) - {"narrator", "characters", "sounds"}
     if unknown:
-        raise ConfigError(f"{path}: unknown table [{sorted(unknown)[0]}] (valid: [narrator], [characters.NAME])")
+        raise ConfigError(f"{path}: unknown table [{min(unknown)}] (valid: [narrator], [characters.NAME], "
+                          f"[sounds])")
+    _sound_files(doc, path)  # checked here too, so that `narrate cast` and a render stop before any line is spoken
     if "narrator" not in doc:
         raise ConfigError(f"{path}: missing [narrator] table")
     narrator = _voice(doc["narrator"], path, "narrator", catalog)

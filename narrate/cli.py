@@ -21,7 +21,8 @@ from narrate.cast import offered_voice, work_characters
 from narrate.engines.base import ENGINES
 from narrate.errors import AudioError, NarrateError
 from narrate.files import atomic_path, refusal
-from narrate.model import NARRATOR, Estimate, Script, Segment, Voice
+from narrate.lexicon import pronounce, said_words
+from narrate.model import NARRATOR, Estimate, Line, Script, Segment, Voice
 from narrate.publish import DEFAULT_BASE_URL, DEFAULT_PORT, feed_url
 from narrate.serve import FolderServer, lan_address, serve_until_stopped
 from narrate.synthesize import EngineHosts, speak
@@ -263,12 +264,48 @@ def preview(engine: str, voice: str, rate: float, pitch: float, text: str, outpu
     with EngineHosts(1) as hosts:
         offered_voice(hosts.catalog(), engine, voice)
         wav = speak(text, chosen, hosts, pipeline.Folders().cache)
+    _write_wav(wav, output)
+    click.echo(f"wrote {output}")
+
+
+def _write_wav(wav: Path, output: Path) -> None:
+    """Copy a synthesized WAV from the cache to `output` (atomically)."""
     try:
         with atomic_path(output) as temporary:
             shutil.copyfile(wav, temporary)
     except OSError as error:
-        raise AudioError(f"{output}: cannot write the preview ({error.strerror})") from None
-    click.echo(f"wrote {output}")
+        raise AudioError(f"{output}: cannot write the WAV ({error.strerror})") from None
+
+
+@cli.command()
+@click.argument("name")
+@click.argument("words", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.wav"),
+              show_default=True, help="WAV file to write.")
+def say(name: str, words: tuple[str, ...], output: Path) -> None:
+    """Speak WORDS as the lexicon of NAME's work says them, in its narrator's voice, to a WAV file.
+
+    The lexicon is voices/<work>.lexicon.toml (with voices/lexicon.toml); the
+    first run writes it with the names narrate found. Prints the IPA each word
+    is said with.
+
+    \b
+    Example:
+        narrate say chapter4 Sasuke
+        narrate say chapter4 "Kakashi-sensei" -o kakashi.wav
+    """
+    folders = pipeline.Folders()
+    text = " ".join(words)
+    scripts = pipeline.load_scripts(name, folders)
+    with EngineHosts(1) as hosts:
+        narrator = pipeline.load_cast(scripts, folders, hosts).narrator
+        lexicon = pipeline.load_work_lexicon(scripts, folders)
+        line = pronounce([Line(text, None, 0, -1)], lexicon)[0]
+        wav = speak(line.speech, narrator, hosts, folders.cache)
+    _write_wav(wav, output)
+    for word, ipa, source in said_words(line.speech, lexicon):
+        click.echo(f"{word}: {ipa} ({source})")
+    click.echo(f"wrote {output} ({narrator.engine} voice {narrator.voice})")
 
 
 @cli.command()

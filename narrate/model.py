@@ -310,6 +310,14 @@ class Line:
     """1-based scene number (0 for the opening)."""
     paragraph: int
     """Paragraph index, for pause placement (-1 for the opening)."""
+    said: str = ""
+    """What the engine is given when it is not `text`: `text` with the lexicon's words marked with how they are
+    said (see narrate.lexicon)."""
+
+    @property
+    def speech(self) -> str:
+        """What the engine speaks: `said`, else `text`."""
+        return self.said or self.text
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 from narrate import ingest
-from narrate.assemble import AssembleSettings, assemble, level_clip
+from narrate.assemble import AssembleSettings, Sounds, assemble, level_clip
 from narrate.attribute import attribute, estimate
-from narrate.cast import cast
+from narrate.cast import cast, load_sounds
 from narrate.corrections import load_corrections
 from narrate.cover import make_cover
 from narrate.export import export
 from narrate.files import Staging, default_cache_dir, make_folder, remove_stale
+from narrate.lexicon import Lexicon, load_lexicon, pronounce, suggest_words
 from narrate.model import Cast, Clip, Corrections, Estimate, Line, Metadata, Script, Work
 from narrate.parse import parse, script_records
 from narrate.publish import DEFAULT_BASE_URL, publish, republish, up_to_date
@@ -71,6 +72,12 @@ def parsed(work: Work) -> list[Script]:
 def load_cast(scripts: Sequence[Script], folders: Folders, hosts: EngineHosts) -> Cast:
     """The work's cast file, with the newcomers of every chapter in `scripts` added."""
     return cast(scripts, folders.voices, hosts.catalog())
+
+
+def load_work_lexicon(scripts: Sequence[Script], folders: Folders) -> Lexicon:
+    """How the work's words are said: its lexicon, first written (or extended) with the names narrate found."""
+    suggest_words(scripts, folders.voices)
+    return load_lexicon(folders.voices, scripts[0].work)
 
 
 def opening(script: Script, notes: bool = False) -> list[Line]:
@@ -153,30 +160,36 @@ def render(name: str, folders: Folders, *, jobs: int | None = None, progress: Pr
     written: list[Path] = []
     with EngineHosts(jobs) as hosts:
         voices = load_cast(scripts, folders, hosts)
+        sounds = load_sounds(voices.path)  # decoded once for every chapter, before any line is spoken
+        lexicon = load_work_lexicon(scripts, folders)
         make_folder(folders.output / scripts[0].work.slug)  # a file in the way is found before any line is spoken
-        spoken = synthesize_chapters([lines(script, notes) for script in scripts], voices, hosts, folders.cache,
-                                     progress, after=level_clip)  # each line levelled by the worker that spoke it
+        said = [pronounce(lines(script, notes), lexicon) for script in scripts]
+        spoken = synthesize_chapters(said, voices, hosts, folders.cache, progress,
+                                     after=level_clip)  # each line levelled by the worker that spoke it
         for script, clips in zip(scripts[:-1], itertools.islice(spoken, len(scripts) - 1), strict=True):
-            written += _render_chapter(script, voices, clips, folders.output, base_url)
+            written += _render_chapter(script, voices, clips, folders.output, base_url, sounds)
         last = next(spoken)
-    return written + _render_chapter(scripts[-1], voices, last, folders.output, base_url)
+    return written + _render_chapter(scripts[-1], voices, last, folders.output, base_url, sounds)
 
 
-def _render_chapter(script: Script, voices: Cast, clips: list[Clip], output: Path, base_url: str) -> list[Path]:
-    """Assemble, encode and publish one chapter from its clips, unless its outputs are up to date."""
-    key = audio_key(script, clips)
+def _render_chapter(script: Script, voices: Cast, clips: list[Clip], output: Path, base_url: str,
+                    sounds: Sounds | None) -> list[Path]:
+    """Assemble (with the user's `sounds`, if any), encode and publish one chapter from its clips, unless its
+    outputs are up to date."""
+    key = audio_key(script, clips, sounds)
     if up_to_date(script, output, key):
         return republish(script, output, base_url)
-    master = assemble(clips, script.chapter)
+    master = assemble(clips, script.chapter, sounds=sounds)
     cover = make_cover(script.work.meta, script.chapter)
     with Staging() as staging:  # the audio, transcripts and feed go in place together, or not at all
         export(master, script.work, script.chapter, output, script.name, cover, staging)
         return publish(master, script, voices.narrator, output, base_url, key, staging)
 
 
-def audio_key(script: Script, clips: list[Clip]) -> str:
+def audio_key(script: Script, clips: list[Clip], sounds: Sounds | None = None) -> str:
     """Digest of what a render's outputs are made from: narrate's version, the assembly settings, the
-    work's metadata, the chapter, and each line's clip (named by its content hash) and place."""
+    work's metadata, the chapter, each line's clip (named by its content hash) and place, and the user's
+    sounds, if any (without them, the key is what it was before there were sounds)."""
     chapter = script.chapter
     made_of = {
         "narrate": version("narrate"),
@@ -185,4 +198,6 @@ def audio_key(script: Script, clips: list[Clip]) -> str:
         "chapter": [chapter.number, chapter.title],
         "clips": [[clip.path.name, dataclasses.asdict(clip.line)] for clip in clips],
     }
+    if sounds is not None:
+        made_of["sounds"] = sounds.recipe()
     return hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()

@@ -145,7 +145,7 @@ def _clear_stale(cache_dir: Path) -> None:
 
 def _keys(lines: Sequence[Line], cast: Cast) -> list[Key]:
     """What `lines` are spoken from, each once, longest text first."""
-    keys = dict.fromkeys((cast.voice_for(line.speaker), line.text) for line in lines)
+    keys = dict.fromkeys((cast.voice_for(line.speaker), line.speech) for line in lines)
     return sorted(keys, key=lambda key: -len(key[1]))
 
 
@@ -204,7 +204,7 @@ def _clips(lines: Sequence[Line], cast: Cast, results: Mapping[Key, tuple[str, f
     """The clip of every line, in order, from the spoken results."""
     clips = []
     for line in lines:
-        path, duration = results[(cast.voice_for(line.speaker), line.text)]
+        path, duration = results[(cast.voice_for(line.speaker), line.speech)]
         clips.append(Clip(line=line, path=Path(path), duration=duration))
     return clips
 

@@ -17,7 +17,10 @@ from narrate.assemble import (
     EDGE_OFFSET,
     GRID,
     MASTER_RATE,
+    SOUND_LEVEL,
+    SOUND_ROOM,
     AssembleSettings,
+    Sounds,
     _k_weighting,
     _layout,
     _limiter_dips,
@@ -95,9 +98,9 @@ def make_clips(folder: Path) -> list[Clip]:
     return clips
 
 
-def assemble_to(clips: list[Clip], wav: Path) -> Master:
-    """assemble `clips`; the master's streamed samples are also written to `wav` to be read back."""
-    master = assemble(clips, CHAPTER)
+def assemble_to(clips: list[Clip], wav: Path, sounds: Sounds | None = None) -> Master:
+    """assemble `clips` (with `sounds`); the master's streamed samples are also written to `wav` to be read back."""
+    master = assemble(clips, CHAPTER, sounds=sounds)
     wav.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(wav), "wb") as out:
         out.setnchannels(1)
@@ -453,3 +456,91 @@ def test_level_clip_leaves_each_line_levelled_where_assemble_finds_it(tmp_path):
     master = assemble(clips, CHAPTER)
     assert {stretch.line for stretch in master.stretches} <= set(kept)
     assert {path: path.stat().st_mtime_ns for path in kept} == kept  # levelled once, by level_clip
+
+
+# --- the user's sounds: an intro, an outro, a scene-break sound ---------------------------------------------
+
+def sound(seconds: float, frequency: float = 997) -> bytes:
+    """A steady tone as `decode_sound` gives a user's sound: mono 16-bit PCM at the master's rate (-30 dBFS RMS;
+    at 997 Hz its RMS in dBFS reads as its loudness in LUFS)."""
+    return np.round(tone(MASTER_RATE, seconds, frequency, -30) * 32767).astype("<i2").tobytes()
+
+
+def dominant_frequency(samples: np.ndarray) -> float:
+    """The frequency, Hz, of the strongest peak in the spectrum of `samples` at the master's rate."""
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples)), 8 * len(samples)))
+    return float(np.fft.rfftfreq(8 * len(samples), 1 / MASTER_RATE)[np.argmax(spectrum)])
+
+
+def test_an_intro_opens_the_master_and_moves_all_after_it_by_its_length_in_whole_frames(assembled, tmp_path):
+    clips, plain, _ = assembled
+    master = assemble_to(clips, wav := tmp_path / "intro.wav", sounds=Sounds(intro=sound(1.0)))
+    intro = master.stretches[0]
+    assert (intro.lead, intro.size, intro.pause, intro.length % GRID) == (0, MASTER_RATE, 0, 0)
+    assert master.stretches[1:] == plain.stretches  # every line with its room tone as it was
+    shift = intro.length / MASTER_RATE
+    assert 1.0 <= shift < 1.0 + GRID / MASTER_RATE
+    assert master.duration == pytest.approx(plain.duration + shift, abs=1e-9)
+    for moved, cue in zip(master.cues, plain.cues, strict=True):
+        assert (moved.start - shift, moved.end - shift) == pytest.approx((cue.start, cue.end), abs=1e-9)
+    assert master.marks[0].start == 0.0  # the intro belongs to the first scene's mark
+    for moved, mark in zip(master.marks, plain.marks, strict=True):
+        assert moved.end - shift == pytest.approx(mark.end, abs=1e-9)
+        assert moved.start == 0.0 or moved.start - shift == pytest.approx(mark.start, abs=1e-9)
+    samples, _ = read_wav(wav)
+    assert dominant_frequency(samples[: intro.size]) == pytest.approx(997, abs=1)
+
+
+@pytest.mark.parametrize("seconds", [0.8, 2.5])
+def test_a_scene_break_sound_plays_centred_in_each_scene_break_grown_to_fit_it(assembled, tmp_path, seconds):
+    clips, plain, _ = assembled
+    master = assemble_to(clips, wav := tmp_path / "breaks.wav", sounds=Sounds(scene_break=sound(seconds, 660)))
+    samples, _ = read_wav(wav)
+    starts = list(itertools.accumulate((stretch.length for stretch in master.stretches), initial=0))
+    played = [(start + stretch.lead, start + stretch.lead + stretch.size)
+              for start, stretch in zip(starts, master.stretches) if isinstance(stretch.line, bytes)]
+    assert len(played) == 2  # SCRIPT's two scene breaks: between lines 3 and 4, and 5 and 6
+    wanted = max(AssembleSettings().scene, seconds + 2 * SOUND_ROOM)
+    for (first, last), (before, after) in zip(played, [(3, 4), (5, 6)], strict=True):
+        assert (last - first) / MASTER_RATE == pytest.approx(seconds, abs=1e-9)
+        ahead = first / MASTER_RATE - master.cues[before].end
+        behind = master.cues[after].start - last / MASTER_RATE
+        assert abs(ahead - behind) < GRID / MASTER_RATE and min(ahead, behind) >= SOUND_ROOM  # centred
+        assert wanted <= ahead + seconds + behind < wanted + 2 * GRID / MASTER_RATE
+        assert dominant_frequency(samples[first:last]) == pytest.approx(660, abs=1)
+    # a break's pause grows as much as it must; every other pause stays (but for under one frame of room
+    # tone re-padding the line beside the sound), and each mark stays half a second before its scene's first line
+    growth = [(after.start - before.end) - (was_after.start - was_before.end) for before, after, was_before, was_after
+              in zip(master.cues, master.cues[1:], plain.cues, plain.cues[1:])]
+    for gap, grown in enumerate(growth):
+        if gap in (3, 5):
+            assert grown == pytest.approx(wanted - AssembleSettings().scene, abs=2 * GRID / MASTER_RATE)
+        else:
+            assert abs(grown) < GRID / MASTER_RATE
+    for mark, old, first in zip(master.marks[1:], plain.marks[1:], (4, 6), strict=True):
+        assert mark.start - master.cues[first].start == pytest.approx(old.start - plain.cues[first].start, abs=1e-9)
+    assert master.marks[-1].end == master.duration
+
+
+def test_an_outro_closes_the_master_after_the_tail(assembled, tmp_path):
+    clips, plain, _ = assembled
+    master = assemble_to(clips, wav := tmp_path / "outro.wav", sounds=Sounds(outro=sound(0.7, 660)))
+    outro = master.stretches[-1]
+    assert (outro.lead, outro.size, outro.pause) == (0, round(0.7 * MASTER_RATE), 0)
+    assert master.stretches[:-1] == plain.stretches and master.cues == plain.cues
+    assert master.marks[:-1] == plain.marks[:-1] and master.marks[-1].start == plain.marks[-1].start
+    assert master.marks[-1].end == master.duration == pytest.approx(plain.duration + outro.length / MASTER_RATE)
+    samples, _ = read_wav(wav)
+    assert dominant_frequency(samples[-outro.length : -outro.trail]) == pytest.approx(660, abs=1)
+
+
+@pytest.mark.parametrize("level", [SOUND_LEVEL, -12.0, 0.0])
+def test_a_sound_plays_its_level_under_the_speech_and_is_limited_as_a_line_is(tmp_path, level):
+    clips = dialogue(tmp_path, (2.4, -30, 220))
+    loud = np.round(np.sign(tone(MASTER_RATE, 2.0, 997, 0)) * 0.9 * 32767).astype("<i2").tobytes()  # a square wave
+    master = assemble_to(clips, wav := tmp_path / "master.wav", sounds=Sounds(intro=sound(2.0), outro=loud,
+                                                                               level=level))
+    samples, _ = read_wav(wav)
+    intro = samples[round(0.05 * MASTER_RATE) : master.stretches[0].size - round(0.05 * MASTER_RATE)]
+    assert rms_db(intro) == pytest.approx(-16.0 + EDGE_OFFSET + level, abs=0.1)
+    assert ffmpeg.measure(wav).true_peak <= AssembleSettings().peak + 0.2

@@ -156,6 +156,10 @@ def test_a_blend_of_kokoro_voices_is_a_voice(tmp_path: Path) -> None:
     (lambda text: text.replace('voice = "am_michael"', 'voice = "am_michael:60,xx_nobody:40"'), "unknown voice 'xx_nobody'"),
     (lambda text: text.replace('voice = "am_michael"', 'voice = "am_michael:0,bm_lewis:40"'), "a weight above 0"),
     (lambda text: text.replace('voice = "am_michael"', 'voice = "am_michael+bm_lewis"'), "a blend like"),
+    (lambda text: text + '\n[sounds]\nintro = "intro.mp3"\n', '[sounds] intro = "intro.mp3": no such file'),
+    (lambda text: text + '\n[sounds]\nintra = "intro.mp3"\n',
+     "[sounds] unknown key 'intra' (valid: intro, outro, scene_break, level)"),
+    (lambda text: text + '\n[sounds]\nlevel = "-6"\n', "[sounds] level = '-6' is out of range"),
 ])
 def test_invalid_cast_file_is_one_line_naming_the_file_and_is_left_alone(tmp_path: Path, change, message) -> None:
     path = cast(make_scripts(*TWO), tmp_path, CATALOG).path
@@ -166,6 +170,24 @@ def test_invalid_cast_file_is_one_line_naming_the_file_and_is_left_alone(tmp_pat
     text = str(error.value)
     assert text.startswith(str(path)) and message in text and "\n" not in text
     assert path.read_bytes() == broken
+
+
+@pytest.mark.parametrize("where", ["last", "before the characters"])
+def test_a_sounds_table_stays_as_the_user_wrote_it_when_characters_are_added(tmp_path: Path, where: str) -> None:
+    path = cast(make_scripts(*TWO), tmp_path, CATALOG).path
+    (tmp_path / "intro.mp3").write_bytes(b"")  # only a render decodes it
+    sounds = '[sounds]  # mine\nintro = "intro.mp3"  # the jingle\nlevel = -8\n'
+    text = path.read_text()
+    edited = text + "\n" + sounds if where == "last" else text.replace("[characters.", sounds + "\n[characters.", 1)
+    path.write_text(edited)
+    result = cast(make_scripts(*TWO, Character("Yamato", "male", lines=18)), tmp_path, CATALOG)
+    after = path.read_text()
+    assert "Yamato" in result.characters and "[characters.Yamato]" in after
+    if where == "last":  # the newcomer goes with the other characters, before the table, a blank line between
+        assert after.startswith(text) and after.endswith(f"\n\n{sounds}")
+        assert after.index("[characters.Yamato]") < after.index("[sounds]")
+    else:
+        assert after.startswith(edited)
 
 
 def test_palette_exhaustion_still_gives_distinct_voices_of_the_right_gender(tmp_path: Path) -> None:
@@ -210,3 +232,11 @@ def test_the_refusal_names_the_language_or_else_gives_its_code(tmp_path: Path, l
 @pytest.mark.parametrize("language", ["en", "en-GB", "EN_us", ""])
 def test_english_works_are_cast_as_before(tmp_path: Path, language: str) -> None:
     assert cast(make_scripts(*TWO, language=language), tmp_path, CATALOG).narrator == Voice("piper", "en_US-joe-medium")
+
+
+def test_newcomers_are_added_when_sounds_sit_between_character_tables(tmp_path: Path) -> None:
+    (tmp_path / "what-we-chose.toml").write_text(
+        '[narrator]\nengine = "espeak"\nvoice = "en+m1"\n\n[characters.Naruto]\nengine = "espeak"\nvoice = "en+m3"\n'
+        '\n[sounds]\nlevel = -6\n\n[characters.Kiba]\nengine = "espeak"\nvoice = "en+m2"\n', encoding="utf-8")
+    result = cast(make_scripts(*TWO), tmp_path, CATALOG)
+    assert "Sasuke" in result.characters and result.characters["Naruto"] == Voice("espeak", "en+m3")

@@ -199,8 +199,8 @@ def espeak_project(root: Path, name: str, text: str | None = None) -> dict[str, 
 
 
 def cast_path(root: Path) -> Path:
-    """The project's one cast file."""
-    return next((root / "voices").glob("*.toml"))
+    """The project's one cast file (not its lexicon)."""
+    return next(path for path in (root / "voices").glob("*.toml") if not path.name.endswith(".lexicon.toml"))
 
 
 def recast(root: Path, pitch: float) -> None:

@@ -17,16 +17,19 @@ reachable; shifts beyond are clamped.
 from __future__ import annotations
 
 import ctypes
+import ctypes.util
 import functools
 import importlib.metadata
 import itertools
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from narrate.engines._quiet import quiet
-from narrate.engines._text import speakable
+from narrate.engines._text import PRONOUNCED, speakable, with_phonemes
 from narrate.engines.base import VoiceInfo
 from narrate.errors import ConfigError, EngineError
 from narrate.model import Audio, Gender, Voice
@@ -55,9 +58,29 @@ LISTED_VARIANTS = tuple(f"m{n}" for n in range(1, 9)) + tuple(f"f{n}" for n in r
 RENDER_VERSION = "1"
 """Bump when narrate's own mapping of text, rate or pitch changes the sound."""
 
+IPA_MNEMONICS = {
+    "aɪə": "aI@", "aɪɚ": "aI3", "ɔːɹ": "O@", "ɑːɹ": "A@", "ɪɹ": "i@3", "ɛɹ": "e@", "ʊɹ": "U@", "eɪ": "eI",
+    "aɪ": "aI", "aʊ": "aU", "ɔɪ": "OI", "oʊ": "oU", "əʊ": "oU", "iə": "i@", "eə": "e@", "ʊə": "U@", "dʒ": "dZ",
+    "tʃ": "tS", "uː": "u:", "iː": "i:", "ɑː": "A:", "ɔː": "O:", "ɜː": "3:", "əl": "@L", "n̩": "n-", "ɪ": "I",
+    "ə": "@", "ɛ": "E", "æ": "a", "ʌ": "V", "ʊ": "U", "ɒ": "0", "ɐ": "a#", "ɚ": "3", "ᵻ": "I#", "ɔ": "O2",
+    "ɑ": "A:", "a": "a", "e": "e", "i": "i", "o": "o", "u": "u:", "ŋ": "N", "ʃ": "S", "ʒ": "Z", "θ": "T",
+    "ð": "D", "ɹ": "r", "r": "r", "ɾ": "t#", "ʔ": "?", "ɡ": "g", "g": "g", "x": "x", "ç": "C", "ɫ": "l",
+    "ɲ": "n^", "b": "b", "d": "d", "f": "f", "h": "h", "j": "j", "k": "k", "l": "l", "m": "m", "n": "n",
+    "p": "p", "s": "s", "t": "t", "v": "v", "w": "w", "z": "z", "ˈ": "'", "ˌ": ",", " ": " ", "ː": ":",
+    "-": "",
+}  # fmt: skip
+"""IPA symbols -> espeak-ng's English phoneme mnemonics, as espeak-ng itself pairs them (its IPA and mnemonic
+output of the same words, phoneme by phoneme); longest first when reading an IPA string."""
+
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 INITIALIZE_DONT_EXIT = 0x8000
 CHARS_UTF8 = 1
+PHONEME_INPUT = 0x100
+"""espeakPHONEMES: `[[...]]` in the text holds phoneme mnemonics."""
+IPA_OUTPUT = 0x02
+"""espeak_TextToPhonemes and espeak_SetPhonemeTrace: phonemes as IPA."""
+TRACE_OUTPUT = 0x08
+"""espeak_SetPhonemeTrace: how each word was translated ("Found" in the dictionary, or "Translate" by rules)."""
 POS_CHARACTER = 1
 RATE, VOLUME, PITCH, RANGE, PUNCTUATION, CAPITALS = 1, 2, 3, 4, 5, 6
 PUNCT_NONE = 0
@@ -92,6 +115,8 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "espeak_SetParameter": (ctypes.c_int, [ctypes.c_int, ctypes.c_int, ctypes.c_int]),
     "espeak_Synth": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
                                     ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]),
+    "espeak_TextToPhonemes": (ctypes.c_char_p, [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]),
+    "espeak_SetPhonemeTrace": (None, [ctypes.c_int, ctypes.c_void_p]),
 }
 """Function name -> (result type, argument types), from speak_lib.h."""
 
@@ -165,9 +190,23 @@ class _Library:
         strongest_last = sorted(claims, key=lambda claim: -claim[0])  # priority 1 is the strongest claim
         return {code: language for _, code, language in strongest_last}
 
-    def speak(self, text: str, voice_name: str, wpm: int, pitch: int) -> bytes:
-        """PCM for `text` spoken by voice `voice_name` at `wpm` and espeakPITCH `pitch`."""
-        with quiet() as captured:
+    def phonemes(self, text: str, voice_name: str, trace: Path | None = None) -> str:
+        """The IPA voice `voice_name` says `text` with; with `trace`, how each word was translated is written
+        to that file."""
+        with quiet(), _traced(self.dll, TRACE_OUTPUT, trace):
+            self.dll.espeak_SetVoiceByName(voice_name.encode())
+            rest = ctypes.c_char_p(text.encode("utf-8"))
+            said = []
+            while rest.value:
+                said.append((self.dll.espeak_TextToPhonemes(ctypes.byref(rest), CHARS_UTF8, IPA_OUTPUT) or b"")
+                            .decode("utf-8"))
+        return " ".join(part.strip() for part in said if part.strip())
+
+    def speak(self, text: str, voice_name: str, wpm: int, pitch: int, phonemes: bool = False,
+              heard: Path | None = None) -> bytes:
+        """PCM for `text` spoken by voice `voice_name` at `wpm` and espeakPITCH `pitch`; with `phonemes`,
+        `[[...]]` in it holds phoneme mnemonics; with `heard`, the IPA it speaks is written to that file."""
+        with quiet() as captured, _traced(self.dll, IPA_OUTPUT, heard):
             status = self.dll.espeak_SetVoiceByName(voice_name.encode())
             if status == EE_OK:
                 for parameter, value in ((RATE, wpm), (PITCH, pitch), (RANGE, 50), (VOLUME, 100),
@@ -175,8 +214,8 @@ class _Library:
                     self.dll.espeak_SetParameter(parameter, value, 0)
                 self.chunks = []
                 encoded = text.encode("utf-8")
-                status = self.dll.espeak_Synth(encoded, len(encoded) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8,
-                                               None, None)
+                status = self.dll.espeak_Synth(encoded, len(encoded) + 1, 0, POS_CHARACTER, 0,
+                                               CHARS_UTF8 | (PHONEME_INPUT if phonemes else 0), None, None)
         if status != EE_OK:
             raise EngineError(f"libespeak-ng failed (status {status}) speaking {text[:40]!r} with voice "
                               f"{voice_name}: {captured.evidence() or 'no message'}")
@@ -223,6 +262,73 @@ def library_started() -> bool:
     return _library.cache_info().currsize > 0
 
 
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    """The C library, for the FILE* espeak_SetPhonemeTrace writes to."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    libc.fopen.restype, libc.fopen.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
+    libc.fclose.argtypes = [ctypes.c_void_p]
+    return libc
+
+
+@contextmanager
+def _traced(dll: ctypes.CDLL, mode: int, path: Path | None) -> Iterator[None]:
+    """Inside, espeak-ng writes its phoneme output (`mode`: IPA_OUTPUT or TRACE_OUTPUT) to `path`, if one."""
+    if path is None:
+        yield
+        return
+    stream = _libc().fopen(str(path).encode(), b"w")
+    if not stream:
+        raise EngineError(f"{path}: cannot write espeak-ng's phoneme output")
+    dll.espeak_SetPhonemeTrace(mode, stream)
+    try:
+        yield
+    finally:
+        dll.espeak_SetPhonemeTrace(0, None)
+        _libc().fclose(stream)
+
+
+def mnemonics(ipa: str) -> str:
+    """espeak-ng's phoneme mnemonics for an IPA string (by IPA_MNEMONICS, longest symbols first); ValueError
+    naming a symbol it has none for."""
+    out, at = [], 0
+    while at < len(ipa):
+        symbol = next((ipa[at : at + size] for size in (3, 2, 1) if ipa[at : at + size] in IPA_MNEMONICS), None)
+        if symbol is None:
+            raise ValueError(ipa[at])
+        out.append(IPA_MNEMONICS[symbol])
+        at += len(symbol)
+    return "".join(out)
+
+
+def said_as(text: str, voice_id: str = "en-us") -> str:
+    """The IPA the espeak voice `voice_id` says `text` with."""
+    return _library().phonemes(text, EspeakEngine()._voice_name(voice_id))
+
+
+def heard(text: str, voice: Voice) -> str:
+    """The IPA libespeak-ng speaks when the espeak engine synthesizes `text` (lexicon marks included) with
+    `voice`, as the library itself reports it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "heard.txt"
+        EspeakEngine().synthesize(text, voice, heard=path)
+        return " ".join(path.read_text(encoding="utf-8").split())
+
+
+def unfound_words(words: list[str], voice_id: str = "en-us") -> set[str]:
+    """The `words` (in lower case) espeak-ng does not find in its dictionary and says by its spelling rules."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        trace = Path(folder) / "trace.txt"
+        _library().phonemes(", ".join(words), EspeakEngine()._voice_name(voice_id), trace)
+        lines = trace.read_text(encoding="utf-8", errors="replace").splitlines()
+    found = {line.split("'")[1] for line in lines if line.startswith("Found: '") and line.count("'") >= 2}
+    return {word.lower() for word in words} - found
+
+
 def espeak_rate(rate: float) -> int:
     """espeakRATE (words a minute) for a speed multiplier."""
     low, high = WPM_RANGE
@@ -256,11 +362,14 @@ class EspeakEngine:
                                             variants[variant], code, PITCH_SPAN))
         return voices
 
-    def synthesize(self, text: str, voice: Voice) -> Audio:
-        """Speak `text` with `voice`; raises EngineError on failure."""
+    def synthesize(self, text: str, voice: Voice, heard: Path | None = None) -> Audio:
+        """Speak `text` with `voice` (with `heard`, the IPA spoken is written to that file); raises EngineError on
+        failure."""
         library = _library()
-        pcm = library.speak(speakable(text), self._voice_name(voice.voice), espeak_rate(voice.rate),
-                            espeak_pitch(voice.pitch))
+        marked = PRONOUNCED.search(text) is not None
+        said = with_phonemes(speakable(text).replace("[[", "[ ["), lambda ipa: f" [[{mnemonics(ipa)}]] ")
+        pcm = library.speak(said, self._voice_name(voice.voice), espeak_rate(voice.rate), espeak_pitch(voice.pitch),
+                            phonemes=marked, heard=heard)
         if not pcm and any(character.isalnum() for character in text):
             raise EngineError(f"libespeak-ng produced no audio for {text[:40]!r} with voice {voice.voice}")
         return Audio(pcm, library.sample_rate)

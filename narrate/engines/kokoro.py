@@ -31,7 +31,7 @@ import numpy as np
 from narrate.engines._dsp import clamp, resample, to_pcm
 from narrate.engines._onnx import cpu_session, failure
 from narrate.engines._quiet import quiet
-from narrate.engines._text import speakable
+from narrate.engines._text import PRONOUNCED, pieces, speakable
 from narrate.engines.base import VoiceInfo
 from narrate.errors import ConfigError, EngineError
 from narrate.files import atomic_path, default_cache_dir, locked
@@ -247,7 +247,10 @@ class KokoroEngine:
         model = _load()
         with quiet() as captured:
             try:
-                samples, _ = model.create(text, vectors, speed=speed, lang=language)
+                if PRONOUNCED.search(text):
+                    samples, _ = model.create(kokoro_phonemes(text, language), vectors, speed=speed, is_phonemes=True)
+                else:
+                    samples, _ = model.create(text, vectors, speed=speed, lang=language)
             except Exception as error:  # onnxruntime and the phonemizer raise many kinds
                 raise failure(f"kokoro failed speaking {text[:40]!r}", error, captured) from None
         return Audio(to_pcm(resample(np.asarray(samples, dtype=np.float32), factor)), SAMPLE_RATE)
@@ -256,6 +259,15 @@ class KokoroEngine:
         """A string that changes whenever anything affecting the sound changes."""
         return (f"kokoro|{_identity(voice.voice)}|rate {voice.rate:.3f}|"
                 f"pitch {clamp(voice.pitch, PITCH_RANGE):.2f}")
+
+
+def kokoro_phonemes(text: str, language: str) -> str:
+    """The phonemes kokoro speaks `text` (with lexicon marks) from: its own phonemizer's for the plain text, the
+    marked words' IPA (the symbols its model knows) in between."""
+    tokenizer = _load().tokenizer
+    said = [tokenizer.known(piece) if ipa else tokenizer.phonemize(piece, language)
+            for piece, ipa in pieces(text) if piece.strip()]
+    return " ".join(part for part in said if part)
 
 
 @functools.cache

@@ -31,7 +31,7 @@ import numpy as np
 from narrate.engines._dsp import clamp, resample, to_pcm
 from narrate.engines._onnx import cpu_session, failure
 from narrate.engines._quiet import quiet
-from narrate.engines._text import speakable
+from narrate.engines._text import speakable, with_phonemes
 from narrate.engines.base import VoiceInfo
 from narrate.errors import ConfigError, EngineError
 from narrate.model import Audio, Gender, Voice
@@ -146,7 +146,7 @@ class PiperEngine:
         piper_voice = _load(model.onnx, model.config)
         rate = clamp(voice.rate, RATE_RANGE)
         factor = 2 ** (clamp(voice.pitch, PITCH_RANGE) / 12)
-        sentences = self._sentences(piper_voice, speakable(text), rate, factor)
+        sentences = self._sentences(piper_voice, piper_input(text), rate, factor)
         sample_rate = piper_voice.config.sample_rate
         pause = np.zeros(round(SENTENCE_PAUSE / rate * sample_rate), dtype=np.float32)
         joined = [part for sentence in sentences for part in (pause, resample(sentence, factor))][1:]
@@ -191,6 +191,12 @@ class PiperEngine:
         quality = settings.get("audio", {}).get("quality")
         return VoiceInfo(self.name, model.id, f"{name}, {quality}" if quality else name,
                          _gender(settings, dataset), code, PITCH_RANGE)
+
+
+def piper_input(text: str) -> str:
+    """What piper is given for `text`: marks read aloud removed, the lexicon's words as `[[ IPA ]]`, which piper
+    takes as phonemes."""
+    return with_phonemes(speakable(text), lambda ipa: f" [[ {ipa} ]] ")
 
 
 def _gender(settings: dict, dataset: str) -> Gender:

@@ -41,7 +41,7 @@ from typing import Any
 from narrate import ffmpeg
 from narrate.engines._dsp import clamp, from_pcm, resample, to_pcm
 from narrate.engines._quiet import quiet
-from narrate.engines._text import sentence_groups, speakable
+from narrate.engines._text import respelled, sentence_groups, speakable
 from narrate.engines.base import VoiceInfo
 from narrate.engines.espeak import NORMAL_WPM, espeak_pitch, library_started
 from narrate.errors import AudioError, ConfigError, EngineError
@@ -245,7 +245,7 @@ class SystemEngine:
         slowdown = 1.0 if native_pitch else 2 ** (semitones / 12)
         wpm = platform.base_wpm * clamp(voice.rate, RATE_RANGE) / slowdown
         pitch = espeak_pitch(semitones) if native_pitch else None
-        groups = sentence_groups(speakable(text), MAX_WORDS)
+        groups = sentence_groups(speakable(respelled(text)), MAX_WORDS)
         parts = [_with_retries(platform.speak, group, voice.voice, wpm, pitch) for group in groups]
         if not parts:
             return Audio(b"", EMPTY_RATE)
