@@ -94,7 +94,7 @@ characters it has not seen before; it never changes or removes what is here.
   pitch   shift in semitones, 0 = the voice's own pitch (kokoro -4 to 6, piper -4 to 8,
           espeak -6.7 to 8.7)
 Hear a voice first: narrate preview kokoro af_heart
-Your own intro, outro or scene-break sound: a [sounds] table (see the README).
+Your own intro, outro or scene-break sound: a "sounds" table (see the README).
 How names are said: the work's .lexicon.toml beside this file."""
 
 LANGUAGE_NAMES = {
