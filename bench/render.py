@@ -194,7 +194,7 @@ def shares(folder: Path, name: str) -> dict[str, float]:
 
 
 def cast_file(folder: Path) -> Path:
-    return next((folder / "voices").glob("*.toml"))
+    return next(path for path in (folder / "voices").glob("*.toml") if not path.name.endswith(".lexicon.toml"))
 
 
 def all_espeak(folder: Path, name: str, env: dict[str, str]) -> None:
