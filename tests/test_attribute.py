@@ -369,3 +369,11 @@ def test_forms_of_one_name_join(tmp_path: Path, body: str, forms: set[str]) -> N
     work = load(path)
     roster = discover([parse(work, work.chapters[0])])
     assert len({roster.forms.get(form) for form in forms}) == 1 and None not in {roster.forms.get(f) for f in forms}
+
+
+def test_votes_without_a_name_or_a_majority_give_no_gender() -> None:
+    """Forms of address that split evenly decide nothing, and an empty name has no title (this crashed on a novel)."""
+    from narrate.attribute.gender import scored_gender
+
+    assert scored_gender("", 1.0, 1.0) == "unknown"
+    assert scored_gender("Mrs. Gradgrind", 0.0, 0.0) == "female"

@@ -86,7 +86,7 @@ def gender_certainty(name: str, gender: Gender, male: float, female: float) -> f
         return 0.0
     votes = male if gender == "male" else female
     against = female if gender == "male" else male
-    title = TITLES.get(name.split()[0].lower().rstrip("."))
+    title = _title_gender(name)
     if votes < 0.5:
         return 0.9 if title == gender else 0.5
     return round(min(0.99, votes / (votes + against + 1.0) + (0.3 if title == gender else 0.0)), 2)
@@ -98,7 +98,13 @@ def scored_gender(name: str, male: float, female: float) -> Gender:
         return "male"
     if female >= 0.5 and female >= 2 * male:
         return "female"
-    return TITLES.get(name.split()[0].lower().rstrip("."), "unknown")  # type: ignore[return-value]
+    return _title_gender(name) or "unknown"
+
+
+def _title_gender(name: str) -> Gender | None:
+    """The gender the title opening `name` gives ("Mrs. Bennet": female), None without one (or without a name)."""
+    words = name.split()
+    return TITLES.get(words[0].lower().rstrip(".")) if words else None  # type: ignore[return-value]
 
 
 def with_address(roster: Roster, scripts: Sequence[Script]) -> Roster:
