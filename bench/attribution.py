@@ -1,23 +1,116 @@
-"""Print speaker accuracy and quote-detection F1 on every labelled fixture.
+"""Print speaker accuracy: first on the PDNC development corpus (novels labelled by researchers), then on every
+labelled fixture of our own.
 
-    .venv/bin/python bench/attribution.py [-v] [FIXTURE.txt ...]
+    .venv/bin/python bench/attribution.py [-v] [--pdnc DIR | --no-pdnc] [--jobs N] [FIXTURE.txt ...]
 
--v lists every wrong line. Fixtures: the sample chapter (input/chapter4.txt with
-tests/fixtures/chapter4.labels.jsonl), tests/fixtures/attribution/*.txt (one
-hard case each) and tests/fixtures/heldout*/*.txt (whole chapters).
+The corpus (../shared/pdnc-dev by default, when it is there; see its README for the format and the terms:
+evaluation and tuning only, nothing of it copied here) is scored as its README says: each gold span is paired
+with the narrate quote that overlaps it most (covering at least half of it, one to one), and is right when that
+quote's speaker is the gold speaker or one of its aliases, case-insensitively; a missed quote is wrong. Printed
+per novel and by quote type (explicit, anaphoric, implicit), with quote detection's recall, precision and F1,
+then micro over all spans. -v lists every wrong line of the fixtures. Fixtures: the sample chapter
+(input/chapter4.txt with tests/fixtures/chapter4.labels.jsonl), tests/fixtures/attribution/*.txt (one hard case
+each) and tests/fixtures/heldout*/*.txt (whole chapters).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import shutil
 import sys
 import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from labels import score, scripts_of  # noqa: E402
+
+PDNC = ROOT.parent / "shared" / "pdnc-dev"
+"""Where the development corpus is on these machines."""
+
+TYPES = ("explicit", "anaphoric", "implicit")
+"""PDNC's quote types, reported one by one."""
+
+
+def novel_score(folder: Path) -> dict:
+    """Counts for one PDNC novel: spans and right ones per type, quotes found and paired, seconds taken."""
+    from narrate import pipeline
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as empty:
+        scripts = pipeline.load_scripts(str(folder / "text.txt"), pipeline.Folders(Path(empty), Path(empty)))
+    found = [(s.start, s.end, s.speaker or "") for script in scripts for s in script.segments if s.kind == "dialogue"]
+    gold = [json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    pairs = _paired(gold, found)
+    spans, right = Counter(), Counter()
+    for index, span in enumerate(gold):
+        kind = span["type"] if span["type"] in TYPES else "unknown"
+        names = {span["speaker"].casefold()} | {alias.casefold() for alias in span["aliases"]}
+        spans[kind] += 1
+        right[kind] += index in pairs and found[pairs[index]][2].strip().casefold() in names
+    return {"novel": folder.name, "spans": dict(spans), "right": dict(right), "found": len(found),
+            "paired": len(pairs), "seconds": time.perf_counter() - started}
+
+
+def _paired(gold: list[dict], found: list[tuple[int, int, str]]) -> dict[int, int]:
+    """Gold span index -> found quote index: each gold span with the quote overlapping it most, covering at least
+    half of it, one to one (both lists sorted by start; a sweep, not all pairs)."""
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    first = 0
+    for index, span in enumerate(gold):
+        while first < len(found) and found[first][1] <= span["start"]:
+            first += 1
+        best, best_overlap = None, 0
+        for at in range(first, len(found)):
+            start, end, _ = found[at]
+            if start >= span["end"]:
+                break
+            overlap = min(end, span["end"]) - max(start, span["start"])
+            if at not in used and overlap > best_overlap:
+                best, best_overlap = at, overlap
+        if best is not None and 2 * best_overlap >= span["end"] - span["start"]:
+            pairs[index] = best
+            used.add(best)
+    return pairs
+
+
+def print_pdnc(folder: Path, jobs: int) -> None:
+    """Score every novel of the corpus in `folder` and print the table."""
+    novels = sorted(path for path in folder.iterdir() if (path / "gold.jsonl").exists())
+    with ProcessPoolExecutor(jobs) as pool:
+        results = list(pool.map(novel_score, novels))
+    print(f"PDNC development corpus ({folder}): speaker accuracy over every gold span (a missed quote is wrong)")
+    header = f"{'novel':34} {'spans':>6} {'acc':>6} " + " ".join(f"{kind[:8]:>8}" for kind in TYPES)
+    print(header + f" {'recall':>7} {'prec':>6} {'F1':>6} {'secs':>6}")
+    totals, rights = Counter(), Counter()
+    found = paired = 0
+    for result in results:
+        spans, right = Counter(result["spans"]), Counter(result["right"])
+        totals += spans
+        rights += right
+        found += result["found"]
+        paired += result["paired"]
+        print(f"{result['novel']:34} {spans.total():6} {right.total() / spans.total():6.1%} "
+              + " ".join(f"{right[kind] / max(spans[kind], 1):8.1%}" for kind in TYPES)
+              + f" {_detection(result['paired'], spans.total(), result['found'])} {result['seconds']:6.0f}")
+    print(f"{'micro, all novels':34} {totals.total():6} {rights.total() / totals.total():6.1%} "
+          + " ".join(f"{rights[kind] / max(totals[kind], 1):8.1%}" for kind in TYPES)
+          + f" {_detection(paired, totals.total(), found)}")
+    print(f"{'spans by type':34} {'':6} {'':6} " + " ".join(f"{totals[kind]:8}" for kind in TYPES))
+    print()
+
+
+def _detection(paired: int, gold: int, found: int) -> str:
+    """Quote detection's recall, precision and F1 as printed columns."""
+    recall, precision = paired / max(gold, 1), paired / max(found, 1)
+    f1 = 2 * recall * precision / max(recall + precision, 1e-9)
+    return f"{recall:7.1%} {precision:6.1%} {f1:6.1%}"
 
 
 def fixtures(args: list[str]) -> list[Path]:
@@ -33,8 +126,17 @@ def fixtures(args: list[str]) -> list[Path]:
 
 
 def main() -> None:
-    verbose = "-v" in sys.argv
-    paths = fixtures([a for a in sys.argv[1:] if a != "-v"])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-v", action="store_true", help="list every wrong line of the fixtures")
+    parser.add_argument("--pdnc", type=Path, default=PDNC, help="the PDNC development corpus folder")
+    parser.add_argument("--no-pdnc", action="store_true", help="only our own fixtures")
+    parser.add_argument("--jobs", type=int, default=2, help="novels scored at once")
+    parser.add_argument("fixture", nargs="*", help="fixtures to score (default: all)")
+    options = parser.parse_args()
+    if not options.no_pdnc and not options.fixture and options.pdnc.is_dir():
+        print_pdnc(options.pdnc, options.jobs)
+    verbose = options.v
+    paths = fixtures(options.fixture)
     total_right = total = 0
     print(f"{'fixture':28} {'quotes':>6} {'right':>6} {'acc':>6} {'F1':>6}")
     for path in paths:
