@@ -23,6 +23,9 @@ _FIRM = 0.9
 """Confidence of a line whose speaker a tag or beat gave: a name heard speaking that way is not the narrator's."""
 _MIN_CALLS = 2
 """How many times others must call the narrator by a name before it is theirs."""
+_LEADING_SHARE = 0.5
+"""A name called far less often than the name called most (one heard speaking, so not the narrator's) is someone
+else they talk to: the narrator's name must be called at least this share as often; else the narrator stays "I"."""
 
 
 def narrator_name(scripts: Sequence[Script], roster: Roster, tagged: set[str]) -> str | None:
@@ -32,7 +35,7 @@ def narrator_name(scripts: Sequence[Script], roster: Roster, tagged: set[str]) -
         calls.update(_calls(script, roster))
     speaking = {s.speaker for script in scripts for s in script.segments if s.kind == "dialogue" and s.confidence >= _FIRM}
     name = next((n for n, _ in calls.most_common() if n not in tagged | speaking), None)
-    if name is not None and calls[name] >= _MIN_CALLS:
+    if name is not None and calls[name] >= max(_MIN_CALLS, _LEADING_SHARE * calls.most_common(1)[0][1]):
         return name
     return _unnarrated(scripts, roster)
 
@@ -50,7 +53,8 @@ def _unnarrated(scripts: Sequence[Script], roster: Roster) -> str | None:
             calls.update(addressed(roster, segments) - {speaker})
     unnarrated = [(count, name) for name, count in calls.items() if not roster.counts.get(name)]
     count, name = max(unnarrated, default=(0, ""))
-    return name if count >= _MIN_CALLS else None
+    leading = max(calls.values(), default=0)
+    return name if count >= max(_MIN_CALLS, _LEADING_SHARE * leading) else None
 
 
 def as_narrator(roster: Roster, name: str) -> Roster:
