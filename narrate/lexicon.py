@@ -35,6 +35,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import Table
 
+from narrate.attribute.names import TITLES
 from narrate.engines._text import pieces, pronounced
 from narrate.errors import ConfigError
 from narrate.files import read_toml, write_toml
@@ -280,7 +281,8 @@ def candidate_words(scripts: Sequence[Script]) -> list[str]:
     from narrate.engines.espeak import unfound_words
 
     named = [word for script in scripts for character in script.characters
-             for name in (character.name, *character.aliases) for word in _WORD.findall(name) if word[0].isupper()]
+             for name in (character.name, *character.aliases) for word in _WORD.findall(name)
+             if word[0].isupper() and len(word) > 1 and word.lower().rstrip(".") not in TITLES]
     texts = [segment.text for script in scripts for segment in script.segments]
     counts = Counter(word for text in texts for word in _WORD.findall(text))
     lower = {word for word in counts if word.islower()}

@@ -201,3 +201,14 @@ def test_say_speaks_a_word_as_the_lexicon_says_it(tmp_path: Path) -> None:
     assert result.stdout.splitlines()[:2] == ["Joren: jˈɔːɹənz (lexicon)", boat]
     with wave.open(str(tmp_path / "joren.wav")) as spoken:
         assert spoken.getnframes() / spoken.getframerate() > 0.3
+
+
+def test_titles_are_not_suggested_as_names(tmp_path: Path) -> None:
+    folders = project(tmp_path, "")
+    text = "“Come in,” said Mr. Harrow.\n\n“Thank you,” said Mrs. Quill.\n\nMr. Harrow smiled at Mrs. Quill."
+    (folders.input / "ferry.txt").write_text(text, encoding="utf-8")
+    (folders.voices / "the-ferry.lexicon.toml").unlink()
+    path = suggest_words(load_scripts("ferry", folders), folders.voices)
+    table = path.read_text(encoding="utf-8").split("[words]")[1]
+    listed = [line.split(" = ")[0].lstrip("# ") for line in table.splitlines() if " = " in line]
+    assert listed == ["Harrow", "Quill"]
