@@ -76,7 +76,8 @@ _VOCATIVE = re.compile(
 )
 """A name said to someone: "..., Watson." / "Jules, wait" / "my dear Watson"."""
 _LOCATIVE = frozenset("in at into from to near inside outside towards toward across through".split())
-"""Words that put a name in a place: a name found after them as often as not, never used as a person's, is a place."""
+"""Words that put a name in a place: a name found after them a third of the time or more, never used as a person's,
+is a place."""
 _MONTHS = frozenset("march april may june july august".split())
 """Months that are also given names (June, April): names unless a date shows them to be months."""
 _DATE_WORDS = frozenset("in since until till by of last next early late mid from through".split())
@@ -99,7 +100,7 @@ def find_names(
     A phrase is a name when the narration uses it like one: mid-sentence but not
     after a preposition (a place), next to a speech verb, with a possessive, or
     followed by a pronoun; a titled name ("Mrs. Long") counts wherever it is.
-    A name found "at" or "in" as often as not, never used as a person's, is a place.
+    A name found "at" or "in" a third of the time or more, never used as a person's, is a place.
     A full name whose every part is a name ("Wren Calloway") is one too.
     """
     evidence: Counter[str] = Counter()
@@ -130,7 +131,7 @@ def find_names(
         evidence[phrase] += 1
     for place in located:
         named = any(evidence[word] for word in place.split() if word != place)
-        if place not in personal and not named and 2 * located[place] >= phrases[place]:
+        if place not in personal and not named and 3 * located[place] >= phrases[place]:
             evidence[place] = 0
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
     for text in dialogue:
