@@ -25,6 +25,7 @@ rewritten.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -94,7 +95,7 @@ class Lexicon:
     entries: dict[str, Pronunciation]
     """Folded key (case and whitespace) -> its pronunciation."""
 
-    @property
+    @functools.cached_property
     def pattern(self) -> re.Pattern[str] | None:
         """Any key, as a whole word or phrase, with an optional possessive."""
         if not self.entries:
@@ -262,7 +263,8 @@ def suggest_words(scripts: Sequence[Script], voices_dir: Path) -> Path:
     from narrate.engines.espeak import said_as
 
     for word in new:
-        table.add(tomlkit.comment(f"{_toml_key(word)} = {{ ipa = {json.dumps(said_as(word), ensure_ascii=False)} }}"))
+        ipa = json.dumps(said_as(word), ensure_ascii=False)
+        table.add(tomlkit.comment(f"{tomlkit.key(word).as_string()} = {{ ipa = {ipa} }}"))
     write_toml(path, doc)
     return path
 
@@ -307,6 +309,3 @@ def _plain(word: str) -> str:
     return re.sub(r"[’']s$", "", word)
 
 
-def _toml_key(word: str) -> str:
-    """`word` as a TOML key: bare when it can be, else quoted."""
-    return word if re.fullmatch(r"[A-Za-z0-9_-]+", word) else json.dumps(word, ensure_ascii=False)

@@ -31,6 +31,7 @@ from narrate.errors import InputError
 from narrate.ingest.header import language_code
 from narrate.ingest.markup import (
     BREAK,
+    GUTENBERG_BOILERPLATE_IDS,
     Block,
     Heading,
     TextBuilder,
@@ -148,7 +149,7 @@ def _preface_fields(root: etree._Element) -> dict[str, object]:
         elif name in ("div", "h3") and "byline" in kinds and "author" not in fields:
             fields["author"] = _byline(element)
     fields.pop("tags_read", None)
-    for key, text in _labelled_notes(root, chapters=False):
+    for key, text in _work_notes(root):
         fields.setdefault(key, text)
     return fields
 
@@ -199,11 +200,11 @@ def _byline(byline: etree._Element) -> str:
     return ", ".join(authors) or re.sub(r"^by\s+", "", inline_text(byline), flags=re.I)
 
 
-def _labelled_notes(root: etree._Element, chapters: bool) -> Iterator[tuple[str, str]]:
-    """(label, text) of each "Summary"/"Notes"/"End Notes" label and the blockquote after it, in the preface
-    and afterword (`chapters` False) or the chapters (True)."""
+def _work_notes(root: etree._Element) -> Iterator[tuple[str, str]]:
+    """(field, text) of each "Summary"/"Notes"/"End Notes" label and the blockquote after it outside the chapters
+    (in the preface and the afterword)."""
     for element in root.iter():
-        if _inside(element, "chapters") == chapters:
+        if not _inside(element, "chapters"):
             note = _note(element)
             if note is not None:
                 yield note
@@ -304,8 +305,6 @@ def _metadata(fields: dict[str, object], known: Metadata | None, source: Path) -
 # --- any other HTML page ------------------------------------------------------------------------------------
 
 _HEADINGS = ("h1", "h2", "h3")
-_BOILERPLATE_IDS = {"pg-header", "pg-footer", "pg-machine-header", "pg-start-separator", "pg-end-separator"}
-"""Ids of Project Gutenberg's boilerplate sections in its HTML books."""
 
 
 def read_page(source: Path, root: etree._Element) -> Work:
@@ -313,7 +312,7 @@ def read_page(source: Path, root: etree._Element) -> Work:
     chapter heading (or one chapter)."""
     title = next((inline_text(e) for e in root.iter() if tag_name(e) == "title" and inline_text(e)), "")
     first = next((inline_text(e) for e in root.iter() if tag_name(e) == "h1" and inline_text(e)), "")
-    skip = [e for e in root.iter() if e.get("id") in _BOILERPLATE_IDS]
+    skip = [e for e in root.iter() if e.get("id") in GUTENBERG_BOILERPLATE_IDS]
     body = next((e for e in root.iter() if tag_name(e) == "body"), root)
     builder = TextBuilder()
     chapters: list[Chapter] = []

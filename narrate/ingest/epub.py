@@ -56,6 +56,7 @@ from narrate.ingest.chrome import is_book_end, is_book_start
 from narrate.ingest.header import language_code
 from narrate.ingest.markup import (
     BREAK,
+    GUTENBERG_BOILERPLATE_IDS,
     Block,
     Heading,
     TextBuilder,
@@ -94,9 +95,6 @@ _MATTER_LABEL = re.compile(
     re.IGNORECASE,
 )
 """Contents labels of front and back matter (checked against the whole label)."""
-
-_BOILERPLATE_IDS = {"pg-header", "pg-footer", "pg-machine-header", "pg-start-separator", "pg-end-separator"}
-"""Ids of Project Gutenberg's boilerplate sections."""
 
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 """Elements read as headings (and so are the parts of an `<hgroup>`)."""
@@ -629,7 +627,7 @@ def _matter(body: etree._Element) -> set[etree._Element]:
         if name == "a" and element.get("href"):
             linked, links = letters, links + 1
         sizes[element] = (letters, linked, links)
-        if (epub_types(element) & _MATTER_TYPES or name == "nav" or element.get("id") in _BOILERPLATE_IDS
+        if (epub_types(element) & _MATTER_TYPES or name == "nav" or element.get("id") in GUTENBERG_BOILERPLATE_IDS
                 or "pg-boilerplate" in classes(element)
                 or name in _LINK_LIST_TAGS and links >= _LINK_LIST_LINKS and _LINKED_SHARE * letters <= linked):
             skipped.add(element)

@@ -44,6 +44,10 @@ BLOCK_TAGS = frozenset(
 SKIPPED_TAGS = frozenset("head script style title img svg math rt rp noscript template object iframe".split())
 """Elements whose content is never read."""
 
+GUTENBERG_BOILERPLATE_IDS = frozenset({"pg-header", "pg-footer", "pg-machine-header", "pg-start-separator",
+                                       "pg-end-separator"})
+"""Ids of Project Gutenberg's boilerplate sections in its HTML and EPUB books."""
+
 _NOTE_TYPES = {"noteref", "footnote", "endnote", "rearnote", "pagebreak"}
 """epub:type values of references and notes that break the reading."""
 
