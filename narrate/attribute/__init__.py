@@ -2,9 +2,10 @@
 
 `characters` finds the people and their mentions, with `names` (name phrases,
 aliases) and `gender` (genders) under it and `words` holding the word lists
-they share; `speakers` applies the attribution rules in a first pass, with
-`reader` holding what that pass remembers as it reads (and whom a pronoun
-means), and `conversation` revisits its turn-taking guesses in a second
+they share; `speakers` applies the attribution rules in a first pass, `scorer` weighing
+the speakers they propose, with `reader` holding what that pass remembers as
+it reads (and whom a pronoun means), and `conversation` revisits its
+turn-taking guesses in a second
 (`turns` is what the two passes share); `narrator` names a first-person
 narrator. `attribute` is the stage's public function; `estimate` measures how
 well it probably did.
@@ -20,8 +21,11 @@ from narrate.attribute.characters import Roster, discover, role_gender
 from narrate.attribute.gender import with_address
 from narrate.attribute.narrator import as_narrator, name_narrator, narrator_name
 from narrate.attribute.speakers import CONFIDENCE, assign, explicit_tags, tagged_names
-from narrate.model import Character, Corrections, Estimate, Script
+from narrate.attribute.scorer import Evidence
+from narrate.model import Character, Corrections, Estimate, Script, Segment
 
+_FIRM = frozenset({"user", "tag", "role tag", "pronoun tag", "relation tag", "beat", "pronoun beat", "introduction"})
+"""Rules that show a person speaking under their own name (so it is not the first-person narrator's)."""
 _FOLDS = 4
 """The self-estimate hides one tagged quote in this many at a time."""
 _TRIALS = 600
@@ -30,20 +34,31 @@ _PRIOR_WEIGHT = 16
 """How many hidden-tag trials a rule's own confidence counts as."""
 
 
-def attribute(scripts: Sequence[Script], corrections: Corrections | None = None) -> list[Script]:
-    """The chapters of a work with every quote's speaker and confidence set, and their speaking characters."""
+def attribute(
+    scripts: Sequence[Script], corrections: Corrections | None = None,
+    evidence: list[Evidence] | None = None,
+) -> list[Script]:  # fmt: skip
+    """The chapters of a work with every quote's speaker and confidence set, and their speaking characters.
+
+    `evidence`, when given, receives each untagged paragraph's candidates and their evidence (for training).
+    """
     roster = _roster(scripts, corrections)
     lines = corrections.lines if corrections else {}
     people = tagged_names(scripts, roster)
-    attributed = [assign(script, roster, lines, tagged=people) for script in scripts]
+    rules: dict[int, str] = {}
+    attributed = [assign(script, roster, lines, tagged=people, rules=rules) for script in scripts]
     addressed = with_address(roster, attributed)
     if addressed is not roster:
         roster = addressed
-        attributed = [assign(script, roster, lines, tagged=people) for script in scripts]
-    tagged = {name for script in scripts for _, name in explicit_tags(script, roster).values()}
-    narrator = narrator_name(attributed, roster, tagged)
+        attributed = [assign(script, roster, lines, tagged=people, rules=rules) for script in scripts]
+    heard = {name for script in scripts for _, name in explicit_tags(script, roster).values()}
+    heard |= {s.speaker for script in attributed for s in script.segments if rules.get(s.start) in _FIRM and s.speaker}
+    narrator = narrator_name(attributed, roster, heard)
+    final = as_narrator(roster, narrator) if narrator else roster
+    if evidence is not None or narrator:
+        attributed = [assign(s, final, lines, tagged=people, evidence=evidence) for s in scripts]
     if narrator:
-        attributed = name_narrator([assign(s, as_narrator(roster, narrator), lines, tagged=people) for s in scripts], narrator)
+        attributed = name_narrator(attributed, narrator)
     return [replace(script, characters=_characters(script, roster)) for script in attributed]
 
 

@@ -19,8 +19,6 @@ from narrate.attribute.speakers import addressed
 from narrate.attribute.turns import spoken
 from narrate.model import Script, Segment
 
-_FIRM = 0.9
-"""Confidence of a line whose speaker a tag or beat gave: a name heard speaking that way is not the narrator's."""
 _MIN_CALLS = 2
 """How many times others must call the narrator by a name before it is theirs."""
 _LEADING_SHARE = 0.5
@@ -28,13 +26,13 @@ _LEADING_SHARE = 0.5
 else they talk to: the narrator's name must be called at least this share as often; else the narrator stays "I"."""
 
 
-def narrator_name(scripts: Sequence[Script], roster: Roster, tagged: set[str]) -> str | None:
-    """The name the others call the first-person narrator by, if one is clear."""
+def narrator_name(scripts: Sequence[Script], roster: Roster, heard: set[str]) -> str | None:
+    """The name the others call the first-person narrator by, if one is clear (never one `heard` speaking under
+    a tag or a beat of its own)."""
     calls: Counter[str] = Counter()
     for script in scripts:
         calls.update(_calls(script, roster))
-    speaking = {s.speaker for script in scripts for s in script.segments if s.kind == "dialogue" and s.confidence >= _FIRM}
-    name = next((n for n, _ in calls.most_common() if n not in tagged | speaking), None)
+    name = next((n for n, _ in calls.most_common() if n not in heard), None)
     if name is not None and calls[name] >= max(_MIN_CALLS, _LEADING_SHARE * calls.most_common(1)[0][1]):
         return name
     return _unnarrated(scripts, roster)

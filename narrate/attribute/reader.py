@@ -16,6 +16,7 @@ from functools import lru_cache
 from narrate.attribute.characters import Mention, Roster, is_role, kin, mentions, role_gender
 from narrate.attribute.turns import WEAK, Turn
 from narrate.attribute.words import RELATIONS, SENTENCE, inside_quotation
+from narrate.attribute.scorer import Evidence
 from narrate.model import Gender, Segment
 
 UNKNOWN = "Unknown speaker"
@@ -72,6 +73,10 @@ class Reader:
     """How many dialogue paragraphs had been read when the current conversation began."""
     present: Counter[str] = field(default_factory=Counter)
     """Everyone named or heard since the scene began, and how often."""
+    terse: float = 0.0
+    """The share of the chapter's narration paragraphs that are single beats (see `speakers.terse`)."""
+    evidence: list[Evidence] | None = None
+    """When kept (for training the scorer): each untagged paragraph with its candidates' evidence."""
 
     def gender(self, name: str) -> Gender:
         """Gender of a person by name or role (or as a pronoun tag has shown it)."""

@@ -1,23 +1,24 @@
 """Speakers: decide who says each quotation.
 
 A first pass reads the chapter in order, one paragraph at a time (a paragraph
-of dialogue has one speaker unless its quotes carry different tags), and takes
-the strongest rule that applies:
+of dialogue has one speaker unless its quotes carry different tags):
 
-1. the user's correction for the line;
-2. a speech tag next to the quote: "X said", "said X", "the man asked",
-   "cried his wife", "he said" (the person of that gender in the
-   conversation), "I said", or narration leading into it ("Lydia, who ran
-   to her, cried,");
-3. a speech running on from the previous paragraph (its quote left open), or
-   a story over several paragraphs told straight after its teller's own line;
-4. an action beat in the same paragraph: the subject of its narration;
-5. a voice the narration has not placed ("A voice. “...”"): the first new
-   person the following narration names;
-6. a listener's reaction between two parts of a speech: the speaker goes on;
-7. the person the previous quote addressed by name ("..., Tom."): Tom answers;
-8. a quote after a paragraph of narration: the subject of its last sentence;
-9. turn-taking: the other of the two people talking.
+1. the user's correction for the line decides it;
+2. so does a speech tag that names the speaker: "X said", "said X", "the
+   man asked", "cried his wife", "I said", or narration leading into it
+   ("Lydia, who ran to her, cried,"); a speech running on from the previous
+   paragraph (its quote left open); and a speaker giving their own name;
+3. otherwise every rule that applies proposes a speaker: an action beat in
+   the same paragraph (its subject), a story told straight after its teller's
+   own line, a voice the narration has not placed ("A voice. “...”": the
+   first new person named next), a listener's reaction ("X swallowed.": the
+   speaker goes on), the person the previous quote addressed by name, the
+   subject of the narration just before, and turn-taking (the other of the
+   two people talking). `scorer` weighs those proposals with what the reader
+   knows of each candidate (who spoke last and two lines ago, who is
+   addressed, named, the subject, of the gender a pronoun asks for) and picks
+   the likeliest, with a calibrated confidence. A "he said" / "she said" is
+   weighed the same way among the people of that gender.
 
 What the reader remembers on the way, and whom a "he" or "his wife" means,
 is kept by `reader`. A second pass (`conversation`) then revisits what
@@ -26,6 +27,7 @@ turn-taking guessed, within each conversation.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -37,12 +39,13 @@ from narrate.attribute.reader import (
     FIRST_PERSON, UNKNOWN, Reader, enter_scene, remember_subjects, remember_turn, sentences,
 )
 from narrate.attribute.roles import name_roles
+from narrate.attribute.scorer import NOBODY, Evidence, calibrated, rank
 from narrate.attribute.turns import Pick, Turn, paragraphs
 from narrate.attribute.words import OBJECT_MARKERS, PHRASAL, SPEECH_VERBS, after_object_marker
-from narrate.model import Script, Segment
+from narrate.model import Gender, Script, Segment
 
 CONFIDENCE = {
-    "user": 1.0, "tag": 0.97, "role tag": 0.95, "pronoun tag": 0.9, "alternating pronoun": 0.54,
+    "user": 1.0, "tag": 0.97, "role tag": 0.95, "pronoun tag": 0.9, "relation tag": 0.9, "alternating pronoun": 0.54,
     "continued": 0.9, "beat": 0.95, "pronoun beat": 0.9, "voice": 0.6, "reaction": 0.7,
     "addressed": 0.9, "previous": 0.68, "pronoun previous": 0.65, "turn": 0.85, "backfill": 0.7,
     "monologue": 0.6, "introduction": 0.85, "guess": 0.5, "unknown": 0.05,
@@ -51,6 +54,8 @@ CONFIDENCE = {
 
 TAGS = frozenset({"tag", "role tag"})
 """Rules that read the speaker's name off an explicit speech tag."""
+_PRONOUN_TAGS = frozenset({"pronoun tag", "alternating pronoun"})
+"""Rules that resolve a "he said" or "she said": the scorer weighs the people it could mean."""
 
 REACTIONS = frozenset(
     "swallowed blinked flinched froze stiffened gulped shivered winced paled shuddered stilled tensed".split()
@@ -83,6 +88,8 @@ _TITLE_CALLED = re.compile(r"(?:^|,\s+)(Captain|Doctor|Professor|Inspector|Serge
 """A title said to its holder ("We've had a report, Captain.")."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
+_SHORT_WORDS = 25
+"""Narration no longer than this before a quote is a beat of its own ("He stepped closer.")."""
 _BREAK_WORDS = 120
 """Narration longer than this between two quotes ends a conversation."""
 
@@ -94,6 +101,7 @@ def assign(
     hidden: frozenset[int] = frozenset(),
     tagged: set[str] | None = None,
     rules: dict[int, str] | None = None,
+    evidence: list[Evidence] | None = None,
 ) -> Script:
     """`script` with a speaker and confidence on every dialogue segment.
 
@@ -101,10 +109,12 @@ def assign(
     paragraphs numbered in `hidden` are read without their narration (tags
     hidden), which is how `estimate` tests the other rules. `tagged` names the
     people some speech tag in the work names (by default, in this chapter).
-    When `rules` is given, it receives each quote's offset -> the rule that decided it.
+    When `rules` is given, it receives each quote's offset -> the rule that decided it; `evidence`, each
+    untagged paragraph with its candidates' evidence (for bench/train_scorer.py).
     """
     state = Reader(roster, tagged if tagged is not None else tagged_names([script], roster), corrections or {})
-    grouped = paragraphs(script)
+    state.evidence = evidence
+    state.terse = _terse(grouped := paragraphs(script))
     turns: dict[int, Turn] = {}
     for k, segments in enumerate(grouped):
         seen = [s for s in segments if s.kind == "dialogue"] if segments[0].paragraph in hidden else segments
@@ -131,6 +141,12 @@ def assign(
     return replace(script, segments=tuple(out))
 
 
+def _terse(grouped: list[list[Segment]]) -> float:
+    """The share of a chapter's narration paragraphs short enough to be a single beat (modern prose runs high)."""
+    lengths = [sum(len(s.text.split()) for s in p) for p in grouped if all(s.kind == "narration" for s in p)]
+    return sum(n <= _SHORT_WORDS for n in lengths) / len(lengths) if lengths else 0.0
+
+
 def _decided(turn: Turn, segments: list[Segment]) -> list[Segment]:
     """The paragraph's segments with the turn's speakers on its quotes."""
     quotes = {turn.segments[i].start: pick for i, pick in turn.picks.items()}
@@ -150,6 +166,8 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
             tags[i] = Pick(state.corrections[segment.id], "user")
         else:
             pick = _tag(state, segments, i)
+            if pick and pick.rule in _PRONOUN_TAGS and state.gender(pick.speaker) in ("male", "female"):
+                pick = _weighed(state, segments, [pick, *_proposals(state, segments, ahead)], state.gender(pick.speaker))
             if pick:
                 tags[i] = pick
     pick = next(iter(tags.values()), None) or _untagged(state, segments, ahead)
@@ -162,24 +180,97 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
 
 def _with_speaker(segment: Segment, pick: Pick) -> Segment:
     """The dialogue segment with the pick's speaker and confidence."""
-    confidence = max(0.05, CONFIDENCE[pick.rule] - pick.penalty)
+    own = CONFIDENCE[pick.rule] if pick.confidence is None else pick.confidence
+    confidence = max(0.05, own - pick.penalty)
     return replace(segment, speaker=pick.speaker, confidence=round(confidence, 3))
 
 
 def _untagged(state: Reader, segments: list[Segment], ahead: list[list[Segment]]) -> Pick:
-    """The speaker of a paragraph none of whose quotes has a tag."""
+    """The speaker of a paragraph none of whose quotes has a tag: the best-supported candidate."""
     if state.previous_open and segments[0].kind == "dialogue" and state.speakers:
         return Pick(state.speakers[-1], "continued")
-    return (
-        _monologue(state, segments)
-        or _introduction(state, segments)
-        or _beat(state, segments)
-        or _voice(state, segments, ahead)
-        or _reaction(state)
-        or _answer(state, segments)
-        or _previous(state, segments)
-        or _turn(state, segments)
-    )
+    return _introduction(state, segments) or _weighed(state, segments, _proposals(state, segments, ahead))
+
+
+def _proposals(state: Reader, segments: list[Segment], ahead: list[list[Segment]]) -> list[Pick]:
+    """The speaker each rule for untagged paragraphs proposes, in the rules' order (turn-taking always proposes)."""
+    found = (
+        _monologue(state, segments), _beat(state, segments),
+        _voice(state, segments, ahead), _reaction(state), _answer(state, segments), _previous(state, segments),
+        _turn(state, segments),
+    )  # fmt: skip
+    return [pick for pick in found if pick]
+
+
+def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], pronoun: Gender | None = None) -> Pick:
+    """The candidate the scorer likes best, given the rules' proposals; after "he said" / "she said"
+    (`pronoun` the gender it asks for), only people who fit it, weighed by their own weights."""
+    candidates = _evidence(state, segments, proposals)
+    if pronoun is not None:
+        fitting = {n: f for n, f in candidates.items() if n not in (FIRST_PERSON, UNKNOWN) and state.gender(n) in (pronoun, "unknown")}
+        candidates = {n: {f"{pronoun} tag, {k}": v for k, v in f.items()} for n, f in fitting.items()}
+        if not candidates:
+            return proposals[0]
+    if state.evidence is not None:
+        state.evidence.append((segments, candidates, state.turns))
+    best, probability = rank(candidates)[0]
+    rule = next((p.rule for p in proposals if p.speaker == best), proposals[0].rule if pronoun else "turn")
+    confidence = calibrated(probability, pronoun is not None, state.turns)
+    return Pick(best, "unknown" if best == UNKNOWN else rule, confidence=confidence)
+
+
+def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> dict[str, dict[str, float]]:
+    """Candidate -> the evidence that they say the paragraph: the rules proposing them and what the reader knows."""
+    within = state.speakers[state.opened :]
+    called = addressed(state.roster, segments)
+    named = _named(state.roster, segments)
+    recent = state.subjects[-3:]
+    here = [m for s in segments if s.kind == "narration" for m in state.mentioned(s.text)]
+    before = [m for p in state.narration_run[-1:] for s in p for m in state.mentioned(s.text)]
+    short = sum(len(s.text.split()) for p in state.narration_run[-1:] for s in p) <= _SHORT_WORDS
+    alone = len({name for m in before if (name := state.resolve(m))}) == 1
+    people = [p.speaker for p in proposals] + state.others(None)[:4] + within[-3:] + recent
+    people += [name for name, _ in state.present.most_common(3)]
+    if FIRST_PERSON in state.tagged:
+        people.append(FIRST_PERSON)
+    candidates: dict[str, dict[str, float]] = {}
+    for name in dict.fromkeys(p for p in people if p != UNKNOWN and p not in called):
+        features = {f"rule {p.rule}": 1.0 for p in proposals if p.speaker == name}
+        for rule in ("previous", "pronoun previous"):
+            if f"rule {rule}" in features:
+                features[f"rule {rule}, short"] = float(short)
+                features[f"rule {rule}, alone"] = float(alone)
+        features[f"first {proposals[0].rule}"] = float(proposals[0].speaker == name)
+        features[f"first {proposals[0].rule}, terse"] = state.terse * (proposals[0].speaker == name)
+        features["last speaker"] = float(bool(within) and within[-1] == name)
+        features["two back"] = float(len(within) > 1 and within[-2] == name and within[-1] != name)
+        features["spoke in conversation"] = math.log1p(within.count(name))
+        features["addressed here"] = float(name in called)
+        features["named here"] = float(name in named and name not in called)
+        features["called before"] = float(name in state.addressed)
+        features["present"] = math.log1p(state.present[name])
+        features["recent subject"] = float(name in recent)
+        features["narrator"] = float(name == FIRST_PERSON)
+        features["after narration"] = float(bool(state.narration_run) and bool(within) and within[-1] == name)
+        features["question answered"] = float(state.previous_question and bool(within) and within[-1] != name)
+        features.update(_mentioned(state, name, here, "here"))
+        features.update(_mentioned(state, name, before, "before"))
+        candidates[name] = {k: v for k, v in features.items() if v}
+    candidates[UNKNOWN] = {NOBODY: 1.0}
+    return candidates
+
+
+def _mentioned(state: Reader, name: str, found: list[Mention], where: str) -> dict[str, float]:
+    """Features of how narration `where` (the paragraph's own, or the narration before it) mentions `name`."""
+    gender = state.gender(name)
+    pronouns = [m for m in found if m.is_pronoun and m.name in ("he", "she")]
+    first = pronouns[0].name if pronouns else None
+    return {
+        f"named {where}": float(any(not m.is_pronoun and m.name == name for m in found)),
+        f"subject {where}": float(bool(found) and not found[0].is_pronoun and found[0].name == name),
+        f"pronoun fits {where}": float(first is not None and gender == ("male" if first == "he" else "female")),
+        f"pronoun clashes {where}": float(first is not None and gender == ("female" if first == "he" else "male")),
+    }
 
 
 # --- rule 2: tags -----------------------------------------------------------------------------
@@ -220,7 +311,7 @@ def _lead_in(state: Reader, sentence: str) -> Pick | None:
     last = before[-1]
     if last.is_pronoun or last.owner:
         name = state.resolve(last)
-        return Pick(name, "pronoun tag") if name else None
+        return Pick(name, "relation tag" if last.owner else "pronoun tag") if name else None
     return Pick(last.name, "role tag" if is_role(last.name) else "tag")
 
 
@@ -238,7 +329,7 @@ def _tag_in(state: Reader, sentence: str, loose: bool = False) -> Pick | None:
             return Pick(FIRST_PERSON, "tag")
         if mention.owner:
             name = state.resolve(mention)
-            return Pick(name, "pronoun tag") if name else None
+            return Pick(name, "relation tag") if name else None
         if not mention.is_pronoun:
             return Pick(mention.name, "role tag" if is_role(mention.name) else "tag")
         return _pronoun_tag(state, mention)

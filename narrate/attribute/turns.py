@@ -24,6 +24,8 @@ class Pick:
     """Key into CONFIDENCE."""
     penalty: float = 0.0
     """Subtracted from the rule's confidence."""
+    confidence: float | None = None
+    """How sure the scorer is, when it chose among candidates (else the rule's own confidence)."""
 
 
 @dataclass
