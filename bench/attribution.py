@@ -8,7 +8,8 @@ evaluation and tuning only, nothing of it copied here) is scored as its README s
 with the narrate quote that overlaps it most (covering at least half of it, one to one), and is right when that
 quote's speaker is the gold speaker or one of its aliases, case-insensitively; a missed quote is wrong. Printed
 per novel and by quote type (explicit, anaphoric, implicit), with quote detection's recall, precision and F1,
-then micro over all spans. -v lists every wrong line of the fixtures. Fixtures: the sample chapter
+then micro over all spans; then the calibration (quotes by confidence, and how often each bin is right) and each
+novel's accuracy beside its mean confidence (what narrate expects of itself). -v lists every wrong line of the fixtures. Fixtures: the sample chapter
 (input/chapter4.txt with tests/fixtures/chapter4.labels.jsonl), tests/fixtures/attribution/*.txt (one hard case
 each) and tests/fixtures/heldout*/*.txt (whole chapters).
 """
@@ -45,10 +46,12 @@ def novel_score(folder: Path) -> dict:
     with tempfile.TemporaryDirectory() as empty:
         scripts = pipeline.load_scripts(str(folder / "text.txt"), pipeline.Folders(Path(empty), Path(empty)))
     found = [(s.start, s.end, s.speaker or "") for script in scripts for s in script.segments if s.kind == "dialogue"]
+    confidence = [s.confidence for script in scripts for s in script.segments if s.kind == "dialogue"]
     gold = [json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     pairs = _paired(gold, found)
     owners = _name_owners(json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"])
     spans, right, named = Counter(), Counter(), Counter()
+    calibration: list[tuple[float, bool]] = []
     for index, span in enumerate(gold):
         kind = span["type"] if span["type"] in TYPES else "unknown"
         names = {span["speaker"].casefold()} | {alias.casefold() for alias in span["aliases"]}
@@ -56,7 +59,10 @@ def novel_score(folder: Path) -> dict:
         spans[kind] += 1
         right[kind] += said.casefold() in names
         named[kind] += said.casefold() in names or owners.get(_words(said)) == span["speaker"]
+        if index in pairs:
+            calibration.append((confidence[pairs[index]], said.casefold() in names or owners.get(_words(said)) == span["speaker"]))
     return {"novel": folder.name, "spans": dict(spans), "right": dict(right), "named": dict(named),
+            "calibration": calibration, "estimate": sum(c for c, _ in calibration) / max(len(calibration), 1),
             "found": len(found), "paired": len(pairs), "seconds": time.perf_counter() - started}
 
 
@@ -133,6 +139,28 @@ def print_pdnc(folder: Path, jobs: int) -> None:
           + " ".join(f"{rights[kind] / max(totals[kind], 1):8.1%}" for kind in TYPES)
           + f" {_detection(paired, totals.total(), found)}")
     print(f"{'spans by type':34} {'':6} {'':6} {'':6} " + " ".join(f"{totals[kind]:8}" for kind in TYPES))
+    print()
+    print_calibration([pair for result in results for pair in result["calibration"]])
+    print(f"{'novel':34} {'named':>6} {'mean confidence':>16}")
+    for result in results:
+        pairs = result["calibration"]
+        print(f"{result['novel']:34} {sum(r for _, r in pairs) / max(len(pairs), 1):6.1%} {result['estimate']:16.1%}")
+    print()
+
+
+BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+"""Confidence bins of the calibration table."""
+
+
+def print_calibration(pairs: list[tuple[float, bool]]) -> None:
+    """How often quotes at each confidence are right (by the named rule): calibrated when the two agree."""
+    print("calibration: quotes found, by the confidence narrate gave them, and how often they are right (named)")
+    print(f"{'confidence':>12} {'quotes':>7} {'mean':>6} {'right':>6}")
+    for low, high in zip(BINS, BINS[1:]):
+        inside = [(c, r) for c, r in pairs if low <= c < high]
+        if inside:
+            mean = sum(c for c, _ in inside) / len(inside)
+            print(f"{low:5.2f}-{min(high, 1):4.2f} {len(inside):9} {mean:6.1%} {sum(r for _, r in inside) / len(inside):6.1%}")
     print()
 
 
