@@ -44,7 +44,7 @@ _L2 = 0.0005
 PRIOR = {
     "rule monologue": 3.0, "rule introduction": 3.0, "rule beat": 2.5, "rule pronoun beat": 2.0, "rule voice": 2.0,
     "rule reaction": 2.5, "rule addressed": 1.5, "rule previous": 1.2, "rule pronoun previous": 1.0,
-    "rule turn": 1.0, "rule guess": 0.3, "addressed here": -1.5, NOBODY: -1.5,
+    "rule turn": 1.0, "rule guess": 0.3, NOBODY: -1.5,
     **{f"{g} tag, rule {rule}": weight for g in ("male", "female")
        for rule, weight in (("pronoun tag", 2.0), ("alternating pronoun", 1.5))},
 }  # fmt: skip
@@ -97,6 +97,11 @@ class Matrix:
         self.right = np.array([right for _, _, right in rows], dtype=float)
         self.count = len(paragraphs)
 
+    def best(self, scores: np.ndarray) -> np.ndarray:
+        """The row of each paragraph's best-scored candidate (the first of equals); a paragraph's rows are adjacent."""
+        bounds = np.r_[np.flatnonzero(np.r_[True, self.group[1:] != self.group[:-1]]), len(self.group)]
+        return np.array([start + int(np.argmax(scores[start:end])) for start, end in zip(bounds, bounds[1:])])
+
     def probabilities(self, weights: np.ndarray) -> np.ndarray:
         """Each candidate's softmax probability within its paragraph."""
         scores = self.x @ weights
@@ -126,15 +131,14 @@ def fit(paragraphs: list[Paragraph], names: list[str], ours: list[Paragraph] = (
     return weights
 
 
-def calibration(paragraphs: list[Paragraph], names: list[str], weights: np.ndarray) -> dict[str, tuple[float, float]]:
-    """Platt scaling per kind of paragraph (untagged, "he/she said"): (slope, intercept) mapping the log-odds of
-    the best candidate's probability to how often it is right, over every paragraph (right candidate or not)."""
+def calibration(paragraphs: list[Paragraph], names: list[str], weights: np.ndarray) -> dict[str, tuple[float, ...]]:
+    """Platt scaling per kind of paragraph (untagged, "he/she said"): (slope, intercept, per turn) mapping the
+    log-odds of the best candidate's probability, and the turn-taking run before it, to how often it is right,
+    over every paragraph (right candidate or not)."""
     matrix = Matrix(paragraphs, names)
     p = matrix.probabilities(weights)
     kinds: dict[str, tuple[list, list]] = {"untagged": ([], []), "pronoun tag": ([], [])}
-    for k, (turns, paragraph) in enumerate(paragraphs):
-        rows = np.flatnonzero(matrix.group == k)
-        best = rows[np.argmax(p[rows])]
+    for (turns, paragraph), best in zip(paragraphs, matrix.best(p)):
         kind = "pronoun tag" if any(" tag, " in name for features, _ in paragraph for name in features) else "untagged"
         clipped = min(CLIP, max(1 - CLIP, p[best]))
         kinds[kind][0].append((np.log(clipped / (1 - clipped)), 1.0, min(turns, MAX_TURNS)))
@@ -153,12 +157,7 @@ def calibration(paragraphs: list[Paragraph], names: list[str], weights: np.ndarr
 def accuracy(paragraphs: list[Paragraph], names: list[str], weights: np.ndarray) -> tuple[int, int]:
     """(right, all) paragraphs when each takes its best-scored candidate (the first of equals)."""
     matrix = Matrix(paragraphs, names)
-    scores = matrix.x @ weights
-    right = 0
-    for k in range(matrix.count):
-        rows = np.flatnonzero(matrix.group == k)
-        right += bool(matrix.right[rows[np.argmax(scores[rows])]])
-    return right, matrix.count
+    return int(matrix.right[matrix.best(matrix.x @ weights)].sum()), matrix.count
 
 
 def fixture_paragraphs(path: Path) -> list[Paragraph]:

@@ -74,7 +74,7 @@ class Reader:
     present: Counter[str] = field(default_factory=Counter)
     """Everyone named or heard since the scene began, and how often."""
     terse: float = 0.0
-    """The share of the chapter's narration paragraphs that are single beats (see `speakers.terse`)."""
+    """The share of the chapter's narration paragraphs that are single beats (see `speakers._terse`)."""
     evidence: list[Evidence] | None = None
     """When kept (for training the scorer): each untagged paragraph with its candidates' evidence."""
 

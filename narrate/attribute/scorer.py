@@ -19,10 +19,8 @@ Evidence = tuple[list[Segment], dict[str, dict[str, float]], int]
 many paragraphs in a row before it turn-taking decided."""
 
 WEIGHTS: dict[str, float] = {
-    "addressed here": -2.66,
     "after narration": 1.50,
     "called before": 0.48,
-    "female tag, addressed here": -1.32,
     "female tag, after narration": 0.42,
     "female tag, called before": 0.67,
     "female tag, first alternating pronoun": -0.64,
@@ -78,7 +76,6 @@ WEIGHTS: dict[str, float] = {
     "first voice": 0.28,
     "first voice, terse": 0.28,
     "last speaker": -0.51,
-    "male tag, addressed here": -0.94,
     "male tag, after narration": 0.24,
     "male tag, called before": 0.53,
     "male tag, first alternating pronoun": -0.59,

@@ -236,7 +236,7 @@ def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> 
     if FIRST_PERSON in state.tagged:
         people.append(FIRST_PERSON)
     candidates: dict[str, dict[str, float]] = {}
-    for name in dict.fromkeys(p for p in people if p != UNKNOWN and p not in called):
+    for name in dict.fromkeys(p for p in people if p != UNKNOWN and p not in called):  # nobody calls themselves
         features = {f"rule {p.rule}": 1.0 for p in proposals if p.speaker == name}
         for rule in ("previous", "pronoun previous"):
             if f"rule {rule}" in features:
@@ -247,8 +247,7 @@ def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> 
         features["last speaker"] = float(bool(within) and within[-1] == name)
         features["two back"] = float(len(within) > 1 and within[-2] == name and within[-1] != name)
         features["spoke in conversation"] = math.log1p(within.count(name))
-        features["addressed here"] = float(name in called)
-        features["named here"] = float(name in named and name not in called)
+        features["named here"] = float(name in named)
         features["called before"] = float(name in state.addressed)
         features["present"] = math.log1p(state.present[name])
         features["recent subject"] = float(name in recent)
