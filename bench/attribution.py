@@ -61,9 +61,41 @@ def novel_score(folder: Path) -> dict:
         named[kind] += said.casefold() in names or owners.get(_words(said)) == span["speaker"]
         if index in pairs:
             calibration.append((confidence[pairs[index]], said.casefold() in names or owners.get(_words(said)) == span["speaker"]))
+    characters = json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"]
     return {"novel": folder.name, "spans": dict(spans), "right": dict(right), "named": dict(named),
-            "calibration": calibration, "estimate": sum(c for c, _ in calibration) / max(len(calibration), 1),
+            "people": _people(scripts, gold, characters), "calibration": calibration, "estimate": sum(c for c, _ in calibration) / max(len(calibration), 1),
             "found": len(found), "paired": len(pairs), "seconds": time.perf_counter() - started}
+
+
+MANY = 5
+"""Characters with at least this many gold spans are checked for splits and gender."""
+
+
+def _people(scripts: list, gold: list[dict], characters: list[dict]) -> dict[str, int]:
+    """How narrate's characters match the corpus's characters with at least `MANY` spans: how many of those it
+    found under a name the text uses, how many it split into several characters, how many of the found ones with a
+    known gender it gave the right gender (the gender of its character with most lines)."""
+    lines: Counter[str] = Counter()
+    genders: dict[str, str] = {}
+    for script in scripts:
+        for character in script.characters:
+            lines[character.name] += character.lines
+            genders.setdefault(character.name, character.gender)
+    owners = _name_owners(characters)
+    spoken = Counter(span["speaker"] for span in gold)
+    counts = Counter()
+    for character in characters:
+        if character["special"] or spoken[character["name"]] < MANY:
+            continue
+        names = {name.casefold() for name in (character["name"], *character["aliases"])}
+        ours = [name for name in lines if name.casefold() in names or owners.get(_words(name)) == character["name"]]
+        counts["characters"] += 1
+        counts["found"] += bool(ours)
+        counts["split"] += len(ours) > 1
+        if ours and character["gender"] in ("male", "female"):
+            counts["gendered"] += 1
+            counts["gender right"] += genders[max(ours, key=lines.__getitem__)] == character["gender"]
+    return dict(counts)
 
 
 _TITLES = {"mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "mme", "mlle", "m", "the", "rev", "captain", "major"}
@@ -140,12 +172,33 @@ def print_pdnc(folder: Path, jobs: int) -> None:
           + f" {_detection(paired, totals.total(), found)}")
     print(f"{'spans by type':34} {'':6} {'':6} {'':6} " + " ".join(f"{totals[kind]:8}" for kind in TYPES))
     print()
+    print_people(results)
     print_calibration([pair for result in results for pair in result["calibration"]])
     print(f"{'novel':34} {'named':>6} {'mean confidence':>16}")
     for result in results:
         pairs = result["calibration"]
         print(f"{result['novel']:34} {sum(r for _, r in pairs) / max(len(pairs), 1):6.1%} {result['estimate']:16.1%}")
     print()
+
+
+def print_people(results: list[dict]) -> None:
+    """The characters table: found, split and gendered right, per novel and over all."""
+    print(f"characters with at least {MANY} gold spans: found under a name the text uses, split into several, gender right")
+    print(f"{'novel':34} {'chars':>6} {'found':>6} {'split':>6} {'gender':>7}")
+    total = Counter()
+    for result in results:
+        people = Counter(result["people"])
+        total += people
+        print(_people_row(result["novel"], people))
+    print(_people_row("all novels", total))
+    print()
+
+
+def _people_row(label: str, people: Counter) -> str:
+    """One row of the characters table."""
+    found = max(people["found"], 1)
+    return (f"{label:34} {people['characters']:6} {people['found']:6} {people['split'] / found:6.1%} "
+            f"{people['gender right'] / max(people['gendered'], 1):7.1%}")
 
 
 BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)

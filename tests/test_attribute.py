@@ -372,8 +372,11 @@ def test_forms_of_one_name_join(tmp_path: Path, body: str, forms: set[str]) -> N
 
 
 def test_votes_without_a_name_or_a_majority_give_no_gender() -> None:
-    """Forms of address that split evenly decide nothing, and an empty name has no title (this crashed on a novel)."""
-    from narrate.attribute.gender import scored_gender
+    """Forms of address that split evenly decide nothing, an empty name has no title (this crashed on a novel), and
+    a title outweighs the pronouns."""
+    from narrate.attribute.gender import scored_gender, title_gender
 
-    assert scored_gender("", 1.0, 1.0) == "unknown"
-    assert scored_gender("Mrs. Gradgrind", 0.0, 0.0) == "female"
+    assert scored_gender(None, 1.0, 1.0) == "unknown"
+    assert title_gender(["", "Mrs. Gradgrind", "Gradgrind"]) == "female"
+    assert title_gender(["Mr. Cole", "Mrs. Cole"]) is None
+    assert scored_gender("female", 9.0, 0.0) == "female"

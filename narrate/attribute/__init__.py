@@ -42,6 +42,8 @@ def attribute(
 
     `evidence`, when given, receives each untagged paragraph's candidates and their evidence (for training).
     """
+    originals = scripts
+    scripts = [_unwrapped(script) for script in scripts]
     roster = _roster(scripts, corrections)
     lines = corrections.lines if corrections else {}
     people = tagged_names(scripts, roster)
@@ -59,7 +61,18 @@ def attribute(
         attributed = [assign(s, final, lines, tagged=people, evidence=evidence) for s in scripts]
     if narrator:
         attributed = name_narrator(attributed, narrator)
-    return [replace(script, characters=_characters(script, roster)) for script in attributed]
+    return [
+        replace(script, segments=tuple(replace(s, text=o.text) for s, o in zip(script.segments, original.segments)),
+                characters=_characters(script, roster))
+        for script, original in zip(attributed, originals)
+    ]  # fmt: skip
+
+
+def _unwrapped(script: Script) -> Script:
+    """`script` with the line breaks inside its paragraphs read as spaces (hard-wrapped plain text splits "Mr.
+    Knightley" across lines); offsets stay the same."""
+    return replace(script, segments=tuple(replace(s, text=s.text.replace("\n", " ")) if "\n" in s.text else s
+                                          for s in script.segments))
 
 
 def estimate(scripts: Sequence[Script], corrections: Corrections | None = None) -> Estimate:
@@ -69,6 +82,7 @@ def estimate(scripts: Sequence[Script], corrections: Corrections | None = None) 
     speaker back; every quote then counts at the score of the rule that decided
     it (rules seldom tested lean on their own confidence).
     """
+    scripts = [_unwrapped(script) for script in scripts]
     roster = _roster(scripts, corrections)
     people = tagged_names(scripts, roster)
     tested: Counter[str] = Counter()

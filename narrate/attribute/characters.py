@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from narrate.attribute.gender import gender_certainty, gender_scores, scored_gender
-from narrate.attribute.names import find_names, merge, name_parts, titled_roles
+from narrate.attribute.gender import gender_certainty, gender_scores, scored_gender, title_gender
+from narrate.attribute.names import find_names, joined_by_gender, merge, name_parts, titled_roles
 from narrate.attribute.words import KIN, RELATIONS, TOKEN, opens_sentence
 from narrate.model import Gender, Metadata, Script
 
@@ -135,16 +135,44 @@ def discover(
         counts[name] += sum(counts.pop(old, 0) for old in joined - {name})
     pattern = _pattern(forms)
     blank = Roster(forms, {}, pattern, {})
-    scores = gender_scores([(text, mentions(blank, text)) for text in narration], set(forms.values()))
-    inferred = {name: scored_gender(name, *score) for name, score in scores.items()}
-    certainty = {name: gender_certainty(name, gender, *scores[name]) for name, gender in inferred.items()}
+    roles = {role_name(noun) for noun, gender in ROLES.items() if gender == "unknown"} - set(forms)
+    scores = gender_scores([(text, mentions(blank, text)) for text in narration], set(forms.values()) | roles)
+    titles = _titles(forms, names)
+    inferred = {name: scored_gender(titles.get(name), *score) for name, score in scores.items()}
+    for role in roles:  # a role of no gender ("the officer") takes the one the pronouns after it give, if they do
+        if inferred[role] == "unknown":
+            del inferred[role], scores[role]
+    certainty = {name: gender_certainty(titles.get(name), gender, *scores[name]) for name, gender in inferred.items()}
     for name, gender in (_paired_genders(scripts[0].work.meta) if scripts else {}).items():
         if name in forms and inferred.get(forms[name], "unknown") == "unknown":
             inferred[forms[name]], certainty[forms[name]] = gender, _PAIRED_CERTAINTY
     for name, gender in (genders or {}).items():
         inferred[forms.get(name, name)] = gender
         certainty[forms.get(name, name)] = 1.0
+    for moved, joined in joined_by_gender(forms, inferred, counts).items():
+        name, target = forms[moved], forms[joined]  # either may have been renamed by an earlier join
+        if name == target:
+            continue
+        kept, dropped = (target, name) if counts[target] >= counts[name] else (name, target)
+        forms.update({form: kept for form, canon in forms.items() if canon in (name, target)})
+        counts[kept] += counts.pop(dropped, 0)
+        surer = max((name, target), key=lambda n: certainty.get(n, 0.0))
+        inferred[kept], certainty[kept] = inferred.get(surer, "unknown"), certainty.get(surer, 0.0)
+        inferred.pop(dropped, None)
+        certainty.pop(dropped, None)
     return Roster(forms, inferred, pattern, certainty, dict(counts))
+
+
+def _titles(forms: Mapping[str, str], names: Counter[str]) -> dict[str, Gender]:
+    """Canonical name -> the gender the titles of its forms agree on, for people the text calls by a title at least
+    a third of the time ("Newland Archer" is not a woman for being named in "Mrs. Newland Archer")."""
+    grouped: dict[str, list[str]] = {}
+    for form, name in forms.items():
+        grouped.setdefault(name, []).append(form)
+    return {
+        name: gender for name, group in grouped.items()
+        if (gender := title_gender(group)) and 3 * sum(names[f] for f in group if title_gender([f])) >= sum(names[f] for f in group)
+    }  # fmt: skip
 
 
 def _paired_genders(meta: Metadata) -> dict[str, Gender]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -80,31 +80,36 @@ def _score(score: list[float], window: str) -> None:
             first = False
 
 
-def gender_certainty(name: str, gender: Gender, male: float, female: float) -> float:
-    """How sure a gender decided from these scores is."""
+def gender_certainty(title: Gender | None, gender: Gender, male: float, female: float) -> float:
+    """How sure a gender decided from a person's titles and pronoun scores is."""
     if gender == "unknown":
         return 0.0
     votes = male if gender == "male" else female
     against = female if gender == "male" else male
-    title = _title_gender(name)
     if votes < 0.5:
         return 0.9 if title == gender else 0.5
     return round(min(0.99, votes / (votes + against + 1.0) + (0.3 if title == gender else 0.0)), 2)
 
 
-def scored_gender(name: str, male: float, female: float) -> Gender:
-    """Decide a gender from pronoun scores, falling back to a title."""
-    if male >= 0.5 and male >= 2 * female:
+RATIO = 1.5
+"""How many times the other gender's pronoun score one gender's must reach to decide."""
+
+
+def scored_gender(title: Gender | None, male: float, female: float) -> Gender:
+    """A person's gender: their title's ("Miss", "Mr."), else the pronouns' when they clearly agree."""
+    if title in ("male", "female"):
+        return title
+    if male >= 0.5 and male >= RATIO * female:
         return "male"
-    if female >= 0.5 and female >= 2 * male:
+    if female >= 0.5 and female >= RATIO * male:
         return "female"
-    return _title_gender(name) or "unknown"
+    return "unknown"
 
 
-def _title_gender(name: str) -> Gender | None:
-    """The gender the title opening `name` gives ("Mrs. Bennet": female), None without one (or without a name)."""
-    words = name.split()
-    return TITLES.get(words[0].lower().rstrip(".")) if words else None  # type: ignore[return-value]
+def title_gender(forms: Iterable[str]) -> Gender | None:
+    """The gender the titles of a person's name forms agree on ("Mrs. Bennet": female), else None."""
+    genders = {TITLES.get(form.split()[0].lower().rstrip(".")) for form in forms if " " in form} - {None, "unknown"}
+    return genders.pop() if len(genders) == 1 else None  # type: ignore[return-value]
 
 
 def with_address(roster: Roster, scripts: Sequence[Script]) -> Roster:
@@ -121,7 +126,7 @@ def with_address(roster: Roster, scripts: Sequence[Script]) -> Roster:
         name: gender
         for name, (male, female) in votes.items()
         if roster.genders.get(name, "unknown") == "unknown" and name in roster.genders
-        and (gender := scored_gender("", male * 0.5, female * 0.5)) != "unknown"
+        and (gender := scored_gender(None, male * 0.5, female * 0.5)) != "unknown"
     }  # fmt: skip
     if not learnt:
         return roster

@@ -192,8 +192,11 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
 
 
 def _joined(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
-    """True when tokens a and b are adjacent parts of one name ("Mr. Darcy", "Harry Potter")."""
+    """True when tokens a and b are adjacent parts of one name ("Mr. Darcy", "Harry Potter"); a possessive ends
+    a name ("Tony’s Aunt Frances" is two people), and a title starts one ("Anne Mrs. Lynde")."""
     gap = text[a.end() : b.start()]
+    if a[0].endswith(("’s", "'s")) or _is_title(b[0]) and not _is_title(a[0]):
+        return False
     return gap == " " or gap == ". " and _is_title(a[0])
 
 
@@ -234,21 +237,34 @@ def merge(names: Counter[str]) -> dict[str, str]:
     for name in names:
         by_core[_core(name)].append(name)
     for forms in by_core.values():
-        if len({_title_gender(f) for f in forms} - {None, "unknown"}) <= 1:
+        if _one_person(forms):
             for form in forms:
                 join(form, max(forms, key=lambda n: (names[n], len(n))))
     cores = [c for c in by_core if " " in c]
     for core in by_core:
         if " " not in core:
-            longer = {c for c in cores if core in c.split()}
-            if len(longer) == 1 and _compatible(by_core[core], by_core[next(iter(longer))]):
-                join(by_core[core][0], by_core[next(iter(longer))][0])
+            longer = _dominant({c: sum(names[f] for f in by_core[c]) for c in cores if core in c.split()})
+            if longer and _compatible(by_core[core], by_core[longer]):
+                join(by_core[core][0], by_core[longer][0])
     for short, full in _nicknames(names):
         join(short, full)
     groups: dict[str, list[str]] = defaultdict(list)
     for name in names:
         groups[root(name)].append(name)
     return {form: max(members, key=lambda n: (names[n], -len(n))) for members in groups.values() for form in members}
+
+
+_DOMINANT = 3
+"""A short name joins the longer name it is part of that the text uses this many times as often as all the others
+("Katharine" joins "Katharine Hilbery", not "Cassandra Katharine")."""
+
+
+def _dominant(counts: dict[str, int]) -> str | None:
+    """The one key of `counts` whose count is `_DOMINANT` times the others' together (the only one, if alone)."""
+    if not counts:
+        return None
+    best = max(counts, key=lambda key: (counts[key], key))
+    return best if counts[best] >= _DOMINANT * (sum(counts.values()) - counts[best]) else None
 
 
 def name_parts(forms: dict[str, str], lower: set[str]) -> dict[str, str]:
@@ -264,6 +280,64 @@ def name_parts(forms: dict[str, str], lower: set[str]) -> dict[str, str]:
         for word, names in owners.items()
         if len(names) == 1 and _acceptable(word, lower) and not re.search(r"[’']s$", word)
     }
+
+
+def joined_by_gender(forms: dict[str, str], genders: dict[str, str], counts: dict[str, int]) -> dict[str, str]:
+    """Canonical name -> the person it joins once genders are known.
+
+    A name without a title that several titled people share ("Weston" of "Mr. Weston" and "Mrs. Weston") joins
+    the one of its gender (a man's when its gender is unknown: narration calls men by the bare surname), else the
+    person of its gender whose full name ends in it ("Oakley" of "Maurice Oakley" when there is a "Mrs. Oakley"),
+    the most named if `_DOMINANT` times the others; "Miss Woodhouse" joins the one woman with a first name before
+    that surname ("Emma Woodhouse").
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for form, name in forms.items():
+        groups[name].append(form)
+    titled: dict[tuple[str, str], set[str]] = defaultdict(set)
+    full: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for name, group in groups.items():
+        for form in group:
+            gender = _title_gender(form)
+            if gender in ("male", "female"):
+                titled[_core(form), gender].add(name)
+            if len(_core(form).split()) == 2 and (gender is None or _honorific(form) and _honorific(form) not in _MARRIED):
+                full[_core(form).split()[1], genders.get(name, "unknown")].add(name)
+    moved: dict[str, str] = {}
+    for name, group in groups.items():
+        cores = {_core(form) for form in group}
+        if len(cores) != 1 or " " in (word := cores.pop()):
+            continue
+        titles = {_honorific(form) for form in group if _title_gender(form)}
+        if not titles:
+            gender = genders.get(name, "unknown")
+            gender = "male" if gender == "unknown" else gender
+            targets = titled[word, gender] - {name}
+            if len(targets) > 1:  # "Mr. Knightley" rather than "Uncle Knightley"
+                targets = {t for t in targets if any(_honorific(f) for f in groups[t])}
+            target = _dominant({t: counts.get(t, 0) for t in targets or full[word, gender] - {name}})
+        elif titles == {"miss"} and len(targets := full[word, "female"] - {name}) == 1:
+            target = targets.pop()
+        else:
+            continue
+        if target:
+            moved[name] = target
+    return {name: _final(moved, name) for name in moved}
+
+
+def _honorific(form: str) -> str:
+    """The honorific ("mr", "mrs", "miss"...) opening `form`, or ""."""
+    first = form.split()[0].rstrip(".").lower()
+    return first if first in _HONORIFICS and " " in form else ""
+
+
+def _final(moved: dict[str, str], name: str) -> str:
+    """Where `name` ends after following its moves."""
+    seen = {name}
+    while name in moved and moved[name] not in seen:
+        name = moved[name]
+        seen.add(name)
+    return name
 
 
 def titled_roles(forms: dict[str, str]) -> dict[str, str]:
@@ -291,10 +365,25 @@ def _title_gender(name: str) -> str | None:
     return TITLES.get(first.lower().rstrip(".")) if _is_title(first) and " " in name else None
 
 
+_HONORIFICS = frozenset({"mr", "mister", "mrs", "miss", "ms"})
+"""Titles that are how narration calls a person by surname (not kin: "Uncle Knightley")."""
+_MARRIED = frozenset({"mrs", "madame", "mme"})
+"""Titles of a married woman: "Mrs. Bates" is not "Miss Bates"."""
+
+
 def _compatible(a: list[str], b: list[str]) -> bool:
-    """True when no two forms of the two groups carry titles of different genders."""
-    genders = {_title_gender(f) for f in a + b} - {None, "unknown"}
-    return len(genders) <= 1
+    """True when the forms of the two groups can name one person: no titles of different genders, not both "Mrs."
+    and "Miss", and no rank ("Colonel Campbell") beside a woman's title."""
+    return _one_person([*a, *b])
+
+
+def _one_person(forms: list[str]) -> bool:
+    """True when titled `forms` can all name one person (see `_compatible`)."""
+    titles = {name.split()[0].lower().rstrip(".") for name in forms if _title_gender(name) is not None}
+    genders = {TITLES[title] for title in titles} - {"unknown"}
+    married = {title in _MARRIED for title in titles if TITLES[title] == "female"}
+    ranked = any(title in RANKS or title == "dr" for title in titles)
+    return len(genders) <= 1 and len(married) <= 1 and not (ranked and married)
 
 
 def _stem(name: str) -> str:
