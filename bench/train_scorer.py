@@ -47,6 +47,7 @@ PRIOR = {
     "rule turn": 1.0, "rule guess": 0.3, NOBODY: -1.5,
     **{f"{g} tag, rule {rule}": weight for g in ("male", "female")
        for rule, weight in (("pronoun tag", 2.0), ("alternating pronoun", 1.5))},
+    "role tag, rule role tag": 2.0,
 }  # fmt: skip
 """The rules' designed strengths (log-odds), where the fitting starts and what it is pulled back to."""
 
@@ -132,14 +133,15 @@ def fit(paragraphs: list[Paragraph], names: list[str], ours: list[Paragraph] = (
 
 
 def calibration(paragraphs: list[Paragraph], names: list[str], weights: np.ndarray) -> dict[str, tuple[float, ...]]:
-    """Platt scaling per kind of paragraph (untagged, "he/she said"): (slope, intercept, per turn) mapping the
+    """Platt scaling per kind of paragraph (untagged, "he/she said", "said the girl"): (slope, intercept, per turn) mapping the
     log-odds of the best candidate's probability, and the turn-taking run before it, to how often it is right,
     over every paragraph (right candidate or not)."""
     matrix = Matrix(paragraphs, names)
     p = matrix.probabilities(weights)
-    kinds: dict[str, tuple[list, list]] = {"untagged": ([], []), "pronoun tag": ([], [])}
+    kinds: dict[str, tuple[list, list]] = {"untagged": ([], []), "pronoun tag": ([], []), "role tag": ([], [])}
     for (turns, paragraph), best in zip(paragraphs, matrix.best(p)):
-        kind = "pronoun tag" if any(" tag, " in name for features, _ in paragraph for name in features) else "untagged"
+        prefixes = {name.split(", ")[0] for features, _ in paragraph for name in features}
+        kind = "role tag" if "role tag" in prefixes else "pronoun tag" if prefixes & {"male tag", "female tag"} else "untagged"
         clipped = min(CLIP, max(1 - CLIP, p[best]))
         kinds[kind][0].append((np.log(clipped / (1 - clipped)), 1.0, min(turns, MAX_TURNS)))
         kinds[kind][1].append(matrix.right[best])

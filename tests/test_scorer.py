@@ -32,8 +32,8 @@ def test_unknown_evidence_weighs_nothing() -> None:
 
 
 def test_confidence_grows_with_probability_and_a_lone_candidate_is_not_certain() -> None:
-    for pronoun_tag in (False, True):
-        values = [calibrated(p, pronoun_tag, 0) for p in (0.2, 0.5, 0.8, 1.0)]
+    for kind in ("untagged", "pronoun tag", "role tag"):
+        values = [calibrated(p, kind, 0) for p in (0.2, 0.5, 0.8, 1.0)]
         assert values == sorted(values)
         assert values[-1] < 1.0
 

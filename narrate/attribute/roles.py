@@ -18,6 +18,12 @@ from narrate.attribute.turns import Turn
 
 EPITHETS = frozenset({"the stranger", "the newcomer", "the visitor", "the figure"})
 """Roles that name someone already in the scene, never a new person."""
+DESCRIPTIONS = frozenset(
+    f"the {noun}" for noun in ("man", "woman", "boy", "girl", "lady", "gentleman", "young man", "young woman",
+                               "young lady", "old man", "old woman", "old lady", "old gentleman")
+)  # fmt: skip
+"""Roles that describe a person, often one the text has named ("said the girl" of Nancy); the scorer weighs them
+against the named people of their gender."""
 PLAIN = frozenset(
     f"the {noun}" for noun in ("man", "woman", "boy", "girl", "young man", "young woman", "old man", "old woman", "figure")
 )

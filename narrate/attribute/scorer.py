@@ -122,6 +122,7 @@ WEIGHTS: dict[str, float] = {
     "pronoun fits here": 0.94,
     "question answered": 0.22,
     "recent subject": 0.38,
+    "role tag, rule role tag": 2.00,
     "rule addressed": 1.56,
     "rule beat": 1.94,
     "rule guess": 0.30,
@@ -156,9 +157,10 @@ CLIP = 0.999
 """Probabilities are clipped to this (and 1 - it) before scaling: a lone candidate is not certain."""
 
 
-def calibrated(probability: float, pronoun_tag: bool, turns: int) -> float:
-    """How often a pick the scorer gives `probability`, after `turns` paragraphs of turn-taking, is right."""
-    slope, intercept, per_turn = CALIBRATION["pronoun tag" if pronoun_tag else "untagged"]
+def calibrated(probability: float, kind: str, turns: int) -> float:
+    """How often a pick of `kind` ("untagged", "pronoun tag", "role tag") the scorer gives `probability`, after
+    `turns` paragraphs of turn-taking, is right."""
+    slope, intercept, per_turn = CALIBRATION.get(kind, CALIBRATION["untagged"])
     p = min(CLIP, max(1 - CLIP, probability))
     return 1 / (1 + math.exp(-(slope * math.log(p / (1 - p)) + intercept + per_turn * min(turns, MAX_TURNS))))
 

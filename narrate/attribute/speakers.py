@@ -38,7 +38,7 @@ from narrate.attribute.conversation import second_pass
 from narrate.attribute.reader import (
     FIRST_PERSON, UNKNOWN, Reader, enter_scene, remember_subjects, remember_turn, sentences,
 )
-from narrate.attribute.roles import name_roles
+from narrate.attribute.roles import DESCRIPTIONS, name_roles
 from narrate.attribute.scorer import NOBODY, Evidence, calibrated, rank
 from narrate.attribute.turns import Pick, Turn, paragraphs
 from narrate.attribute.words import OBJECT_MARKERS, PHRASAL, SPEECH_VERBS, after_object_marker
@@ -167,8 +167,10 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
             tags[i] = Pick(state.corrections[segment.id], "user")
         else:
             pick = _tag(state, segments, i)
-            if pick and pick.rule in _PRONOUN_TAGS and state.gender(pick.speaker) in ("male", "female"):
-                pick = _weighed(state, segments, [pick, *_proposals(state, segments, ahead)], state.gender(pick.speaker))
+            if pick and state.gender(pick.speaker) in ("male", "female") and (
+                pick.rule in _PRONOUN_TAGS or pick.rule == "role tag" and pick.speaker in DESCRIPTIONS
+            ):
+                pick = _weighed(state, segments, [pick, *_proposals(state, segments, ahead)], pick)
             if pick:
                 tags[i] = pick
     pick = next(iter(tags.values()), None) or _untagged(state, segments, ahead)
@@ -203,22 +205,40 @@ def _proposals(state: Reader, segments: list[Segment], ahead: list[list[Segment]
     return [pick for pick in found if pick]
 
 
-def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], pronoun: Gender | None = None) -> Pick:
-    """The candidate the scorer likes best, given the rules' proposals; after "he said" / "she said"
-    (`pronoun` the gender it asks for), only people who fit it, weighed by their own weights."""
+def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], tag: Pick | None = None) -> Pick:
+    """The candidate the scorer likes best, given the rules' proposals.
+
+    After "he said" / "she said" or "said the girl" (`tag`), only people of its gender are candidates, weighed by
+    their own weights (the girl may be a named girl of the conversation, or herself).
+    """
     candidates = _evidence(state, segments, proposals)
-    if pronoun is not None:
-        fitting = {n: f for n, f in candidates.items() if n not in (FIRST_PERSON, UNKNOWN) and state.gender(n) in (pronoun, "unknown")}
-        candidates = {n: {f"{pronoun} tag, {k}": v for k, v in f.items()} for n, f in fitting.items()}
+    kind = "untagged"
+    if tag is not None:
+        gender = state.gender(tag.speaker)
+        kind = "role tag" if tag.rule == "role tag" else "pronoun tag"
+        prefix = "role tag" if tag.rule == "role tag" else f"{gender} tag"
+        fitting = {n: f for n, f in candidates.items() if n not in (FIRST_PERSON, UNKNOWN) and state.gender(n) in (gender, "unknown")}
+        if tag.rule == "role tag" and tag.speaker in fitting:
+            fitting[tag.speaker] = fitting[tag.speaker] | _introduced(state, segments, tag.speaker)
+        candidates = {n: {f"{prefix}, {k}": v for k, v in f.items()} for n, f in fitting.items()}
         if not candidates:
             return proposals[0]
     if state.evidence is not None:
         state.evidence.append((segments, candidates, state.turns))
     best, probability = rank(candidates)[0]
-    rule = next((p.rule for p in proposals if p.speaker == best), proposals[0].rule if pronoun else "turn")
+    rule = next((p.rule for p in proposals if p.speaker == best), proposals[0].rule if tag else "turn")
     if best == UNKNOWN:
         return Pick(best, "unknown")
-    return Pick(best, rule, confidence=calibrated(probability, pronoun is not None, state.turns))
+    return Pick(best, rule, confidence=calibrated(probability, kind, state.turns))
+
+
+def _introduced(state: Reader, segments: list[Segment], role: str) -> dict[str, float]:
+    """The feature "introduced" when this paragraph's narration or the one before brings in "a girl" (`role`
+    "the girl"): someone new, not a person already named."""
+    noun = role.removeprefix("the ")
+    texts = [s.text for s in segments if s.kind == "narration"] + [s.text for p in state.narration_run[-1:] for s in p]
+    found = any(re.search(rf"\b(?:[Aa]n?|[Aa]nother)\s+(?:\w+\s+)?{re.escape(noun)}\b", text) for text in texts)
+    return {"introduced": 1.0} if found else {}
 
 
 def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> dict[str, dict[str, float]]:
