@@ -9,7 +9,7 @@ with the narrate quote that overlaps it most (covering at least half of it, one 
 quote's speaker is the gold speaker or one of its aliases, case-insensitively; a missed quote is wrong. Printed
 per novel and by quote type (explicit, anaphoric, implicit), with quote detection's recall, precision and F1,
 then micro over all spans; then the calibration (quotes by confidence, and how often each bin is right) and each
-novel's accuracy beside its mean confidence (what narrate expects of itself). -v lists every wrong line of the fixtures. Fixtures: the sample chapter
+novel's accuracy beside its self-estimate (the one `narrate script` prints) and its mean confidence. -v lists every wrong line of the fixtures. Fixtures: the sample chapter
 (input/chapter4.txt with tests/fixtures/chapter4.labels.jsonl), tests/fixtures/attribution/*.txt (one hard case
 each) and tests/fixtures/heldout*/*.txt (whole chapters).
 """
@@ -44,7 +44,10 @@ def novel_score(folder: Path) -> dict:
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as empty:
-        scripts = pipeline.load_scripts(str(folder / "text.txt"), pipeline.Folders(Path(empty), Path(empty)))
+        folders = pipeline.Folders(Path(empty), Path(empty))
+        scripts = pipeline.load_scripts(str(folder / "text.txt"), folders)
+        seconds = time.perf_counter() - started
+        estimate = pipeline.speaker_estimate(scripts, folders).accuracy
     found = [(s.start, s.end, s.speaker or "") for script in scripts for s in script.segments if s.kind == "dialogue"]
     confidence = [s.confidence for script in scripts for s in script.segments if s.kind == "dialogue"]
     gold = [json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -63,8 +66,8 @@ def novel_score(folder: Path) -> dict:
             calibration.append((confidence[pairs[index]], said.casefold() in names or owners.get(_words(said)) == span["speaker"]))
     characters = json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"]
     return {"novel": folder.name, "spans": dict(spans), "right": dict(right), "named": dict(named),
-            "people": _people(scripts, gold, characters), "calibration": calibration, "estimate": sum(c for c, _ in calibration) / max(len(calibration), 1),
-            "found": len(found), "paired": len(pairs), "seconds": time.perf_counter() - started}
+            "people": _people(scripts, gold, characters), "calibration": calibration, "confidence": sum(c for c, _ in calibration) / max(len(calibration), 1),
+            "estimate": estimate, "found": len(found), "paired": len(pairs), "seconds": seconds}
 
 
 MANY = 5
@@ -174,10 +177,12 @@ def print_pdnc(folder: Path, jobs: int) -> None:
     print()
     print_people(results)
     print_calibration([pair for result in results for pair in result["calibration"]])
-    print(f"{'novel':34} {'named':>6} {'mean confidence':>16}")
+    print("what narrate expects of itself: the self-estimate `narrate script` prints, and the mean confidence")
+    print(f"{'novel':34} {'named':>6} {'estimate':>9} {'off':>6} {'mean confidence':>16}")
     for result in results:
-        pairs = result["calibration"]
-        print(f"{result['novel']:34} {sum(r for _, r in pairs) / max(len(pairs), 1):6.1%} {result['estimate']:16.1%}")
+        named = Counter(result["named"]).total() / Counter(result["spans"]).total()
+        print(f"{result['novel']:34} {named:6.1%} {result['estimate']:9.1%} {result['estimate'] - named:+6.1%} "
+              f"{result['confidence']:16.1%}")
     print()
 
 

@@ -48,6 +48,8 @@ TITLES = {
     "baroness": "female", "earl": "male", "emperor": "male", "empress": "female", "dame": "female",
     "coach": "unknown", "agent": "unknown", "lieutenant": "unknown", "commander": "unknown",
     "admiral": "unknown", "ensign": "unknown", "chief": "unknown", "judge": "unknown", "reverend": "unknown",
+    "monsieur": "male", "mademoiselle": "female", "mlle": "female", "mme": "female", "herr": "male",
+    "frau": "female", "signor": "male", "signora": "female", "señor": "male", "señora": "female",
 }  # fmt: skip
 """Titles that may stand before a name, with the gender they imply."""
 
@@ -109,6 +111,7 @@ def find_names(
     followed: set[str] = set()
     located: Counter[str] = Counter()
     personal: set[str] = set()
+    inside: set[str] = set()
     for text in narration:
         for phrase, end, initial, tagged, possessive, before in _phrases(text):
             tagged = tagged and text in beside_speech
@@ -116,6 +119,8 @@ def find_names(
             placed = before in _PLACE_WORDS or dated
             phrases[phrase] += 1
             located[phrase] += before in _LOCATIVE
+            if not initial:
+                inside.add(phrase)
             if tagged or _is_title(phrase.split()[0]) or possessive and not placed:
                 personal.add(phrase)
             participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
@@ -133,7 +138,7 @@ def find_names(
         named = any(evidence[word] for word in place.split() if word != place)
         if place not in personal and not named and 3 * located[place] >= phrases[place]:
             evidence[place] = 0
-    narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower)})
+    narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower, p in inside)})
     for text in dialogue:
         for phrase, *_ in _phrases(text):
             if _is_title(phrase.split()[0]) and " " in phrase:
@@ -149,9 +154,15 @@ def find_names(
         words = [w for w in phrase.split() if not _is_title(w)]
         if len(words) > 1 and all(evidence[w] for w in words):
             evidence[phrase] += 1
-    plural = {p for p in phrases if p.endswith("s") and (p[:-1] in phrases or any(q.endswith(" " + p[:-1].split()[-1]) for q in phrases))}
-    names = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower) and p not in plural})
+    plural = {p for p in phrases if p.endswith("s") and 2 * _singular(phrases, p[:-1]) >= phrases[p]}
+    names = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower, p in inside) and p not in plural})
     return names, Counter({p: n for p, n in narrated.items() if p not in plural})
+
+
+def _singular(phrases: Counter[str], singular: str) -> int:
+    """How often `phrases` holds `singular` ("Bennet" of "Bennets") on its own or ending a longer name."""
+    last = singular.split()[-1]
+    return phrases[singular] + sum(n for q, n in phrases.items() if q.endswith(" " + last))
 
 
 def _pronoun_follows(text: str, at: int) -> bool:
@@ -205,11 +216,13 @@ def _is_title(word: str) -> bool:
     return word.lower().rstrip(".") in TITLES
 
 
-def _acceptable(phrase: str, lower: set[str]) -> bool:
-    """True when `phrase` can be a name: not a common word, not written in lower case elsewhere."""
+def _acceptable(phrase: str, lower: set[str], inside: bool = True) -> bool:
+    """True when `phrase` can be a name: not a common word, no word written in lower case elsewhere but a first
+    name found inside a sentence ("Bill Sikes", "Rose Maylie"; not "Could Katharine")."""
     core = [w for w in phrase.split() if not _is_title(w)]
-    return bool(core) and all(
-        not (w.isupper() and len(w) > 1) and w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and w.lower() not in lower and len(w) > 1
+    checked = core[-1:] if inside else core
+    return bool(core) and all(w.lower() not in lower for w in checked) and all(
+        not (w.isupper() and len(w) > 1) and w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and len(w) > 1
         for w in core
     )
 
