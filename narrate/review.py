@@ -63,13 +63,15 @@ class Fix:
 
 
 def doubts(scripts: Sequence[Script], below: float) -> list[Doubt]:
-    """The quotes attributed with confidence under `below`, in reading order, with their context."""
-    return [
+    """The quotes attributed with confidence under `below`, least sure first (in reading order among equals),
+    with their context."""
+    found = [
         _doubt(number, script, segment)
         for number, script in enumerate(scripts, 1)
         for segment in script.segments
         if segment.kind == "dialogue" and segment.confidence < below
     ]
+    return sorted(found, key=lambda doubt: doubt.quote.confidence)
 
 
 def fix(name: str, folders: Folders, line_id: str, speaker: str) -> Fix:

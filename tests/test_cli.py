@@ -189,7 +189,8 @@ def ferry(project: Path) -> Path:
 def test_review_lists_only_the_doubtful_quotes_with_their_ids(ferry: Path, below: str | None) -> None:
     threshold = float(below or 0.7)
     by_id = quotes("ferry")
-    doubtful = [line_id for line_id, record in by_id.items() if record["confidence"] < threshold]
+    doubtful = sorted((line_id for line_id, record in by_id.items() if record["confidence"] < threshold),
+                      key=lambda line_id: by_id[line_id]["confidence"])  # least sure first
     assert len(doubtful) < len(by_id) and (doubtful or not below)  # some tagged lines are sure; some are not
     result = run("script", "ferry", "--review", *(["--below", below] if below else []))
     assert result.returncode == 0, result.stderr
@@ -314,10 +315,9 @@ def test_script_review_names_the_chapter_when_there_are_several(project: Path) -
     (project / "input" / "two.txt").write_text(TWO_CHAPTERS, encoding="utf-8")
     result = run("script", "two", "--review", "--below", "1")
     assert result.returncode == 0, result.stderr
-    blocks = result.stdout.split("\n\n")
-    assert blocks[0].splitlines()[0].endswith(" · Chapter 1: Arrival, scene 1 · “Hello,”")
-    assert blocks[0].splitlines()[1] == "   (scene starts)"
-    assert "· Chapter 2: Departure, scene 1 · “Already?”" in result.stdout
+    blocks = {block.splitlines()[0].split(" · ", 1)[1]: block.splitlines() for block in result.stdout.split("\n\n")[:-1]}
+    assert blocks["Chapter 1: Arrival, scene 1 · “Hello,”"][1] == "   (scene starts)"
+    assert "Chapter 2: Departure, scene 1 · “Already?”" in blocks
 
 
 def test_script_estimates_its_accuracy_on_stderr(ferry: Path) -> None:

@@ -26,6 +26,8 @@ from narrate.model import Character, Corrections, Estimate, Script, Segment
 
 _FIRM = frozenset({"user", "tag", "role tag", "pronoun tag", "relation tag", "beat", "pronoun beat", "introduction"})
 """Rules that show a person speaking under their own name (so it is not the first-person narrator's)."""
+_TURN_TAKING = frozenset({"turn", "continued", "backfill", "guess", "alternating pronoun", "unknown"})
+"""Rules that decide a line by who spoke before it: a user's fix changes them, up to a line another rule decides."""
 _FOLDS = 4
 """The self-estimate hides one tagged quote in this many at a time."""
 _TRIALS = 600
@@ -40,14 +42,33 @@ def attribute(
 ) -> list[Script]:  # fmt: skip
     """The chapters of a work with every quote's speaker and confidence set, and their speaking characters.
 
-    `evidence`, when given, receives each untagged paragraph's candidates and their evidence (for training).
+    A speaker the user gave a line (`corrections`) changes only the turn-taking chain that line belongs to: the
+    untagged paragraphs around it up to the nearest name tags. `evidence`, when given, receives each untagged
+    paragraph's candidates and their evidence (for training).
     """
-    originals = scripts
-    scripts = [_unwrapped(script) for script in scripts]
-    roster = _roster(scripts, corrections)
+    unwrapped = [_unwrapped(script) for script in scripts]
+    roster = _roster(unwrapped, corrections)
     lines = corrections.lines if corrections else {}
-    people = tagged_names(scripts, roster)
     rules: dict[int, str] = {}
+    attributed, roster = _attributed(unwrapped, roster, lines, rules, evidence)
+    if lines:
+        earlier: dict[int, str] = {}
+        before, _ = _attributed(unwrapped, roster, {}, earlier, None)
+        attributed = [_within_chains(fixed, old, rules, earlier, lines) for fixed, old in zip(attributed, before)]
+    return [
+        replace(script, segments=tuple(replace(s, text=o.text) for s, o in zip(script.segments, original.segments)),
+                characters=_characters(script, roster))
+        for script, original in zip(attributed, scripts)
+    ]  # fmt: skip
+
+
+def _attributed(
+    scripts: Sequence[Script], roster: Roster, lines: dict[str, str], rules: dict[int, str],
+    evidence: list[Evidence] | None,
+) -> tuple[list[Script], Roster]:  # fmt: skip
+    """`attribute` for unwrapped `scripts` with the user's `lines`: the scripts and the roster (with genders
+    learnt from forms of address); `rules` receives each quote's offset -> the rule that decided it."""
+    people = tagged_names(scripts, roster)
     attributed = [assign(script, roster, lines, tagged=people, rules=rules) for script in scripts]
     addressed = with_address(roster, attributed)
     if addressed is not roster:
@@ -58,14 +79,35 @@ def attribute(
     narrator = narrator_name(attributed, roster, heard)
     final = as_narrator(roster, narrator) if narrator else roster
     if evidence is not None or narrator:
-        attributed = [assign(s, final, lines, tagged=people, evidence=evidence) for s in scripts]
+        attributed = [assign(s, final, lines, tagged=people, rules=rules, evidence=evidence) for s in scripts]
     if narrator:
         attributed = name_narrator(attributed, narrator)
-    return [
-        replace(script, segments=tuple(replace(s, text=o.text) for s, o in zip(script.segments, original.segments)),
-                characters=_characters(script, roster))
-        for script, original in zip(attributed, originals)
-    ]  # fmt: skip
+    return attributed, roster
+
+
+def _within_chains(
+    fixed: Script, before: Script, rules: dict[int, str], earlier: dict[int, str], lines: dict[str, str]
+) -> Script:
+    """`fixed` (attributed with the user's lines) where a corrected line's turn-taking chain is, `before` (without
+    them) elsewhere: from each corrected paragraph, the dialogue paragraphs of its scene either way that turn-taking
+    decided with and without the fix (`rules`, `earlier`: offset -> rule), up to the first one something else did."""
+    dialogue = sorted({(s.scene, s.paragraph) for s in fixed.segments if s.kind == "dialogue"}, key=lambda p: p[1])
+    anchored = {s.paragraph for s in fixed.segments if s.kind == "dialogue"
+                and not (rules.get(s.start) in _TURN_TAKING and earlier.get(s.start) in _TURN_TAKING)}
+    corrected = {s.paragraph for s in fixed.segments if s.kind == "dialogue" and s.id in lines}
+    chained: set[int] = set()
+    for k, (scene, paragraph) in enumerate(dialogue):
+        if paragraph in corrected:
+            chained.add(paragraph)
+            for step in (1, -1):
+                j = k + step
+                while 0 <= j < len(dialogue) and dialogue[j][0] == scene and dialogue[j][1] not in anchored:
+                    chained.add(dialogue[j][1])
+                    j += step
+    if not chained:
+        return before
+    return replace(fixed, segments=tuple(new if new.paragraph in chained else old
+                                         for new, old in zip(fixed.segments, before.segments)))
 
 
 def _unwrapped(script: Script) -> Script:
