@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from narrate.attribute.characters import Mention, Roster, is_role, kin, mentions, role_gender
-from narrate.attribute.turns import WEAK, Turn
+from narrate.attribute.turns import CONFIDENCE, WEAK, Turn
 from narrate.attribute.words import RELATIONS, SENTENCE, inside_quotation
 from narrate.attribute.scorer import Evidence
 from narrate.model import Gender, Segment
@@ -51,6 +51,8 @@ class Reader:
     """Words in those paragraphs."""
     previous_open: bool = False
     """True when the previous paragraph ended inside a quotation."""
+    previous_sure: float = 1.0
+    """How sure the previous dialogue paragraph's speaker is (a speech it runs on into is as sure)."""
     previous_question: bool = False
     """True when the last quote of the previous dialogue paragraph was a question."""
     addressed: set[str] = field(default_factory=set)
@@ -202,6 +204,7 @@ def remember_turn(state: Reader, turn: Turn) -> None:
     state.present[pick.speaker] += 1
     last = [s for s in turn.segments if s.kind == "dialogue"][-1]
     state.previous_open = last.runs_on
+    state.previous_sure = max(0.05, (CONFIDENCE[pick.rule] if pick.confidence is None else pick.confidence) - pick.penalty)
     state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
     state.addressed = turn.addressed - {pick.speaker}
     state.listeners = set()

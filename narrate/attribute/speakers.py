@@ -40,18 +40,9 @@ from narrate.attribute.reader import (
 )
 from narrate.attribute.roles import DESCRIPTIONS, name_roles
 from narrate.attribute.scorer import NOBODY, Evidence, calibrated, rank
-from narrate.attribute.turns import Pick, Turn, paragraphs
+from narrate.attribute.turns import CONFIDENCE, Pick, Turn, paragraphs
 from narrate.attribute.words import OBJECT_MARKERS, PHRASAL, SPEECH_VERBS, after_object_marker
 from narrate.model import Gender, Script, Segment
-
-CONFIDENCE = {
-    "user": 1.0, "tag": 0.97, "role tag": 0.95, "pronoun tag": 0.9, "relation tag": 0.9, "alternating pronoun": 0.54,
-    "continued": 0.9, "beat": 0.95, "pronoun beat": 0.9, "voice": 0.6, "reaction": 0.7,
-    "addressed": 0.9, "previous": 0.68, "pronoun previous": 0.65, "turn": 0.85, "backfill": 0.7,
-    "monologue": 0.6, "introduction": 0.85, "guess": 0.5, "unknown": 0.05,
-}  # fmt: skip
-"""How sure each rule is when the scorer has not weighed its pick: how often it was right on the labelled
-passages in tests/fixtures (rounded down); also the prior of `estimate`'s hidden-tag test."""
 
 TAGS = frozenset({"tag", "role tag"})
 """Rules that read the speaker's name off an explicit speech tag."""
@@ -191,7 +182,7 @@ def _with_speaker(segment: Segment, pick: Pick) -> Segment:
 def _untagged(state: Reader, segments: list[Segment], ahead: list[list[Segment]]) -> Pick:
     """The speaker of a paragraph none of whose quotes has a tag: the best-supported candidate."""
     if state.previous_open and segments[0].kind == "dialogue" and state.speakers:
-        return Pick(state.speakers[-1], "continued")
+        return Pick(state.speakers[-1], "continued", confidence=min(state.previous_sure, CONFIDENCE["continued"]))
     return _introduction(state, segments) or _weighed(state, segments, _proposals(state, segments, ahead))
 
 
