@@ -166,11 +166,20 @@ def _rate(rule: str, tested: Counter[str], passed: Counter[str]) -> float:
     return (passed[rule] + _PRIOR_WEIGHT * prior) / (tested[rule] + _PRIOR_WEIGHT)
 
 
+_DISCOVERED: dict[tuple, Roster] = {}
+"""The last roster discovered, by what it was discovered from (`narrate script` attributes, then estimates)."""
+
+
 def _roster(scripts: Sequence[Script], corrections: Corrections | None) -> Roster:
     """The work's people, with the user's gender and alias overrides."""
-    if corrections is None:
-        return discover(scripts)
-    return discover(scripts, corrections.genders, corrections.aliases)
+    genders = corrections.genders if corrections else {}
+    aliases = corrections.aliases if corrections else {}
+    key = (tuple((s.kind, s.text) for script in scripts for s in script.segments),
+           repr(scripts[0].work.meta) if scripts else "", tuple(genders.items()), tuple(aliases.items()))
+    if key not in _DISCOVERED:
+        _DISCOVERED.clear()
+        _DISCOVERED[key] = discover(scripts, genders, aliases)
+    return _DISCOVERED[key]
 
 
 def _characters(script: Script, roster: Roster) -> tuple[Character, ...]:

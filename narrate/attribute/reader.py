@@ -8,6 +8,7 @@ goes on; `sentences` splits narration into the sentences the rules read.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -75,6 +76,8 @@ class Reader:
     """How many dialogue paragraphs had been read when the current conversation began."""
     present: Counter[str] = field(default_factory=Counter)
     """Everyone named or heard since the scene began, and how often."""
+    introduced: set[str] = field(default_factory=set)
+    """Nouns of people the scene's narration has brought in as someone new ("a man", "two gentlemen")."""
     terse: float = 0.0
     """The share of the chapter's narration paragraphs that are single beats (see `speakers._terse`)."""
     evidence: list[Evidence] | None = None
@@ -191,6 +194,7 @@ def enter_scene(state: Reader, scene: int) -> None:
         state.previous_open = False
         state.addressed = set()
         state.present = Counter()
+        state.introduced = set()
 
 
 def remember_turn(state: Reader, turn: Turn) -> None:
@@ -213,11 +217,26 @@ def remember_turn(state: Reader, turn: Turn) -> None:
     state.run_words = 0
 
 
+_INTRODUCTION = re.compile(
+    r"\b(?:[Aa]n?|[Aa]nother|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]ome|[Ss]everal)\s+(?:[\w-]+\s+){0,2}?"
+    r"(m[ae]n|wom[ae]n|boys?|girls?|lady|ladies|gentlem[ae]n)\b"
+)
+"""Someone new: "a man", "two portly gentlemen", "an old lady"."""
+_SINGULAR = {"men": "man", "women": "woman", "gentlemen": "gentleman", "ladies": "lady", "boys": "boy", "girls": "girl"}
+
+
+def introductions(text: str) -> set[str]:
+    """The nouns ("man", "lady") of the people `text` brings in as someone new."""
+    return {_SINGULAR.get(m[1].lower(), m[1].lower()) for m in _INTRODUCTION.finditer(text)}
+
+
 def remember_subjects(state: Reader, segments: list[Segment]) -> None:
-    """Record the people of each narration sentence, its subject (the first one named) last."""
+    """Record the people of each narration sentence, its subject (the first one named) last, and the people it
+    brings in as someone new."""
     for segment in segments:
         if segment.kind != "narration":
             continue
+        state.introduced |= introductions(segment.text)
         for sentence in sentences(segment.text):
             found = state.mentioned(sentence)
             if not found:

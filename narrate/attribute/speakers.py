@@ -36,7 +36,7 @@ from dataclasses import replace
 from narrate.attribute.characters import Mention, Roster, is_role, mentions
 from narrate.attribute.conversation import second_pass
 from narrate.attribute.reader import (
-    FIRST_PERSON, UNKNOWN, Reader, enter_scene, remember_subjects, remember_turn, sentences,
+    FIRST_PERSON, UNKNOWN, Reader, enter_scene, introductions, remember_subjects, remember_turn, sentences,
 )
 from narrate.attribute.roles import DESCRIPTIONS, name_roles
 from narrate.attribute.scorer import NOBODY, Evidence, calibrated, rank
@@ -159,7 +159,7 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
         else:
             pick = _tag(state, segments, i)
             if pick and state.gender(pick.speaker) in ("male", "female") and (
-                pick.rule in _PRONOUN_TAGS or pick.rule == "role tag" and pick.speaker in DESCRIPTIONS
+                pick.rule in _PRONOUN_TAGS or pick.rule == "role tag" and _epithet(state, segments, pick.speaker)
             ):
                 pick = _weighed(state, segments, [pick, *_proposals(state, segments, ahead)], pick)
             if pick:
@@ -209,8 +209,6 @@ def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], tag:
         kind = "role tag" if tag.rule == "role tag" else "pronoun tag"
         prefix = "role tag" if tag.rule == "role tag" else f"{gender} tag"
         fitting = {n: f for n, f in candidates.items() if n not in (FIRST_PERSON, UNKNOWN) and state.gender(n) in (gender, "unknown")}
-        if tag.rule == "role tag" and tag.speaker in fitting:
-            fitting[tag.speaker] = fitting[tag.speaker] | _introduced(state, segments, tag.speaker)
         candidates = {n: {f"{prefix}, {k}": v for k, v in f.items()} for n, f in fitting.items()}
         if not candidates:
             return proposals[0]
@@ -223,13 +221,12 @@ def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], tag:
     return Pick(best, rule, confidence=calibrated(probability, kind, state.turns))
 
 
-def _introduced(state: Reader, segments: list[Segment], role: str) -> dict[str, float]:
-    """The feature "introduced" when this paragraph's narration or the one before brings in "a girl" (`role`
-    "the girl"): someone new, not a person already named."""
-    noun = role.removeprefix("the ")
-    texts = [s.text for s in segments if s.kind == "narration"] + [s.text for p in state.narration_run[-1:] for s in p]
-    found = any(re.search(rf"\b(?:[Aa]n?|[Aa]nother)\s+(?:\w+\s+)?{re.escape(noun)}\b", text) for text in texts)
-    return {"introduced": 1.0} if found else {}
+def _epithet(state: Reader, segments: list[Segment], role: str) -> bool:
+    """True when a role that describes a person ("the girl") may be a person the text has named: no one of its
+    kind was brought in as someone new in the scene so far or in this paragraph ("a girl came in")."""
+    noun = role.split()[-1]
+    new = state.introduced.union(*(introductions(s.text) for s in segments if s.kind == "narration"))
+    return role in DESCRIPTIONS and noun not in new
 
 
 def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> dict[str, dict[str, float]]:
