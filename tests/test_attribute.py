@@ -380,3 +380,23 @@ def test_votes_without_a_name_or_a_majority_give_no_gender() -> None:
     assert title_gender(["", "Mrs. Gradgrind", "Gradgrind"]) == "female"
     assert title_gender(["Mr. Cole", "Mrs. Cole"]) is None
     assert scored_gender("female", 9.0, 0.0) == "female"
+
+
+def test_a_fix_changes_its_turn_taking_chain_and_nothing_past_the_next_name_tag(tmp_path: Path) -> None:
+    """Correcting one untagged line re-derives the untagged lines around it, up to the lines a name tag decides;
+    the conversation after that tag keeps the speakers it had."""
+    path = tmp_path / "story.txt"
+    path.write_text(
+        "Chapter 1\n\nAnn and Ben sat by the fire. Cal slept in the corner.\n\n“Cold night,” said Ann.\n\n"
+        "“Freezing.”\n\n“Pass the tea.”\n\n“Here.”\n\n“Thanks,” said Ben.\n\n“Welcome.”\n\n“Sleep now.”\n",
+        encoding="utf-8",
+    )
+    work = load(path)
+    parsed = [parse(work, chapter) for chapter in work.chapters]
+    before = [s for s in attribute(parsed)[0].segments if s.kind == "dialogue"]
+    fixed = before[1]
+    corrections = Corrections(tmp_path / "speakers.toml", {fixed.id: "Cal"})
+    after = [s for s in attribute(parsed, corrections)[0].segments if s.kind == "dialogue"]
+    assert before[1].speaker == "Ben" and after[1].speaker == "Cal" and after[1].confidence == 1.0
+    assert [s.speaker for s in after[4:]] == [s.speaker for s in before[4:]]  # past "said Ben": unchanged
+    assert after[3].speaker == "Cal" != before[3].speaker  # the untagged chain alternates with the fix

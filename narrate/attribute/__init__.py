@@ -83,6 +83,7 @@ def _attributed(
         attributed = [assign(s, final, lines, tagged=people, rules=rules, evidence=evidence) for s in scripts]
     if narrator:
         attributed = name_narrator(attributed, narrator)
+        roster = with_address(roster, attributed)  # "sir" said to the narrator
     return attributed, roster
 
 
