@@ -361,6 +361,18 @@ def test_she_said_is_not_someone_only_named_through_another(tmp_path: Path) -> N
         ("Kowalski grinned, and Danny hugged Kowalski.\n\n“Hi, Kowie,” said Danny. “Hi, Kowie.”", {"Kowie", "Kowalski"}),
         ("Wren Calloway and Hale sat down. Later Wren laughed.\n\n“Lamp,” Calloway agreed.", {"Wren", "Calloway", "Wren Calloway"}),
         ("Coach Whitlock came in. We knew Dana Whitlock never knocked.\n\n“Sit,” Coach said.", {"Coach", "Dana Whitlock"}),
+        # a bare surname that a Mr. and a Mrs. share is his, the man's (narration calls men by surname)
+        ("Mr. Weston and Mrs. Weston came to dinner. Weston talked of the weather; he always did. Mrs. Weston "
+         "smiled.\n\n“Rain,” said Weston.", {"Weston", "Mr. Weston"}),
+        # "Miss Woodhouse" is the one woman of that surname named by a first name
+        ("Emma Woodhouse sat by the fire; she was bored. Mr. Woodhouse dozed. Miss Woodhouse sighed.\n\n"
+         "“Papa,” said Emma.", {"Miss Woodhouse", "Emma", "Emma Woodhouse"}),
+        # a first name joins the full name the text uses far more than any other holding it
+        ("Katharine Hilbery poured tea. Katharine Hilbery had done it for years, though Cassandra Katharine Otway "
+         "watched. Later Katharine sighed.\n\n“More?” said Katharine Hilbery.", {"Katharine", "Katharine Hilbery"}),
+        # a common word as a first name, found inside a sentence; one misspelt "Mr. Sike's" hides no one
+        ("The dog followed Bill Sikes. Sikes kicked it. Nancy watched Mr. Sike's boots and Sikes swore; he was "
+         "angry.\n\n“Get out,” said Sikes.", {"Bill Sikes", "Sikes"}),
     ],
 )
 def test_forms_of_one_name_join(tmp_path: Path, body: str, forms: set[str]) -> None:
@@ -400,3 +412,40 @@ def test_a_fix_changes_its_turn_taking_chain_and_nothing_past_the_next_name_tag(
     assert before[1].speaker == "Ben" and after[1].speaker == "Cal" and after[1].confidence == 1.0
     assert [s.speaker for s in after[4:]] == [s.speaker for s in before[4:]]  # past "said Ben": unchanged
     assert after[3].speaker == "Cal" != before[3].speaker  # the untagged chain alternates with the fix
+
+
+@pytest.mark.parametrize(
+    ("body", "people"),
+    [
+        ("Miss Bates talked. Mrs. Bates, her mother, dozed; she was deaf.\n\n“Dear me,” said Miss Bates.",
+         {"Miss Bates", "Mrs. Bates"}),
+        ("Colonel Campbell and Mrs. Campbell arrived. The colonel shook hands; he was tall.\n\n“Welcome,” said "
+         "Mrs. Campbell.", {"Colonel Campbell", "Mrs. Campbell"}),
+        ("Tony's Aunt Frances came to stay. Tony sulked; he hated visits. Aunt Frances laughed.\n\n“Nonsense,” "
+         "said Aunt Frances.", {"Tony", "Aunt Frances"}),
+    ],
+)
+def test_different_people_stay_apart(tmp_path: Path, body: str, people: set[str]) -> None:
+    """A wife and a daughter of one surname, a rank beside a woman's title, and a possessive before a name are
+    different people."""
+    path = tmp_path / "story.txt"
+    path.write_text(f"Chapter 1\n\n{body}\n", encoding="utf-8")
+    work = load(path)
+    roster = discover([parse(work, work.chapters[0])])
+    assert None not in {roster.forms.get(name) for name in people}
+    assert len({roster.forms[name] for name in people}) == len(people)
+
+
+def test_a_title_decides_a_gender_over_pronouns(tmp_path: Path) -> None:
+    body = ("Miss Woodhouse met Mr. Knightley at the gate. He bowed and he smiled; he was kind, and he talked to "
+            "her of Harriet.\n\n“Good day,” said Miss Woodhouse.")
+    path = tmp_path / "story.txt"
+    path.write_text(f"Chapter 1\n\n{body}\n", encoding="utf-8")
+    work = load(path)
+    roster = discover([parse(work, work.chapters[0])])
+    assert roster.gender(roster.forms["Miss Woodhouse"]) == "female"
+
+
+def test_a_name_split_over_two_lines_of_wrapped_text_is_one_name(tmp_path: Path) -> None:
+    body = "Jane looked across at Mr.\nBingley, who bowed.\n\n“Charming,” said Mr.\nBingley.\n\n“Quite,” said Jane."
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Mr. Bingley", "Jane"]

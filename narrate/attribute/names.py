@@ -160,9 +160,10 @@ def find_names(
 
 
 def _singular(phrases: Counter[str], singular: str) -> int:
-    """How often `phrases` holds `singular` ("Bennet" of "Bennets") on its own or ending a longer name."""
-    last = singular.split()[-1]
-    return phrases[singular] + sum(n for q, n in phrases.items() if q.endswith(" " + last))
+    """How often `phrases` holds `singular` ("Bennet" of "Bennets"), a one-word one also ending a longer name."""
+    if " " in singular:
+        return phrases[singular]
+    return phrases[singular] + sum(n for q, n in phrases.items() if q.endswith(" " + singular))
 
 
 def _pronoun_follows(text: str, at: int) -> bool:
