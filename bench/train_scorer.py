@@ -1,6 +1,6 @@
 """Learn the weights of narrate's speaker scorer (narrate/attribute/scorer.py) on the PDNC development corpus.
 
-    .venv/bin/python bench/train_scorer.py [--pdnc DIR] [--jobs N] [--write]
+    .venv/bin/python bench/train_scorer.py [--pdnc DIR] [--jobs N] [--write] [--no-report]
 
 Every paragraph narrate attributes by weighing candidates (no speech tag names its speaker) is paired with the
 corpus's speaker of its first quote (as bench/attribution.py pairs quotes); a candidate is right when its name is
@@ -194,6 +194,7 @@ def main() -> None:
     parser.add_argument("--pdnc", type=Path, default=PDNC)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--write", action="store_true", help="write the fitted weights into scorer.py")
+    parser.add_argument("--no-report", action="store_true", help="skip the left-out novels' table (one fit, not 24)")
     options = parser.parse_args()
     novels = sorted(path for path in options.pdnc.iterdir() if (path / "gold.jsonl").exists())
     with ProcessPoolExecutor(options.jobs) as pool:
@@ -205,7 +206,7 @@ def main() -> None:
     current = np.array([WEIGHTS.get(name, 0.0) for name in names])
     now_right = 0
     print(f"{'left-out novel':34} {'paragraphs':>10} {'oracle':>7} {'now':>7} {'fitted':>7}")
-    for novel, paragraphs in corpus.items():
+    for novel, paragraphs in ({} if options.no_report else corpus).items():
         rest = [p for other, ps in corpus.items() if other != novel for p in ps]
         right, count = accuracy(paragraphs, names, fit(rest, names, ours))
         now, _ = accuracy(paragraphs, names, current)
