@@ -213,8 +213,9 @@ def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], tag:
         gender = state.gender(tag.speaker)
         kind = "role tag" if tag.rule == "role tag" else "pronoun tag"
         prefix = "role tag" if tag.rule == "role tag" else f"{gender} tag"
-        fitting = {n: f for n, f in candidates.items() if n not in (FIRST_PERSON, UNKNOWN) and state.gender(n) in (gender, "unknown")}
-        candidates = {n: {f"{prefix}, {k}": v for k, v in f.items()} for n, f in fitting.items()}
+        fitting = {n: f | {"gender unknown": float(state.gender(n) == "unknown")} for n, f in candidates.items()
+                   if n not in (FIRST_PERSON, UNKNOWN) and state.gender(n) in (gender, "unknown")}
+        candidates = {n: {f"{prefix}, {k}": v for k, v in f.items() if v} for n, f in fitting.items()}
         if not candidates:
             return proposals[0]
     if state.evidence is not None:
