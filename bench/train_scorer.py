@@ -148,12 +148,21 @@ def calibration(paragraphs: list[Paragraph], names: list[str], weights: np.ndarr
     fitted = {}
     for kind, (rows_x, rows_y) in kinds.items():
         x, y = np.array(rows_x), np.array(rows_y)
-        coefficients = np.array([1.0, 0.0, 0.0])
-        for _ in range(3000):
-            q = 1 / (1 + np.exp(-(x @ coefficients)))
-            coefficients += 0.3 * x.T @ (y - q) / len(y)
+        coefficients = _platt(x, y)
+        if coefficients[0] < 0:  # surer picks never get a lower confidence: the probability then says nothing
+            x[:, 0] = 0.0
+            coefficients = _platt(x, y)
         fitted[kind] = tuple(round(float(c), 3) for c in coefficients)
     return fitted
+
+
+def _platt(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Logistic regression of rightness `y` on the rows of `x` (log-odds, 1, turns) by gradient ascent."""
+    coefficients = np.array([1.0, 0.0, 0.0])
+    for _ in range(3000):
+        q = 1 / (1 + np.exp(-(x @ coefficients)))
+        coefficients += 0.3 * x.T @ (y - q) / len(y)
+    return coefficients
 
 
 def accuracy(paragraphs: list[Paragraph], names: list[str], weights: np.ndarray) -> tuple[int, int]:
