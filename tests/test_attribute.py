@@ -370,6 +370,9 @@ def test_she_said_is_not_someone_only_named_through_another(tmp_path: Path) -> N
         # a first name joins the full name the text uses far more than any other holding it
         ("Katharine Hilbery poured tea. Katharine Hilbery had done it for years, though Cassandra Katharine Otway "
          "watched. Later Katharine sighed.\n\n“More?” said Katharine Hilbery.", {"Katharine", "Katharine Hilbery"}),
+        # "Mr. Crawford" is the one man the text names "Henry Crawford" (his sister is Mary Crawford)
+        ("Henry Crawford came in; he was charming. Mary Crawford followed. Mr. Crawford bowed to Fanny; he smiled.\n\n"
+         "“Delighted,” said Mr. Crawford.", {"Mr. Crawford", "Henry Crawford"}),
         # a common word as a first name, found inside a sentence; one misspelt "Mr. Sike's" hides no one
         ("The dog followed Bill Sikes. Sikes kicked it. Nancy watched Mr. Sike's boots and Sikes swore; he was "
          "angry.\n\n“Get out,” said Sikes.", {"Bill Sikes", "Sikes"}),

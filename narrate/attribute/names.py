@@ -303,7 +303,8 @@ def joined_by_gender(forms: dict[str, str], genders: dict[str, str], counts: dic
     the one of its gender (a man's when its gender is unknown: narration calls men by the bare surname), else the
     person of its gender whose full name ends in it ("Oakley" of "Maurice Oakley" when there is a "Mrs. Oakley"),
     the most named if `_DOMINANT` times the others; "Miss Woodhouse" joins the one woman with a first name before
-    that surname ("Emma Woodhouse").
+    that surname ("Emma Woodhouse"), and "Mr. Crawford" the one man ("Henry Crawford") unless the text calls him
+    "Mr. Henry Crawford" (to tell him from another Mr. Crawford).
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for form, name in forms.items():
@@ -317,6 +318,8 @@ def joined_by_gender(forms: dict[str, str], genders: dict[str, str], counts: dic
                 titled[_core(form), gender].add(name)
             if len(_core(form).split()) == 2 and (gender is None or _honorific(form) and _honorific(form) not in _MARRIED):
                 full[_core(form).split()[1], genders.get(name, "unknown")].add(name)
+    mistered = {name for name, group in groups.items()  # "Mr. John Knightley": the text tells him from "Mr. Knightley"
+                if any(_honorific(form) in ("mr", "mister") and len(_core(form).split()) == 2 for form in group)}
     moved: dict[str, str] = {}
     for name, group in groups.items():
         cores = {_core(form) for form in group}
@@ -331,6 +334,8 @@ def joined_by_gender(forms: dict[str, str], genders: dict[str, str], counts: dic
                 targets = {t for t in targets if any(_honorific(f) for f in groups[t])}
             target = _dominant({t: counts.get(t, 0) for t in targets or full[word, gender] - {name}})
         elif titles == {"miss"} and len(targets := full[word, "female"] - {name}) == 1:
+            target = targets.pop()
+        elif titles <= {"mr", "mister"} and len(targets := full[word, "male"] - {name} - mistered) == 1:
             target = targets.pop()
         else:
             continue
