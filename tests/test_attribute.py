@@ -362,20 +362,20 @@ def test_she_said_is_not_someone_only_named_through_another(tmp_path: Path) -> N
         ("Wren Calloway and Hale sat down. Later Wren laughed.\n\n“Lamp,” Calloway agreed.", {"Wren", "Calloway", "Wren Calloway"}),
         ("Coach Whitlock came in. We knew Dana Whitlock never knocked.\n\n“Sit,” Coach said.", {"Coach", "Dana Whitlock"}),
         # a bare surname that a Mr. and a Mrs. share is his, the man's (narration calls men by surname)
-        ("Mr. Weston and Mrs. Weston came to dinner. Weston talked of the weather; he always did. Mrs. Weston "
-         "smiled.\n\n“Rain,” said Weston.", {"Weston", "Mr. Weston"}),
+        (("Mr. Weston and Mrs. Weston came to dinner. Weston talked of the weather; he always did. Mrs. Weston "
+         "smiled.\n\n“Rain,” said Weston."), {"Weston", "Mr. Weston"}),
         # "Miss Woodhouse" is the one woman of that surname named by a first name
-        ("Emma Woodhouse sat by the fire; she was bored. Mr. Woodhouse dozed. Miss Woodhouse sighed.\n\n"
-         "“Papa,” said Emma.", {"Miss Woodhouse", "Emma", "Emma Woodhouse"}),
+        (("Emma Woodhouse sat by the fire; she was bored. Mr. Woodhouse dozed. Miss Woodhouse sighed.\n\n"
+         "“Papa,” said Emma."), {"Miss Woodhouse", "Emma", "Emma Woodhouse"}),
         # a first name joins the full name the text uses far more than any other holding it
-        ("Katharine Hilbery poured tea. Katharine Hilbery had done it for years, though Cassandra Katharine Otway "
-         "watched. Later Katharine sighed.\n\n“More?” said Katharine Hilbery.", {"Katharine", "Katharine Hilbery"}),
+        (("Katharine Hilbery poured tea. Katharine Hilbery had done it for years, though Cassandra Katharine Otway "
+         "watched. Later Katharine sighed.\n\n“More?” said Katharine Hilbery."), {"Katharine", "Katharine Hilbery"}),
         # "Mr. Crawford" is the one man the text names "Henry Crawford" (his sister is Mary Crawford)
-        ("Henry Crawford came in; he was charming. Mary Crawford followed. Mr. Crawford bowed to Fanny; he smiled.\n\n"
-         "“Delighted,” said Mr. Crawford.", {"Mr. Crawford", "Henry Crawford"}),
+        (("Henry Crawford came in; he was charming. Mary Crawford followed. Mr. Crawford bowed to Fanny; he smiled.\n\n"
+         "“Delighted,” said Mr. Crawford."), {"Mr. Crawford", "Henry Crawford"}),
         # a common word as a first name, found inside a sentence; one misspelt "Mr. Sike's" hides no one
-        ("The dog followed Bill Sikes. Sikes kicked it. Nancy watched Mr. Sike's boots and Sikes swore; he was "
-         "angry.\n\n“Get out,” said Sikes.", {"Bill Sikes", "Sikes"}),
+        (("The dog followed Bill Sikes. Sikes kicked it. Nancy watched Mr. Sike's boots and Sikes swore; he was "
+         "angry.\n\n“Get out,” said Sikes."), {"Bill Sikes", "Sikes"}),
     ],
 )
 def test_forms_of_one_name_join(tmp_path: Path, body: str, forms: set[str]) -> None:
@@ -422,10 +422,10 @@ def test_a_fix_changes_its_turn_taking_chain_and_nothing_past_the_next_name_tag(
     [
         ("Miss Bates talked. Mrs. Bates, her mother, dozed; she was deaf.\n\n“Dear me,” said Miss Bates.",
          {"Miss Bates", "Mrs. Bates"}),
-        ("Colonel Campbell and Mrs. Campbell arrived. The colonel shook hands; he was tall.\n\n“Welcome,” said "
-         "Mrs. Campbell.", {"Colonel Campbell", "Mrs. Campbell"}),
-        ("Tony's Aunt Frances came to stay. Tony sulked; he hated visits. Aunt Frances laughed.\n\n“Nonsense,” "
-         "said Aunt Frances.", {"Tony", "Aunt Frances"}),
+        (("Colonel Campbell and Mrs. Campbell arrived. The colonel shook hands; he was tall.\n\n“Welcome,” said "
+         "Mrs. Campbell."), {"Colonel Campbell", "Mrs. Campbell"}),
+        (("Tony's Aunt Frances came to stay. Tony sulked; he hated visits. Aunt Frances laughed.\n\n“Nonsense,” "
+         "said Aunt Frances."), {"Tony", "Aunt Frances"}),
     ],
 )
 def test_different_people_stay_apart(tmp_path: Path, body: str, people: set[str]) -> None:

@@ -20,10 +20,10 @@ from dataclasses import replace
 from narrate.attribute.characters import Roster, discover, role_gender
 from narrate.attribute.gender import with_address
 from narrate.attribute.narrator import as_narrator, name_narrator, narrator_name
+from narrate.attribute.scorer import Evidence
 from narrate.attribute.speakers import assign, explicit_tags, tagged_names
 from narrate.attribute.turns import CONFIDENCE
-from narrate.attribute.scorer import Evidence
-from narrate.model import Character, Corrections, Estimate, Script, Segment
+from narrate.model import Character, Corrections, Estimate, Script
 
 _FIRM = frozenset({"user", "tag", "role tag", "pronoun tag", "relation tag", "beat", "pronoun beat", "introduction"})
 """Rules that show a person speaking under their own name (so it is not the first-person narrator's)."""

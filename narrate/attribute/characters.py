@@ -12,8 +12,19 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from narrate.attribute.gender import gender_certainty, gender_scores, scored_gender, title_gender
-from narrate.attribute.names import find_names, joined_by_gender, merge, name_parts, titled_roles
+from narrate.attribute.gender import (
+    gender_certainty,
+    gender_scores,
+    scored_gender,
+    title_gender,
+)
+from narrate.attribute.names import (
+    find_names,
+    joined_by_gender,
+    merge,
+    name_parts,
+    titled_roles,
+)
 from narrate.attribute.words import KIN, RELATIONS, TOKEN, opens_sentence
 from narrate.model import Gender, Metadata, Script
 
@@ -149,8 +160,8 @@ def discover(
     for name, gender in (genders or {}).items():
         inferred[forms.get(name, name)] = gender
         certainty[forms.get(name, name)] = 1.0
-    for moved, joined in joined_by_gender(forms, inferred, counts).items():
-        name, target = forms[moved], forms[joined]  # either may have been renamed by an earlier join
+    for source, destination in joined_by_gender(forms, inferred, counts).items():
+        name, target = forms[source], forms[destination]  # either may have been renamed by an earlier join
         if name == target:
             continue
         kept, dropped = (target, name) if counts[target] >= counts[name] else (name, target)

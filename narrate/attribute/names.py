@@ -10,8 +10,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 
-from narrate.attribute.words import KIN, SPEECH_VERBS, STOP, TOKEN, inside_quotation, opens_sentence
+from narrate.attribute.words import (
+    KIN,
+    SPEECH_VERBS,
+    STOP,
+    TOKEN,
+    inside_quotation,
+    opens_sentence,
+)
 
 _STOP = frozenset(
     """a an the and but or nor for so yet if then than when while where why how what who whom
@@ -154,16 +162,13 @@ def find_names(
         words = [w for w in phrase.split() if not _is_title(w)]
         if len(words) > 1 and all(evidence[w] for w in words):
             evidence[phrase] += 1
-    plural = {p for p in phrases if p.endswith("s") and 2 * _singular(phrases, p[:-1]) >= phrases[p]}
+    ending: Counter[str] = Counter()  # last word of a longer name -> how often such names occur
+    for phrase, count in phrases.items():
+        if " " in phrase:
+            ending[phrase.rsplit(" ", 1)[1]] += count
+    plural = {p for p in phrases if p.endswith("s") and 2 * (phrases[p[:-1]] + (" " not in p) * ending[p[:-1]]) >= phrases[p]}
     names = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower, p in inside) and p not in plural})
     return names, Counter({p: n for p, n in narrated.items() if p not in plural})
-
-
-def _singular(phrases: Counter[str], singular: str) -> int:
-    """How often `phrases` holds `singular` ("Bennet" of "Bennets"), a one-word one also ending a longer name."""
-    if " " in singular:
-        return phrases[singular]
-    return phrases[singular] + sum(n for q, n in phrases.items() if q.endswith(" " + singular))
 
 
 def _pronoun_follows(text: str, at: int) -> bool:
@@ -258,7 +263,7 @@ def merge(names: Counter[str]) -> dict[str, str]:
     for core in by_core:
         if " " not in core:
             longer = _dominant({c: sum(names[f] for f in by_core[c]) for c in cores if core in c.split()})
-            if longer and _compatible(by_core[core], by_core[longer]):
+            if longer and _one_person(by_core[core] + by_core[longer]):
                 join(by_core[core][0], by_core[longer][0])
     for short, full in _nicknames(names):
         join(short, full)
@@ -296,7 +301,7 @@ def name_parts(forms: dict[str, str], lower: set[str]) -> dict[str, str]:
     }
 
 
-def joined_by_gender(forms: dict[str, str], genders: dict[str, str], counts: dict[str, int]) -> dict[str, str]:
+def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: Mapping[str, int]) -> dict[str, str]:
     """Canonical name -> the person it joins once genders are known.
 
     A name without a title that several titled people share ("Weston" of "Mr. Weston" and "Mrs. Weston") joins
@@ -333,15 +338,14 @@ def joined_by_gender(forms: dict[str, str], genders: dict[str, str], counts: dic
             if len(targets) > 1:  # "Mr. Knightley" rather than "Uncle Knightley"
                 targets = {t for t in targets if any(_honorific(f) for f in groups[t])}
             target = _dominant({t: counts.get(t, 0) for t in targets or full[word, gender] - {name}})
-        elif titles == {"miss"} and len(targets := full[word, "female"] - {name}) == 1:
-            target = targets.pop()
-        elif titles <= {"mr", "mister"} and len(targets := full[word, "male"] - {name} - mistered) == 1:
-            target = targets.pop()
+        elif titles == {"miss"} or titles <= {"mr", "mister"}:  # "Miss Woodhouse", "Mr. Crawford"
+            targets = (full[word, "female"] if titles == {"miss"} else full[word, "male"] - mistered) - {name}
+            target = targets.pop() if len(targets) == 1 else None
         else:
             continue
         if target:
             moved[name] = target
-    return {name: _final(moved, name) for name in moved}
+    return {name: followed(moved, name) for name in moved}
 
 
 def _honorific(form: str) -> str:
@@ -350,11 +354,11 @@ def _honorific(form: str) -> str:
     return first if first in _HONORIFICS and " " in form else ""
 
 
-def _final(moved: dict[str, str], name: str) -> str:
-    """Where `name` ends after following its moves."""
+def followed(links: dict[str, str], name: str) -> str:
+    """Where `name` ends up following `links` (name -> who they turn out to be), stopping at a loop."""
     seen = {name}
-    while name in moved and moved[name] not in seen:
-        name = moved[name]
+    while name in links and links[name] not in seen:
+        name = links[name]
         seen.add(name)
     return name
 
@@ -390,14 +394,9 @@ _MARRIED = frozenset({"mrs", "madame", "mme"})
 """Titles of a married woman: "Mrs. Bates" is not "Miss Bates"."""
 
 
-def _compatible(a: list[str], b: list[str]) -> bool:
-    """True when the forms of the two groups can name one person: no titles of different genders, not both "Mrs."
-    and "Miss", and no rank ("Colonel Campbell") beside a woman's title."""
-    return _one_person([*a, *b])
-
-
 def _one_person(forms: list[str]) -> bool:
-    """True when titled `forms` can all name one person (see `_compatible`)."""
+    """True when `forms` can all name one person: no titles of different genders, not both "Mrs." and "Miss", and
+    no rank ("Colonel Campbell") beside a woman's title."""
     titles = {name.split()[0].lower().rstrip(".") for name in forms if _title_gender(name) is not None}
     genders = {TITLES[title] for title in titles} - {"unknown"}
     married = {title in _MARRIED for title in titles if TITLES[title] == "female"}

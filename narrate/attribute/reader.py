@@ -14,10 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from narrate.attribute.characters import Mention, Roster, is_role, kin, mentions, role_gender
+from narrate.attribute.characters import (
+    Mention,
+    Roster,
+    is_role,
+    kin,
+    mentions,
+    role_gender,
+)
+from narrate.attribute.scorer import Evidence
 from narrate.attribute.turns import CONFIDENCE, WEAK, Turn
 from narrate.attribute.words import RELATIONS, SENTENCE, inside_quotation
-from narrate.attribute.scorer import Evidence
 from narrate.model import Gender, Segment
 
 UNKNOWN = "Unknown speaker"

@@ -14,6 +14,7 @@ from dataclasses import replace
 from itertools import groupby
 
 from narrate.attribute.characters import Roster, is_role, mentions, role_gender
+from narrate.attribute.names import followed
 from narrate.attribute.turns import Turn
 
 EPITHETS = frozenset({"the stranger", "the newcomer", "the visitor", "the figure"})
@@ -38,9 +39,9 @@ def name_roles(turns: list[Turn], roster: Roster) -> None:
         for turn in scene:
             for i, pick in turn.picks.items():
                 if pick.speaker in same:
-                    turn.picks[i] = replace(pick, speaker=_final(same, pick.speaker))
+                    turn.picks[i] = replace(pick, speaker=followed(same, pick.speaker))
             if turn.pick.speaker in same:
-                turn.pick = replace(turn.pick, speaker=_final(same, turn.pick.speaker))
+                turn.pick = replace(turn.pick, speaker=followed(same, turn.pick.speaker))
 
 
 def _identities(scene: list[Turn], roster: Roster) -> dict[str, str]:
@@ -57,7 +58,7 @@ def _identities(scene: list[Turn], roster: Roster) -> dict[str, str]:
             heard.append(speaker)
         if turn.pick.rule == "introduction" and not is_role(speaker):
             role = next(iter(_narrated_roles(turn, roster)), None) or (last if is_role(last) else None)
-            role = _final(same, role) if role else None
+            role = followed(same, role) if role else None
             if role and is_role(role):
                 same[role] = speaker
         last = speaker
@@ -73,12 +74,3 @@ def _compatible(role: str, other: str) -> bool:
     """True when two roles could be one person (neither gender rules the other out)."""
     genders = {role_gender(role), role_gender(other)} - {"unknown"}
     return len(genders) < 2
-
-
-def _final(same: dict[str, str], name: str) -> str:
-    """Who `name` finally is, following the links."""
-    seen = set()
-    while name in same and name not in seen:
-        seen.add(name)
-        name = same[name]
-    return name

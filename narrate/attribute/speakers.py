@@ -36,13 +36,25 @@ from dataclasses import replace
 from narrate.attribute.characters import Mention, Roster, is_role, mentions
 from narrate.attribute.conversation import second_pass
 from narrate.attribute.reader import (
-    FIRST_PERSON, UNKNOWN, Reader, enter_scene, introductions, remember_subjects, remember_turn, sentences,
+    FIRST_PERSON,
+    UNKNOWN,
+    Reader,
+    enter_scene,
+    introductions,
+    remember_subjects,
+    remember_turn,
+    sentences,
 )
 from narrate.attribute.roles import DESCRIPTIONS, name_roles
 from narrate.attribute.scorer import NOBODY, Evidence, calibrated, rank
 from narrate.attribute.turns import CONFIDENCE, Pick, Turn, paragraphs
-from narrate.attribute.words import OBJECT_MARKERS, PHRASAL, SPEECH_VERBS, after_object_marker
-from narrate.model import Gender, Script, Segment
+from narrate.attribute.words import (
+    OBJECT_MARKERS,
+    PHRASAL,
+    SPEECH_VERBS,
+    after_object_marker,
+)
+from narrate.model import Script, Segment
 
 TAGS = frozenset({"tag", "role tag"})
 """Rules that read the speaker's name off an explicit speech tag."""
