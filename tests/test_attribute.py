@@ -452,3 +452,15 @@ def test_a_title_decides_a_gender_over_pronouns(tmp_path: Path) -> None:
 def test_a_name_split_over_two_lines_of_wrapped_text_is_one_name(tmp_path: Path) -> None:
     body = "Jane looked across at Mr.\nBingley, who bowed.\n\n“Charming,” said Mr.\nBingley.\n\n“Quite,” said Jane."
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Mr. Bingley", "Jane"]
+
+
+def test_interjections_and_families_are_no_one(tmp_path: Path) -> None:
+    """"Aye, ..." said twice is no one called Aye, and "the Miss Lucases" is the family of Miss Lucas."""
+    body = ("The Miss Lucases came in, and Miss Lucas sat down; she smiled at Tom.\n\n“Aye, aye,” said Tom.\n\n"
+            "“Aye, that she did,” said Miss Lucas.")
+    path = tmp_path / "story.txt"
+    path.write_text(f"Chapter 1\n\n{body}\n", encoding="utf-8")
+    work = load(path)
+    roster = discover([parse(work, work.chapters[0])])
+    assert "Miss Lucas" in roster.forms and "Tom" in roster.forms
+    assert "Aye" not in roster.forms and "Miss Lucases" not in roster.forms

@@ -40,7 +40,8 @@ _STOP = frozenset(
     christmas easter heaven hell today tonight tomorrow yesterday highness majesty lordship ladyship
     excellency grace honour honor sire hey hi hello goodbye bye please thanks thank sorry
     whatever however meanwhile instead otherwise somehow anyway together alone except
-    suddenly finally quietly slowly""".split()
+    suddenly finally quietly slowly aye nay alas hush hurrah bravo pshaw pooh indeed eh ha hm hmm lo yea egad
+    zounds""".split()
 )
 """Capitalised words that are never names by themselves."""
 
@@ -166,7 +167,8 @@ def find_names(
     for phrase, count in phrases.items():
         if " " in phrase:
             ending[phrase.rsplit(" ", 1)[1]] += count
-    plural = {p for p in phrases if p.endswith("s") and 2 * (phrases[p[:-1]] + (" " not in p) * ending[p[:-1]]) >= phrases[p]}
+    plural = {p for p in phrases if p.endswith("s") and any(
+        2 * (phrases[one] + (" " not in p) * ending[one]) >= phrases[p] for one in {p[:-1], p[:-2] if p.endswith("es") else p[:-1]})}
     names = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower, p in inside) and p not in plural})
     return names, Counter({p: n for p, n in narrated.items() if p not in plural})
 
