@@ -464,3 +464,19 @@ def test_interjections_and_families_are_no_one(tmp_path: Path) -> None:
     roster = discover([parse(work, work.chapters[0])])
     assert "Miss Lucas" in roster.forms and "Tom" in roster.forms
     assert "Aye" not in roster.forms and "Miss Lucases" not in roster.forms
+
+
+def test_a_common_word_is_a_first_name_when_it_tags_speech_and_begins_a_full_name(tmp_path: Path) -> None:
+    """"Bill" (also a bill to pay) is Bill Gorton when "said Bill" tags his lines; "Well" never is anyone."""
+    body = ("I paid the bill and went out with Bill Gorton. We walked.\n\n“Fine day,” said Bill.\n\n“It is,” I said."
+            "\n\n“Fine,” said Bill.\n\n“Well,” I said.\n\n“Let’s eat,” said Bill.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert roster.forms.get("Bill") == roster.forms.get("Bill Gorton") is not None
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][::2] == [roster.forms["Bill"]] * 3
+
+
+def _story(tmp_path: Path, body: str) -> Path:
+    """A one-chapter story file whose body is `body`."""
+    path = tmp_path / "story.txt"
+    path.write_text(f"Chapter 1\n\n{body}\n", encoding="utf-8")
+    return path

@@ -121,6 +121,7 @@ def find_names(
     located: Counter[str] = Counter()
     personal: set[str] = set()
     inside: set[str] = set()
+    speaking: Counter[str] = Counter()
     for text in narration:
         for phrase, end, initial, tagged, possessive, before in _phrases(text):
             tagged = tagged and text in beside_speech
@@ -132,6 +133,7 @@ def find_names(
                 inside.add(phrase)
             if tagged or _is_title(phrase.split()[0]) or possessive and not placed:
                 personal.add(phrase)
+            speaking[phrase] += tagged
             participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
             spoken = tagged and (not placed or before == "the")
             kin = possessive and KIN.match(text, end) is not None
@@ -147,7 +149,8 @@ def find_names(
         named = any(evidence[word] for word in place.split() if word != place)
         if place not in personal and not named and 3 * located[place] >= phrases[place]:
             evidence[place] = 0
-    narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower, p in inside)})
+    common = _common_first_names(phrases, evidence, speaking, lower, inside)
+    narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and (_acceptable(p, lower, p in inside) or p in common)})
     for text in dialogue:
         for phrase, *_ in _phrases(text):
             if _is_title(phrase.split()[0]) and " " in phrase:
@@ -169,8 +172,23 @@ def find_names(
             ending[phrase.rsplit(" ", 1)[1]] += count
     plural = {p for p in phrases if p.endswith("s") and any(
         2 * (phrases[one] + (" " not in p) * ending[one]) >= phrases[p] for one in {p[:-1], p[:-2] if p.endswith("es") else p[:-1]})}
-    names = Counter({p: n for p, n in phrases.items() if evidence[p] and _acceptable(p, lower, p in inside) and p not in plural})
+    names = Counter({p: n for p, n in phrases.items()
+                     if evidence[p] and (_acceptable(p, lower, p in inside) or p in common) and p not in plural})
     return names, Counter({p: n for p, n in narrated.items() if p not in plural})
+
+
+_SPOKEN = 3
+"""How often a common word ("Bill", "Rose") must tag speech ("said Bill") to be the first name of a full name."""
+
+
+def _common_first_names(
+    phrases: Counter[str], evidence: Counter[str], speaking: Counter[str], lower: set[str], inside: set[str]
+) -> set[str]:
+    """Common words that are first names here: each begins a full name ("Bill Gorton", "Rose Maylie") and tags
+    speech on its own `_SPOKEN` times or more ("said Bill")."""
+    firsts = {p.split()[0] for p in phrases if " " in p and evidence[p] and not _is_title(p.split()[0])
+              and _acceptable(p, lower, p in inside)}
+    return {word for word in firsts if speaking[word] >= _SPOKEN and _acceptable(word, set())}
 
 
 def _pronoun_follows(text: str, at: int) -> bool:
