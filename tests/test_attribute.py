@@ -480,3 +480,13 @@ def _story(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "story.txt"
     path.write_text(f"Chapter 1\n\n{body}\n", encoding="utf-8")
     return path
+
+
+def test_a_person_is_named_by_a_name_no_one_else_shares(tmp_path: Path) -> None:
+    """"Mr. Crawford", the form the text uses most, shares its surname with Mary Crawford: the character is
+    "Henry Crawford", the full name only he bears."""
+    body = ("Henry Crawford came in; he was charming. Mary Crawford followed him. Henry Crawford bowed. Mr. Crawford "
+            "smiled; he sat. Mr. Crawford laughed. Mr. Crawford stood.\n\n“Delighted,” said Mr. Crawford.\n\n"
+            "“Charmed,” said Mary Crawford.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert roster.forms["Mr. Crawford"] == "Henry Crawford" and roster.forms["Mary Crawford"] != "Henry Crawford"

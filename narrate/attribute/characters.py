@@ -19,6 +19,7 @@ from narrate.attribute.gender import (
     title_gender,
 )
 from narrate.attribute.names import (
+    distinct_names,
     find_names,
     joined_by_gender,
     merge,
@@ -171,6 +172,11 @@ def discover(
         inferred[kept], certainty[kept] = inferred.get(surer, "unknown"), certainty.get(surer, 0.0)
         inferred.pop(dropped, None)
         certainty.pop(dropped, None)
+    for name, clearer in distinct_names(forms, names, set((aliases or {}).values()) | set(genders or {})).items():
+        forms.update({form: clearer for form, canon in forms.items() if canon == name})
+        for table in (counts, inferred, certainty):
+            if name in table:
+                table[clearer] = table.pop(name)
     return Roster(forms, inferred, pattern, certainty, dict(counts))
 
 

@@ -368,6 +368,29 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
     return {name: followed(moved, name) for name in moved}
 
 
+def distinct_names(forms: dict[str, str], counts: Mapping[str, int], keep: set[str]) -> dict[str, str]:
+    """Canonical name -> a clearer one, for people whose name shares every word with another person's ("Mr.
+    Crawford" beside "Mary Crawford"): the full name of theirs the text uses most (more than once) that no one
+    else's holds ("Henry Crawford"). Names in `keep` (the user's) stay."""
+    holders: dict[str, set[str]] = defaultdict(set)  # word -> the people with a form holding it
+    words = {form: frozenset(_core(form).casefold().split()) for form in forms if not form.startswith("the ")}
+    for form, found in words.items():
+        for word in found:
+            holders[word].add(forms[form])
+
+    def shared(form: str) -> bool:
+        return bool(set.intersection(*(holders[word] for word in words[form])) - {forms[form]})
+
+    renamed: dict[str, str] = {}
+    for name in set(forms.values()) - keep:
+        if name in words and words[name] and shared(name):
+            clear = [form for form, canon in forms.items() if canon == name and form in words and counts.get(form, 0) > 1
+                     and len(words[form]) > 1 and _title_gender(form) is None and not shared(form)]
+            if clear:
+                renamed[name] = max(clear, key=lambda form: (counts.get(form, 0), len(form)))
+    return renamed
+
+
 def _honorific(form: str) -> str:
     """The honorific ("mr", "mrs", "miss"...) opening `form`, or ""."""
     first = form.split()[0].rstrip(".").lower()
