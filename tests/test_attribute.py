@@ -490,3 +490,12 @@ def test_a_person_is_named_by_a_name_no_one_else_shares(tmp_path: Path) -> None:
             "“Charmed,” said Mary Crawford.")
     roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
     assert roster.forms["Mr. Crawford"] == "Henry Crawford" and roster.forms["Mary Crawford"] != "Henry Crawford"
+
+
+def test_a_capitalised_epithet_is_a_character(tmp_path: Path) -> None:
+    """"the Hatter", capitalised inside sentences far more often than "hatter" is written, is someone; the lower
+    case "the hatter's shop" does not stop him."""
+    body = ("Alice sat with the Hatter and the Dormouse. The Hatter poured tea, and the Hatter frowned; the hatter's "
+            "shop was shut. Alice watched the Hatter and the Hatter watched her.\n\n“More tea?” said the Hatter.\n\n"
+            "“I’ve had none,” said Alice.\n\n“Then more is easy,” said the Hatter.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Hatter", "Alice", "Hatter"]

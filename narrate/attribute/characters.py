@@ -126,7 +126,7 @@ def discover(
     """
     segments = [s for script in scripts for s in script.segments]
     narration = [s.text for s in segments if s.kind == "narration"]
-    lower = {w for s in segments for w in TOKEN.findall(s.text) if w[0].islower()}
+    lower = Counter(w for s in segments for w in TOKEN.findall(s.text) if w[0].islower())
     dialogue = [s.text for s in segments if s.kind == "dialogue"]
     speaking = {s.paragraph for s in segments if s.kind == "dialogue"}
     tags = [s.text for s in segments if s.kind == "narration" and s.paragraph in speaking]

@@ -104,7 +104,7 @@ RANKS = frozenset(
 
 
 def find_names(
-    narration: list[str], dialogue: list[str], lower: set[str], beside_speech: set[str]
+    narration: list[str], dialogue: list[str], lower: Counter[str], beside_speech: set[str]
 ) -> tuple[Counter[str], Counter[str]]:
     """Name phrases (one or more capitalised words, titles kept): how often each occurs, and in narration.
 
@@ -122,6 +122,7 @@ def find_names(
     personal: set[str] = set()
     inside: set[str] = set()
     speaking: Counter[str] = Counter()
+    midway: Counter[str] = Counter()
     for text in narration:
         for phrase, end, initial, tagged, possessive, before in _phrases(text):
             tagged = tagged and text in beside_speech
@@ -131,6 +132,7 @@ def find_names(
             located[phrase] += before in _LOCATIVE
             if not initial:
                 inside.add(phrase)
+                midway[phrase] += 1
             if tagged or _is_title(phrase.split()[0]) or possessive and not placed:
                 personal.add(phrase)
             speaking[phrase] += tagged
@@ -149,7 +151,9 @@ def find_names(
         named = any(evidence[word] for word in place.split() if word != place)
         if place not in personal and not named and 3 * located[place] >= phrases[place]:
             evidence[place] = 0
-    common = _common_first_names(phrases, evidence, speaking, lower, inside)
+    common = _common_first_names(phrases, evidence, speaking, lower, inside) | {
+        p for p, n in midway.items() if " " not in p and speaking[p] and n >= _EPITHET and n >= 2 * lower[p.lower()]
+    }  # "the Grandmother", capitalised inside sentences far more often than "grandmother" is written
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and (_acceptable(p, lower, p in inside) or p in common)})
     for text in dialogue:
         for phrase, *_ in _phrases(text):
@@ -177,6 +181,8 @@ def find_names(
     return names, Counter({p: n for p, n in narrated.items() if p not in plural})
 
 
+_EPITHET = 5
+"""How often a capitalised common word ("the Grandmother") must be found inside sentences to be someone's name."""
 _SPOKEN = 3
 """How often a common word ("Bill", "Rose") must tag speech ("said Bill") to be the first name of a full name."""
 
