@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from narrate.attribute.words import (
     KIN,
@@ -188,7 +188,7 @@ _SPOKEN = 3
 
 
 def _common_first_names(
-    phrases: Counter[str], evidence: Counter[str], speaking: Counter[str], lower: set[str], inside: set[str]
+    phrases: Counter[str], evidence: Counter[str], speaking: Counter[str], lower: Collection[str], inside: set[str]
 ) -> set[str]:
     """Common words that are first names here: each begins a full name ("Bill Gorton", "Rose Maylie") and tags
     speech on its own `_SPOKEN` times or more ("said Bill")."""
@@ -248,7 +248,7 @@ def _is_title(word: str) -> bool:
     return word.lower().rstrip(".") in TITLES
 
 
-def _acceptable(phrase: str, lower: set[str], inside: bool = True) -> bool:
+def _acceptable(phrase: str, lower: Collection[str], inside: bool = True) -> bool:
     """True when `phrase` can be a name: not a common word, no word written in lower case elsewhere but a first
     name found inside a sentence ("Bill Sikes", "Rose Maylie"; not "Could Katharine")."""
     core = [w for w in phrase.split() if not _is_title(w)]
@@ -312,7 +312,7 @@ def _dominant(counts: dict[str, int]) -> str | None:
     return best if counts[best] >= _DOMINANT * (sum(counts.values()) - counts[best]) else None
 
 
-def name_parts(forms: dict[str, str], lower: set[str]) -> dict[str, str]:
+def name_parts(forms: dict[str, str], lower: Collection[str]) -> dict[str, str]:
     """First names and surnames of full names ("Ferrante" of "Teddy Ferrante") that belong to one person only."""
     owners: dict[str, set[str]] = defaultdict(set)
     for form, name in forms.items():
