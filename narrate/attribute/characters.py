@@ -174,9 +174,9 @@ def discover(
         certainty.pop(dropped, None)
     for name, clearer in distinct_names(forms, names, set((aliases or {}).values()) | set(genders or {})).items():
         forms.update({form: clearer for form, canon in forms.items() if canon == name})
-        for table in (counts, inferred, certainty):
-            if name in table:
-                table[clearer] = table.pop(name)
+        counts[clearer] = counts.pop(name, 0)
+        if name in inferred:
+            inferred[clearer], certainty[clearer] = inferred.pop(name), certainty.pop(name, 0.0)
     return Roster(forms, inferred, pattern, certainty, dict(counts))
 
 
