@@ -52,29 +52,38 @@ def novel_score(folder: Path) -> dict:
     confidence = [s.confidence for script in scripts for s in script.segments if s.kind == "dialogue"]
     gold = [json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     pairs = _paired(gold, found)
-    owners = _name_owners(json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"])
+    characters = json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"]
+    owners = _name_owners(characters)
     spans, right, named = Counter(), Counter(), Counter()
     calibration: list[tuple[float, bool]] = []
     for index, span in enumerate(gold):
         kind = span["type"] if span["type"] in TYPES else "unknown"
-        names = {span["speaker"].casefold()} | {alias.casefold() for alias in span["aliases"]}
-        said = found[pairs[index]][2].strip() if index in pairs else ""
+        said = found[pairs[index]][2] if index in pairs else ""
         spans[kind] += 1
-        right[kind] += said.casefold() in names
-        named[kind] += said.casefold() in names or owners.get(_words(said)) == span["speaker"]
+        right[kind] += by_corpus_names(said, span)
+        named[kind] += by_names(said, span, owners)
         if index in pairs:
-            calibration.append((confidence[pairs[index]], said.casefold() in names or owners.get(_words(said)) == span["speaker"]))
-    characters = json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"]
+            calibration.append((confidence[pairs[index]], by_names(said, span, owners)))
     return {"novel": folder.name, "spans": dict(spans), "right": dict(right), "named": dict(named),
-            "people": _people(scripts, gold, characters), "calibration": calibration, "confidence": sum(c for c, _ in calibration) / max(len(calibration), 1),
+            "people": _people(scripts, gold, characters, owners), "calibration": calibration, "confidence": sum(c for c, _ in calibration) / max(len(calibration), 1),
             "estimate": estimate, "found": len(found), "paired": len(pairs), "seconds": seconds}
+
+
+def by_corpus_names(said: str, span: dict) -> bool:
+    """True when the speaker narrate gave (`said`) is the gold span's speaker or one of its corpus aliases."""
+    return said.strip().casefold() in {span["speaker"].casefold(), *(alias.casefold() for alias in span["aliases"])}
+
+
+def by_names(said: str, span: dict, owners: dict[frozenset[str], str]) -> bool:
+    """`by_corpus_names`, or `said` is a name only the gold speaker's names hold (`owners`, from `_name_owners`)."""
+    return by_corpus_names(said, span) or owners.get(_words(said.strip())) == span["speaker"]
 
 
 MANY = 5
 """Characters with at least this many gold spans are checked for splits and gender."""
 
 
-def _people(scripts: list, gold: list[dict], characters: list[dict]) -> dict[str, int]:
+def _people(scripts: list, gold: list[dict], characters: list[dict], owners: dict[frozenset[str], str]) -> dict[str, int]:
     """How narrate's characters match the corpus's characters with at least `MANY` spans: how many of those it
     found under a name the text uses, how many it split into several characters, how many of the found ones with a
     known gender it gave the right gender (the gender of its character with most lines)."""
@@ -84,14 +93,13 @@ def _people(scripts: list, gold: list[dict], characters: list[dict]) -> dict[str
         for character in script.characters:
             lines[character.name] += character.lines
             genders.setdefault(character.name, character.gender)
-    owners = _name_owners(characters)
     spoken = Counter(span["speaker"] for span in gold)
     counts = Counter()
     for character in characters:
         if character["special"] or spoken[character["name"]] < MANY:
             continue
-        names = {name.casefold() for name in (character["name"], *character["aliases"])}
-        ours = [name for name in lines if name.casefold() in names or owners.get(_words(name)) == character["name"]]
+        as_span = {"speaker": character["name"], "aliases": character["aliases"]}
+        ours = [name for name in lines if by_names(name, as_span, owners)]
         counts["characters"] += 1
         counts["found"] += bool(ours)
         counts["split"] += len(ours) > 1

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from attribution import PDNC, _name_owners, _paired, _words, fixtures  # noqa: E402
+from attribution import PDNC, _name_owners, _paired, by_names, fixtures  # noqa: E402
 from labels import _acceptable  # noqa: E402
 
 from narrate.attribute import attribute  # noqa: E402
@@ -88,9 +88,7 @@ def novel_result(folder: Path, share: float) -> dict:
         for script in scripts:
             for s in script.segments:
                 span = gold.get(s.start) if s.kind == "dialogue" else None
-                names = {span["speaker"].casefold(), *(a.casefold() for a in span["aliases"])} if span else set()
-                said = (s.speaker or "").strip()
-                if span and (said.casefold() in names or owners.get(_words(said)) == span["speaker"]):
+                if span and by_names(s.speaker or "", span, owners):
                     found.add(s.start)
         return found
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from attribution import PDNC, _name_owners, _paired, _words  # noqa: E402
+from attribution import PDNC, _name_owners, _paired, by_names  # noqa: E402
 
 from narrate.attribute.scorer import CLIP, MAX_TURNS, NOBODY, WEIGHTS  # noqa: E402
 
@@ -75,11 +75,7 @@ def novel_paragraphs(folder: Path) -> list[Paragraph]:
         span = quote_gold.get(first.start)
         if span is None:
             continue
-        names = {span["speaker"].casefold()} | {alias.casefold() for alias in span["aliases"]}
-        paragraphs.append((turns, [
-            (features, name.casefold() in names or owners.get(_words(name)) == span["speaker"])
-            for name, features in candidates.items()
-        ]))
+        paragraphs.append((turns, [(features, by_names(name, span, owners)) for name, features in candidates.items()]))
     return paragraphs
 
 

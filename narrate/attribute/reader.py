@@ -23,7 +23,7 @@ from narrate.attribute.characters import (
     role_gender,
 )
 from narrate.attribute.scorer import Evidence
-from narrate.attribute.turns import CONFIDENCE, WEAK, Turn
+from narrate.attribute.turns import WEAK, Turn
 from narrate.attribute.words import RELATIONS, SENTENCE, inside_quotation
 from narrate.model import Gender, Segment
 
@@ -215,7 +215,7 @@ def remember_turn(state: Reader, turn: Turn) -> None:
     state.present[pick.speaker] += 1
     last = [s for s in turn.segments if s.kind == "dialogue"][-1]
     state.previous_open = last.runs_on
-    state.previous_sure = max(0.05, (CONFIDENCE[pick.rule] if pick.confidence is None else pick.confidence) - pick.penalty)
+    state.previous_sure = pick.sure
     state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
     state.addressed = turn.addressed - {pick.speaker}
     state.listeners = set()

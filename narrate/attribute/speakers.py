@@ -191,9 +191,7 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
 
 def _with_speaker(segment: Segment, pick: Pick) -> Segment:
     """The dialogue segment with the pick's speaker and confidence."""
-    own = CONFIDENCE[pick.rule] if pick.confidence is None else pick.confidence
-    confidence = max(0.05, own - pick.penalty)
-    return replace(segment, speaker=pick.speaker, confidence=round(confidence, 3))
+    return replace(segment, speaker=pick.speaker, confidence=round(pick.sure, 3))
 
 
 def _untagged(state: Reader, segments: list[Segment], ahead: list[list[Segment]]) -> Pick:
@@ -242,9 +240,10 @@ def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], tag:
 def _epithet(state: Reader, segments: list[Segment], role: str) -> bool:
     """True when a role that describes a person ("the girl") may be a person the text has named: no one of its
     kind was brought in as someone new in the scene so far or in this paragraph ("a girl came in")."""
-    noun = role.split()[-1]
+    if role not in DESCRIPTIONS:
+        return False
     new = state.introduced.union(*(introductions(s.text) for s in segments if s.kind == "narration"))
-    return role in DESCRIPTIONS and noun not in new
+    return role.split()[-1] not in new
 
 
 def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> dict[str, dict[str, float]]:

@@ -38,6 +38,12 @@ class Pick:
     confidence: float | None = None
     """How sure the scorer is, when it chose among candidates (else the rule's own confidence)."""
 
+    @property
+    def sure(self) -> float:
+        """How sure the pick is: the scorer's confidence or the rule's, less the penalty (never below 0.05)."""
+        own = CONFIDENCE[self.rule] if self.confidence is None else self.confidence
+        return max(0.05, own - self.penalty)
+
 
 @dataclass
 class Turn:
