@@ -126,10 +126,11 @@ class Reader:
         """True for someone a tag or an earlier line shows speaking."""
         return name in self.tagged or name in self.speakers
 
-    def people_in(self, segment: Segment) -> set[str]:
-        """Everyone a narration segment names or means (not inside a quotation it carries)."""
+    def people_in(self, segment: Segment) -> list[str]:
+        """Everyone a narration segment names or means (not inside a quotation it carries), once each, in the
+        order named (so that ties among them break the same way on every run)."""
         found = [m for sentence in sentences(segment.text) for m in self.mentioned(sentence)]
-        return {name for m in found if (name := self.resolve(m) if not m.is_pronoun or m.name == "i" else None)}
+        return list(dict.fromkeys(name for m in found if (name := self.resolve(m) if not m.is_pronoun or m.name == "i" else None)))
 
     def mentioned(self, sentence: str) -> list[Mention]:
         """The people a narration sentence mentions, leaving out any inside a quotation it carries."""
