@@ -120,7 +120,6 @@ def find_names(
     followed: set[str] = set()
     located: Counter[str] = Counter()
     personal: set[str] = set()
-    inside: set[str] = set()
     speaking: Counter[str] = Counter()
     midway: Counter[str] = Counter()
     for text in narration:
@@ -131,7 +130,6 @@ def find_names(
             phrases[phrase] += 1
             located[phrase] += before in _LOCATIVE
             if not initial:
-                inside.add(phrase)
                 midway[phrase] += 1
             if tagged or _is_title(phrase.split()[0]) or possessive and not placed:
                 personal.add(phrase)
@@ -151,10 +149,10 @@ def find_names(
         named = any(evidence[word] for word in place.split() if word != place)
         if place not in personal and not named and 3 * located[place] >= phrases[place]:
             evidence[place] = 0
-    common = _common_first_names(phrases, evidence, speaking, lower, inside) | {
+    common = _common_first_names(phrases, evidence, speaking, lower, midway) | {
         p for p, n in midway.items() if " " not in p and speaking[p] and n >= _EPITHET and n >= 2 * lower[p.lower()]
     }  # "the Grandmother", capitalised inside sentences far more often than "grandmother" is written
-    narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and (_acceptable(p, lower, p in inside) or p in common)})
+    narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and (_acceptable(p, lower, p in midway) or p in common)})
     for text in dialogue:
         for phrase, *_ in _phrases(text):
             if _is_title(phrase.split()[0]) and " " in phrase:
@@ -177,7 +175,7 @@ def find_names(
     plural = {p for p in phrases if p.endswith("s") and any(
         2 * (phrases[one] + (" " not in p) * ending[one]) >= phrases[p] for one in {p[:-1], p[:-2] if p.endswith("es") else p[:-1]})}
     names = Counter({p: n for p, n in phrases.items()
-                     if evidence[p] and (_acceptable(p, lower, p in inside) or p in common) and p not in plural})
+                     if evidence[p] and (_acceptable(p, lower, p in midway) or p in common) and p not in plural})
     return names, Counter({p: n for p, n in narrated.items() if p not in plural})
 
 
@@ -188,12 +186,12 @@ _SPOKEN = 3
 
 
 def _common_first_names(
-    phrases: Counter[str], evidence: Counter[str], speaking: Counter[str], lower: Collection[str], inside: set[str]
+    phrases: Counter[str], evidence: Counter[str], speaking: Counter[str], lower: Collection[str], midway: Counter[str]
 ) -> set[str]:
     """Common words that are first names here: each begins a full name ("Bill Gorton", "Rose Maylie") and tags
     speech on its own `_SPOKEN` times or more ("said Bill")."""
     firsts = {p.split()[0] for p in phrases if " " in p and evidence[p] and not _is_title(p.split()[0])
-              and _acceptable(p, lower, p in inside)}
+              and _acceptable(p, lower, p in midway)}
     return {word for word in firsts if speaking[word] >= _SPOKEN and _acceptable(word, set())}
 
 
