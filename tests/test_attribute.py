@@ -373,6 +373,13 @@ def test_she_said_is_not_someone_only_named_through_another(tmp_path: Path) -> N
         # "Mr. Crawford" is the one man the text names "Henry Crawford" (his sister is Mary Crawford)
         (("Henry Crawford came in; he was charming. Mary Crawford followed. Mr. Crawford bowed to Fanny; he smiled.\n\n"
          "“Delighted,” said Mr. Crawford."), {"Mr. Crawford", "Henry Crawford"}),
+        # a man's title joins the rank the text uses far more often, though a Mrs. of that name is someone else
+        (("Colonel Brandon rode up. Colonel Brandon bowed; he was grave. Mrs. Brandon waved. Colonel Brandon "
+          "smiled. Mr. Brandon sat.\n\n“Good day,” said Colonel Brandon."), {"Colonel Brandon", "Mr. Brandon"}),
+        # "Mr. Archer" is the man named most often with that surname, not one stray "Happily Archer"
+        (("Newland Archer came in; he bowed. Mrs. Archer smiled. Newland Archer sat. Newland Archer read; he "
+          "yawned. Later Happily Archer ran. Mr. Archer rose.\n\n“Good night,” said Mr. Archer."),
+         {"Newland Archer", "Mr. Archer"}),
         # a common word as a first name, found inside a sentence; one misspelt "Mr. Sike's" hides no one
         (("The dog followed Bill Sikes. Sikes kicked it. Nancy watched Mr. Sike's boots and Sikes swore; he was "
          "angry.\n\n“Get out,” said Sikes."), {"Bill Sikes", "Sikes"}),
@@ -424,6 +431,9 @@ def test_a_fix_changes_its_turn_taking_chain_and_nothing_past_the_next_name_tag(
          {"Miss Bates", "Mrs. Bates"}),
         (("Colonel Campbell and Mrs. Campbell arrived. The colonel shook hands; he was tall.\n\n“Welcome,” said "
          "Mrs. Campbell."), {"Colonel Campbell", "Mrs. Campbell"}),
+        # a rank the text uses seldom is not the much-named "Mr. Crawford"
+        (("Mr. Crawford came in; he bowed. Mr. Crawford sat. Mr. Crawford smiled. Mrs. Crawford laughed. Admiral "
+          "Crawford wrote.\n\n“Charmed,” said Mr. Crawford."), {"Mr. Crawford", "Admiral Crawford"}),
         (("Tony's Aunt Frances came to stay. Tony sulked; he hated visits. Aunt Frances laughed.\n\n“Nonsense,” "
          "said Aunt Frances."), {"Tony", "Aunt Frances"}),
     ],
@@ -499,3 +509,48 @@ def test_a_capitalised_epithet_is_a_character(tmp_path: Path) -> None:
             "shop was shut. Alice watched the Hatter and the Hatter watched her.\n\n“More tea?” said the Hatter.\n\n"
             "“I’ve had none,” said Alice.\n\n“Then more is easy,” said the Hatter.")
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Hatter", "Alice", "Hatter"]
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "gender"),
+    [
+        # pronouns that follow her name mean the man she talks to as often as her: her first name decides
+        (("Edna laughed at Bill. He grinned. Edna poured; he drank. Edna sang and she danced.\n\n“More?” said "
+          "Edna."), "Edna", "female"),
+        # the pronouns win over a first name mostly given to men
+        ("Brett came in. She laughed; she was tired. Brett sat and she drank.\n\n“Darling,” said Brett.",
+         "Brett", "female"),
+        # a name often found "in" or "to" is a place, whatever girls are called after it
+        (("Aziz went to India. India was hot. In India the rains came. India's sun burned. They sailed to "
+          "India.\n\n“Hot,” said Aziz."), "India", "unknown"),
+    ],
+)
+def test_a_first_name_decides_a_gender_the_pronouns_leave_open(tmp_path: Path, body: str, name: str, gender: str) -> None:
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert roster.gender(roster.forms.get(name, name)) == gender
+
+
+def test_a_capitalised_role_is_the_role(tmp_path: Path) -> None:
+    """"the Guard", a name here, is who "said the guard" means."""
+    body = ("Alice bowed to the Guard, and the Guard frowned. Then the Guard sat by the Guard's fire; Alice and the "
+            "Guard ate, and the Guard slept.\n\n“Off with it,” said the Guard.\n\n“Why?” said Alice.\n\n"
+            "“Because,” said the guard.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Guard", "Alice", "Guard"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the only woman the scene names, though only at its end
+        (("Oliver was asleep by the fire.\n\n“Get up,” said the girl.\n\n“What for?” asked Oliver.\n\n“You are to "
+          "come with me,” replied the girl.\n\n“Where?” asked Oliver.\n\n“Home,” said the girl, and Nancy took his "
+          "hand."), ["Nancy", "Oliver", "Nancy", "Oliver", "Nancy"]),
+        # a girl the scene brings in after Nancy is someone new
+        (("Oliver sat by the fire with Nancy. A girl came in.\n\n“Come with me,” said the girl.\n\n“Where?” said "
+          "Oliver.\n\n“Home,” said the girl, and Nancy frowned."), ["the girl", "Oliver", "the girl"]),
+    ],
+)
+def test_a_role_that_describes_the_one_person_of_its_kind_in_the_scene_is_them(
+    tmp_path: Path, body: str, expected: list[str]
+) -> None:
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == expected

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from narrate.attribute.gender import (
     gender_certainty,
     gender_scores,
+    name_gender,
     scored_gender,
     title_gender,
 )
 from narrate.attribute.names import (
+    TITLES,
     distinct_names,
     find_names,
     joined_by_gender,
@@ -130,7 +132,7 @@ def discover(
     dialogue = [s.text for s in segments if s.kind == "dialogue"]
     speaking = {s.paragraph for s in segments if s.kind == "dialogue"}
     tags = [s.text for s in segments if s.kind == "narration" and s.paragraph in speaking]
-    names, narrated = find_names(narration, dialogue, lower, set(tags))
+    names, narrated, placed = find_names(narration, dialogue, lower, set(tags))
     if scripts:
         names.update(_declared(scripts[0].work.meta.characters, narration + dialogue, names))
     forms = merge(names)
@@ -138,6 +140,7 @@ def discover(
     for form, n in narrated.items():
         counts[forms[form]] += n
     forms.update(titled_roles(forms))
+    forms.update(_epithet_roles(forms))
     for part, name in name_parts(forms, lower).items():
         forms.setdefault(part, name)
     for alias, name in (aliases or {}).items():
@@ -150,7 +153,8 @@ def discover(
     roles = {role_name(noun) for noun, gender in ROLES.items() if gender == "unknown"} - set(forms)
     scores = gender_scores([(text, mentions(blank, text)) for text in narration], set(forms.values()) | roles)
     titles = _titles(forms, names)
-    inferred = {name: scored_gender(titles.get(name), *score) for name, score in scores.items()}
+    named = {name: name_gender(first) for name, first in _first_names(forms).items() if not first & placed}
+    inferred = {name: scored_gender(titles.get(name), *score, named.get(name, "unknown")) for name, score in scores.items()}
     for role in roles:  # a role of no gender ("the officer") takes the one the pronouns after it give, if they do
         if inferred[role] == "unknown":
             del inferred[role], scores[role]
@@ -178,6 +182,34 @@ def discover(
         if name in inferred:
             inferred[clearer], certainty[clearer] = inferred.pop(name), certainty.pop(name, 0.0)
     return Roster(forms, inferred, pattern, certainty, dict(counts))
+
+
+def _epithet_roles(forms: Mapping[str, str]) -> dict[str, str]:
+    """"the king" -> the person the text calls "the King" (a role noun it capitalises as a name), for roles it
+    has no holder for yet."""
+    return {role_name(noun): forms[noun.capitalize()] for noun in ROLES
+            if noun.capitalize() in forms and role_name(noun) not in forms}
+
+
+def _first_names(forms: Mapping[str, str]) -> dict[str, set[str]]:
+    """Canonical name -> the words its forms use as a first name: the first of a full name ("Henry" of "Henry
+    Tilney"), or a name said alone that is not a surname of theirs ("Edna"; not "Tilney" of "Mr. Tilney")."""
+    cores: dict[str, list[list[str]]] = {}
+    surnames: dict[str, set[str]] = {}
+    for form, name in forms.items():
+        if form.startswith("the "):
+            continue
+        words = form.split()
+        core = [w for w in words if w.lower().rstrip(".") not in TITLES] or words
+        cores.setdefault(name, []).append(core)
+        if len(core) > 1 or words[0].lower().rstrip(".") in _SURNAME_TITLES:
+            surnames.setdefault(name, set()).add(core[-1])
+    return {name: {core[0] for core in found if len(core) > 1 or core[0] not in surnames.get(name, ())}
+            for name, found in cores.items()}
+
+
+_SURNAME_TITLES = frozenset({"mr", "mrs", "ms", "mister"})
+"""Titles a surname follows ("Mr. Tilney"), unlike those a first name may ("Miss Lucy", "Sir Harry")."""
 
 
 def _titles(forms: Mapping[str, str], names: Counter[str]) -> dict[str, Gender]:

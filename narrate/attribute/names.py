@@ -105,8 +105,9 @@ RANKS = frozenset(
 
 def find_names(
     narration: list[str], dialogue: list[str], lower: Counter[str], beside_speech: set[str]
-) -> tuple[Counter[str], Counter[str]]:
-    """Name phrases (one or more capitalised words, titles kept): how often each occurs, and in narration.
+) -> tuple[Counter[str], Counter[str], set[str]]:
+    """Name phrases (one or more capitalised words, titles kept): how often each occurs, and in narration; and the
+    names that sound like places, found after "in", "at" or "to" a fifth of the time or more ("India").
 
     A phrase is a name when the narration uses it like one: mid-sentence but not
     after a preposition (a place), next to a speech verb, with a possessive, or
@@ -176,7 +177,13 @@ def find_names(
         2 * (phrases[one] + (" " not in p) * ending[one]) >= phrases[p] for one in {p[:-1], p[:-2] if p.endswith("es") else p[:-1]})}
     names = Counter({p: n for p, n in phrases.items()
                      if evidence[p] and (_acceptable(p, lower, p in midway) or p in common) and p not in plural})
-    return names, Counter({p: n for p, n in narrated.items() if p not in plural})
+    places = {p for p in names if _PLACED * located[p] >= phrases[p]}
+    return names, Counter({p: n for p, n in narrated.items() if p not in plural}), places
+
+
+_PLACED = 5
+"""A name found after "in", "at" or "to" at least once in this many times may be a place ("India": 15 of 67; people
+stay under 1 in 10)."""
 
 
 _EPITHET = 5
@@ -225,7 +232,8 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
             possessive = phrase.endswith(("’s", "'s"))
             prev = tokens[i - 1][0].lower() if i else ""
             nxt = tokens[j][0].lower() if j < len(tokens) else ""
-            tagged = prev in SPEECH_VERBS or nxt in SPEECH_VERBS
+            said = tokens[i - 2][0].lower() if i > 1 and prev == "the" else prev  # a verb before "the" tags the name after it
+            tagged = said in SPEECH_VERBS or nxt in SPEECH_VERBS
             initial = opens_sentence(text, tokens[first].start())
             out.append((re.sub(r"[’']s$", "", phrase), tokens[j - 1].end(), initial, tagged, possessive, prev))
         i = j
@@ -280,9 +288,9 @@ def merge(names: Counter[str]) -> dict[str, str]:
     for name in names:
         by_core[_core(name)].append(name)
     for forms in by_core.values():
-        if _one_person(forms):
-            for form in forms:
-                join(form, max(forms, key=lambda n: (names[n], len(n))))
+        for side in [forms] if _one_person(forms) else _sides(forms, names):
+            for form in side:
+                join(form, max(side, key=lambda n: (names[n], len(n))))
     cores = [c for c in by_core if " " in c]
     for core in by_core:
         if " " not in core:
@@ -333,7 +341,8 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
     person of its gender whose full name ends in it ("Oakley" of "Maurice Oakley" when there is a "Mrs. Oakley"),
     the most named if `_DOMINANT` times the others; "Miss Woodhouse" joins the one woman with a first name before
     that surname ("Emma Woodhouse"), and "Mr. Crawford" the one man ("Henry Crawford") unless the text calls him
-    "Mr. Henry Crawford" (to tell him from another Mr. Crawford).
+    "Mr. Henry Crawford" (to tell him from another Mr. Crawford); of several, the one named `_DOMINANT` times as
+    often as the rest.
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for form, name in forms.items():
@@ -364,7 +373,7 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
             target = _dominant({t: counts.get(t, 0) for t in targets or full[word, gender] - {name}})
         elif titles == {"miss"} or titles <= {"mr", "mister"}:  # "Miss Woodhouse", "Mr. Crawford"
             targets = (full[word, "female"] if titles == {"miss"} else full[word, "male"] - mistered) - {name}
-            target = targets.pop() if len(targets) == 1 else None
+            target = _dominant({t: counts.get(t, 0) for t in targets})
         else:
             continue
         if target:
@@ -449,6 +458,23 @@ def _one_person(forms: list[str]) -> bool:
     married = {title in _MARRIED for title in titles if TITLES[title] == "female"}
     ranked = any(title in RANKS or title == "dr" for title in titles)
     return len(genders) <= 1 and len(married) <= 1 and not (ranked and married)
+
+
+def _sides(forms: list[str], names: Counter[str]) -> list[list[str]]:
+    """The titled forms of one name that are not all one person, in the groups that can be: men's titles
+    ("Mr. Brandon"), married women's ("Mrs. Brandon"), each other woman's title ("Miss Brandon", "Lady Brandon"),
+    and ranks ("Colonel Brandon"), which join the men's titles when the text uses them `_DOMINANT` times as often ("Mr. Brandon" is
+    Colonel Brandon; "Admiral Crawford" is not the much-named Mr. Crawford)."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for form in forms:
+        gender = _title_gender(form)
+        if gender is not None:
+            title = form.split()[0].lower().rstrip(".")
+            groups["married" if title in _MARRIED else "male" if gender == "male" else title if gender == "female" else "rank"].append(form)
+    ranks, men = (sum(names[form] for form in groups[side]) for side in ("rank", "male"))
+    if men and ranks >= _DOMINANT * men:
+        groups["male"] += groups.pop("rank")
+    return [group for group in groups.values() if group and _one_person(group)]
 
 
 def _stem(name: str) -> str:

@@ -15,7 +15,9 @@ from itertools import groupby
 
 from narrate.attribute.characters import Roster, is_role, mentions, role_gender
 from narrate.attribute.names import followed
+from narrate.attribute.reader import introductions
 from narrate.attribute.turns import Turn
+from narrate.model import Segment
 
 EPITHETS = frozenset({"the stranger", "the newcomer", "the visitor", "the figure"})
 """Roles that name someone already in the scene, never a new person."""
@@ -31,11 +33,15 @@ PLAIN = frozenset(
 """Roles that say nothing but what a person looks like: an epithet after one of them is the same person."""
 
 
-def name_roles(turns: list[Turn], roster: Roster) -> None:
-    """Give every line of a role the identity it turns out to have in its scene (in place)."""
-    for _, group in groupby(turns, key=lambda t: t.segments[0].scene):
+def name_roles(turns: list[Turn], roster: Roster, narration: list[Segment]) -> None:
+    """Give every line of a role the identity it turns out to have in its scene (in place); `narration` is the
+    chapter's narration the reader saw."""
+    told: dict[int, list[Segment]] = {}
+    for segment in narration:
+        told.setdefault(segment.scene, []).append(segment)
+    for number, group in groupby(turns, key=lambda t: t.segments[0].scene):
         scene = list(group)
-        same = _identities(scene, roster)
+        same = _identities(scene, roster, told.get(number, []))
         for turn in scene:
             for i, pick in turn.picks.items():
                 if pick.speaker in same:
@@ -44,7 +50,7 @@ def name_roles(turns: list[Turn], roster: Roster) -> None:
                 turn.pick = replace(turn.pick, speaker=followed(same, turn.pick.speaker))
 
 
-def _identities(scene: list[Turn], roster: Roster) -> dict[str, str]:
+def _identities(scene: list[Turn], roster: Roster, narration: list[Segment]) -> dict[str, str]:
     """Role -> who it is, for the roles of one scene that turn out to be someone else."""
     same: dict[str, str] = {}
     heard: list[str] = []
@@ -62,6 +68,38 @@ def _identities(scene: list[Turn], roster: Roster) -> dict[str, str]:
             if role and is_role(role):
                 same[role] = speaker
         last = speaker
+    described = _described(scene, roster, narration)
+    return same | {role: name for role, name in described.items() if role not in same and role not in same.values()}
+
+
+def _described(scene: list[Turn], roster: Roster, narration: list[Segment]) -> dict[str, str]:
+    """Role that describes a person ("the girl") -> the one named person of its gender the scene's lines are given
+    to or their paragraphs name, unless the scene's `narration` brought in someone of its kind after that person
+    was named ("Ann and Ben rowed. An old man stood on the pier"; "an old gentleman" named only later may be that
+    man)."""
+    named: dict[str, int] = {}  # person -> where the scene first names them or gives them a line
+    for turn in scene:
+        for segment in turn.segments:
+            found = mentions(roster, segment.text) if segment.kind == "narration" else ()
+            people = {m.name for m in found if not m.is_pronoun and not is_role(m.name)}
+            if segment.kind == "dialogue" and (pick := turn.picks.get(turn.segments.index(segment))):
+                people.add(pick.speaker)
+            for name in people:
+                if name in roster.genders and not is_role(name):
+                    named.setdefault(name, segment.start)
+    brought_in: dict[str, int] = {}  # noun -> where the scene last brings in someone new of that kind
+    for segment in narration:
+        for noun in introductions(segment.text):
+            brought_in[noun] = segment.start
+        for mention in mentions(roster, segment.text):
+            if mention.name in named:
+                named[mention.name] = min(named[mention.name], segment.start)
+    same = {}
+    for role in {pick.speaker for turn in scene for pick in turn.picks.values() if pick.speaker in DESCRIPTIONS}:
+        fitting = [name for name in named if roster.gender(name) == role_gender(role)]
+        newcomer = brought_in.get(role.split()[-1], -1)
+        if len(fitting) == 1 and newcomer < named[fitting[0]]:
+            same[role] = fitting[0]
     return same
 
 

@@ -123,8 +123,10 @@ def assign(
     state.evidence = evidence
     state.terse = _terse(grouped := paragraphs(script))
     turns: dict[int, Turn] = {}
+    narration: list[Segment] = []
     for k, segments in enumerate(grouped):
         seen = [s for s in segments if s.kind == "dialogue"] if segments[0].paragraph in hidden else segments
+        narration += [s for s in seen if s.kind == "narration"]
         enter_scene(state, segments[0].scene)
         if any(s.kind == "dialogue" for s in seen):
             turns[k] = _dialogue_paragraph(state, seen, grouped[k + 1 : k + 1 + _LOOKAHEAD])
@@ -138,7 +140,7 @@ def assign(
             if state.run_words > _BREAK_WORDS:
                 state.conversation += 1
                 state.opened = len(state.speakers)
-    name_roles(list(turns.values()), roster)
+    name_roles(list(turns.values()), roster, narration)
     second_pass(list(turns.values()))
     out: list[Segment] = []
     for k, segments in enumerate(grouped):
