@@ -139,7 +139,7 @@ def discover(
     counts: Counter[str] = Counter()
     for form, n in narrated.items():
         counts[forms[form]] += n
-    forms.update(titled_roles(forms))
+    forms.update(titled_roles(forms, counts))
     forms.update(_epithet_roles(forms))
     for part, name in name_parts(forms, lower).items():
         forms.setdefault(part, name)

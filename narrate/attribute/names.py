@@ -75,7 +75,7 @@ HYPOCORISMS: dict[str, tuple[str, ...]] = {
     "Jim": ("James",), "Jimmy": ("James",), "Tom": ("Thomas",), "Tommy": ("Thomas",), "Joe": ("Joseph",),
     "Jo": ("Josephine",), "Dez": ("Desmond",), "Des": ("Desmond",), "Tony": ("Anthony",), "Jenny": ("Jennifer",),
     "Abby": ("Abigail",), "Fred": ("Frederick",), "Freddie": ("Frederick",), "Chuck": ("Charles",),
-    "Charlie": ("Charles", "Charlotte"), "Hank": ("Henry",), "Jules": ("Julian", "Julia", "Juliet"),
+    "Charlie": ("Charles", "Charlotte"), "Hank": ("Henry",), "Frank": ("Francis", "Franklin"), "Nance": ("Nancy",), "Jules": ("Julian", "Julia", "Juliet"),
     "Mike": ("Michael",), "Mick": ("Michael",), "Andy": ("Andrew",), "Drew": ("Andrew",),
     "Sandy": ("Alexander", "Alexandra"), "Lexie": ("Alexandra",), "Xander": ("Alexander",),
 }  # fmt: skip
@@ -334,15 +334,14 @@ def name_parts(forms: dict[str, str], lower: Collection[str]) -> dict[str, str]:
 
 
 def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: Mapping[str, int]) -> dict[str, str]:
-    """Canonical name -> the person it joins once genders are known.
+    """Canonical name -> the person it joins once genders are known (`counts`: how often narration names each).
 
     A name without a title that several titled people share ("Weston" of "Mr. Weston" and "Mrs. Weston") joins
     the one of its gender (a man's when its gender is unknown: narration calls men by the bare surname), else the
-    person of its gender whose full name ends in it ("Oakley" of "Maurice Oakley" when there is a "Mrs. Oakley"),
-    the most named if `_DOMINANT` times the others; "Miss Woodhouse" joins the one woman with a first name before
-    that surname ("Emma Woodhouse"), and "Mr. Crawford" the one man ("Henry Crawford") unless the text calls him
-    "Mr. Henry Crawford" (to tell him from another Mr. Crawford); of several, the one named `_DOMINANT` times as
-    often as the rest.
+    person of its gender whose full name ends in it ("Oakley" of "Maurice Oakley" when there is a "Mrs. Oakley");
+    "Miss Woodhouse" joins the woman with a first name before that surname ("Emma Woodhouse"), and "Mr.
+    Crawford" the man ("Henry Crawford") unless the text calls him "Mr. Henry Crawford" (to tell him from another
+    Mr. Crawford). Of several, the one named `_DOMINANT` times as often as the rest.
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for form, name in forms.items():
@@ -419,14 +418,16 @@ def followed(links: dict[str, str], name: str) -> str:
     return name
 
 
-def titled_roles(forms: dict[str, str]) -> dict[str, str]:
-    """"the captain" and a bare "Captain" -> the one person the text calls Captain Somebody (or the doctor...)."""
+def titled_roles(forms: dict[str, str], counts: Mapping[str, int]) -> dict[str, str]:
+    """"the captain" and a bare "Captain" -> the person the text calls Captain Somebody (or the doctor...): the
+    only one, or the one named `_DOMINANT` times as often as the others ("Admiral Croft", not "Admiral Baldwin")."""
     holders: dict[str, set[str]] = defaultdict(set)
     for form, name in forms.items():
         title = form.split()[0].lower().rstrip(".")
         if " " in form and title in TITLES:
             holders[{"dr": "doctor"}.get(title, title)].add(name)
-    single = {title: next(iter(names)) for title, names in holders.items() if len(names) == 1 and title in RANKS}
+    single = {title: holder for title, names in holders.items()
+              if title in RANKS and (holder := _dominant({name: counts.get(name, 0) for name in names}))}
     return {f"the {title}": name for title, name in single.items()} | {title.capitalize(): name for title, name in single.items()}
 
 
@@ -463,14 +464,15 @@ def _one_person(forms: list[str]) -> bool:
 def _sides(forms: list[str], names: Counter[str]) -> list[list[str]]:
     """The titled forms of one name that are not all one person, in the groups that can be: men's titles
     ("Mr. Brandon"), married women's ("Mrs. Brandon"), each other woman's title ("Miss Brandon", "Lady Brandon"),
-    and ranks ("Colonel Brandon"), which join the men's titles when the text uses them `_DOMINANT` times as often ("Mr. Brandon" is
-    Colonel Brandon; "Admiral Crawford" is not the much-named Mr. Crawford)."""
+    and ranks ("Colonel Brandon"), which join the men's titles when the text uses them `_DOMINANT` times as often
+    ("Mr. Brandon" is Colonel Brandon; "Admiral Crawford" is not the much-named Mr. Crawford)."""
     groups: dict[str, list[str]] = defaultdict(list)
     for form in forms:
         gender = _title_gender(form)
         if gender is not None:
             title = form.split()[0].lower().rstrip(".")
-            groups["married" if title in _MARRIED else "male" if gender == "male" else title if gender == "female" else "rank"].append(form)
+            side = "married" if title in _MARRIED else "male" if gender == "male" else title if gender == "female" else "rank"
+            groups[side].append(form)
     ranks, men = (sum(names[form] for form in groups[side]) for side in ("rank", "male"))
     if men and ranks >= _DOMINANT * men:
         groups["male"] += groups.pop("rank")
