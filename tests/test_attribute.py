@@ -554,3 +554,30 @@ def test_a_role_that_describes_the_one_person_of_its_kind_in_the_scene_is_them(
     tmp_path: Path, body: str, expected: list[str]
 ) -> None:
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == expected
+
+
+def test_a_place_that_never_speaks_is_no_one(tmp_path: Path) -> None:
+    """A name found after "in" a fifth of the time or more, that no speech tag names, is a place."""
+    body = ("Archer came back to New York. He had lived in New York for years, and New York's houses were cold. "
+            "Archer sighed; he missed the sun. Nobody in New York cared, and May went to New York's opera.\n\n"
+            "“Cold,” said Archer.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert "Archer" in roster.forms and "New York" not in roster.forms
+
+
+def test_italics_marks_are_not_part_of_a_name(tmp_path: Path) -> None:
+    """Plain text marks italics with underscores: "_Maria's_" is Maria's."""
+    body = ("Tom looked at _Maria's_ hat, and then at Maria; she laughed. It was _Maria_ who spoke.\n\n"
+            "“Hello,” said Maria.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert "Maria" in roster.forms and not any("_" in form for form in roster.forms)
+
+
+def test_a_nickname_begins_a_first_name() -> None:
+    """"Theo" is Theodore, but "Cat" is not the Caterpillar: what a short name begins must be a first name."""
+    from collections import Counter
+
+    from narrate.attribute.names import merge
+
+    forms = merge(Counter({"Theo": 3, "Theodore": 5, "Cat": 4, "Caterpillar": 9}))
+    assert forms["Theo"] == forms["Theodore"] and forms["Cat"] != forms["Caterpillar"]

@@ -12,10 +12,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from narrate.attribute.firstnames import name_gender
 from narrate.attribute.gender import (
     gender_certainty,
     gender_scores,
-    name_gender,
     scored_gender,
     title_gender,
 )

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping
 
+from narrate.attribute.firstnames import is_first_name, name_gender
 from narrate.attribute.words import (
     KIN,
     SPEECH_VERBS,
@@ -120,6 +121,7 @@ def find_names(
     called: Counter[str] = Counter()
     followed: set[str] = set()
     located: Counter[str] = Counter()
+    inside: Counter[str] = Counter()
     personal: set[str] = set()
     speaking: Counter[str] = Counter()
     midway: Counter[str] = Counter()
@@ -130,6 +132,7 @@ def find_names(
             placed = before in _PLACE_WORDS or dated
             phrases[phrase] += 1
             located[phrase] += before in _LOCATIVE
+            inside[phrase] += before in _INSIDE
             if not initial:
                 midway[phrase] += 1
             if tagged or _is_title(phrase.split()[0]) or possessive and not placed:
@@ -178,9 +181,15 @@ def find_names(
     names = Counter({p: n for p, n in phrases.items()
                      if evidence[p] and (_acceptable(p, lower, p in midway) or p in common) and p not in plural})
     places = {p for p in names if _PLACED * located[p] >= phrases[p]}
-    return names, Counter({p: n for p, n in narrated.items() if p not in plural}), places
+    silent = {p for p in names if _PLACED * inside[p] >= phrases[p] >= _EPITHET and not speaking[p]
+              and not _is_title(p.split()[0])}
+    names = Counter({p: n for p, n in names.items() if p not in silent})
+    return names, Counter({p: n for p, n in narrated.items() if p not in plural and p not in silent}), places
 
 
+_INSIDE = frozenset("in into inside outside".split())
+"""Words a place follows and a person hardly ever does: a name found `_EPITHET` times or more, after them a fifth of
+the time or more, that no speech tag names, is a place ("in New York"; not one "faults in Emma Woodhouse")."""
 _PLACED = 5
 """A name found after "in", "at" or "to" at least once in this many times may be a place ("India": 15 of 67; people
 stay under 1 in 10)."""
@@ -485,14 +494,18 @@ def _stem(name: str) -> str:
 
 
 def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
-    """(nickname, full name) pairs among one-word names: "Lizzy" -> "Elizabeth", "Theo" -> "Theodore", "Kowie" -> "Kowalski"."""
+    """(nickname, full name) pairs among one-word names: "Lizzy" -> "Elizabeth", "Theo" -> "Theodore", "Kowie" -> "Kowalski".
+    Unless it ends like a pet name (-y, -ie), a name that only begins another must begin a first name ("Cat" is not
+    "Caterpillar"), and name lists must not give the two different genders."""
     firsts = {name.split()[0]: name for name in names if not _is_title(name.split()[0])}
     pairs = []
     for short in (n for n in names if " " not in n and not _is_title(n)):
-        longer = {firsts[f] for f in firsts if f != short and len(f) > len(short) >= 3 and f.startswith(short)}
+        longer = {f for f in firsts if f != short and len(f) > len(short) >= 3 and f.startswith(short) and is_first_name(f)}
         if len(short) <= 4 or short.endswith(("y", "ie")):
-            longer |= {firsts[f] for f in firsts if f != short and len(f) > len(short) + 1 and _stem(f) == _stem(short)}
-        longer |= {firsts[f] for f in HYPOCORISMS.get(short, ()) if f in firsts}
+            longer |= {f for f in firsts if f != short and len(f) > len(short) + 1 and _stem(f) == _stem(short)
+                       and (short.endswith(("y", "ie")) or is_first_name(f))}
+        longer |= {f for f in HYPOCORISMS.get(short, ()) if f in firsts}
+        longer = {firsts[f] for f in longer if "unknown" in (gender := {name_gender([short]), name_gender([f])}) or len(gender) == 1}
         if len(longer) == 1:
             pairs.append((short, longer.pop()))
     return pairs

@@ -40,8 +40,9 @@ RELATIONS: dict[str, Gender] = {
 }  # fmt: skip
 """Nouns that name a person by their tie to another ("his wife", "Scrooge’s nephew"), with their gender."""
 
-TOKEN = re.compile(r"[^\W\d_][\w]*(?:[’'\-][^\W\d_][\w]*)*")
-"""A word: letters, with apostrophes or hyphens inside ("O’Brien", "well-known")."""
+TOKEN = re.compile(r"[^\W\d_][^\W_]*(?:[’'\-][^\W\d_][^\W_]*)*")
+"""A word: letters, with apostrophes or hyphens inside ("O’Brien", "well-known"); underscores, which plain text uses
+to mark italics ("_Maria_"), are not part of it."""
 KIN = re.compile(r"\s+(?P<noun>" + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")\b(?![\w-])")
 """A relation noun after a possessive name ("Scrooge’s nephew")."""
 _SENTENCE_END = ".!?…:"
