@@ -581,3 +581,10 @@ def test_a_nickname_begins_a_first_name() -> None:
 
     forms = merge(Counter({"Theo": 3, "Theodore": 5, "Cat": 4, "Caterpillar": 9}))
     assert forms["Theo"] == forms["Theodore"] and forms["Cat"] != forms["Caterpillar"]
+
+
+def test_and_she_says_between_two_quotes_tags_the_second(tmp_path: Path) -> None:
+    """In “...,” Bea says, “...,” and Noor says, “...” the middle quote is still Bea's."""
+    body = ("Bea sat with Noor at the table.\n\n“Oh, for heaven’s sake,” Bea says, and she’s crying now, “you’ve set me "
+            "off,” and Noor says, “I’m getting the tissues,” and goes to get them.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Bea", "Bea", "Noor"]

@@ -314,6 +314,8 @@ def _tag(state: Reader, segments: list[Segment], i: int) -> Pick | None:
             pick = _lead_in(state, sentences(previous)[-1])
             if pick:
                 return pick
+    if after is not None and _leads_on(segments, i + 1):
+        after = None  # “...,” and Noor says, “...”: the tag is the next quote's
     for narration, first in ((after, True), (before, False)):
         if narration is not None:
             sentence = sentences(narration.text)[0 if first else -1]
@@ -322,6 +324,13 @@ def _tag(state: Reader, segments: list[Segment], i: int) -> Pick | None:
             if pick:
                 return pick
     return None
+
+
+def _leads_on(segments: list[Segment], k: int) -> bool:
+    """True when narration segment k opens a new clause ("and Noor says,") that leads into the quote after it."""
+    text = segments[k].text.strip()
+    return (k + 1 < len(segments) and segments[k + 1].kind == "dialogue" and text.endswith((",", ":"))
+            and re.match(r"(?:and|then|while|before|but)\s", text) is not None)
 
 
 def _lead_in(state: Reader, sentence: str) -> Pick | None:
