@@ -458,15 +458,18 @@ _HONORIFICS = frozenset({"mr", "mister", "mrs", "miss", "ms"})
 """Titles that are how narration calls a person by surname (not kin: "Uncle Knightley")."""
 _MARRIED = frozenset({"mrs", "madame", "mme"})
 """Titles of a married woman: "Mrs. Bates" is not "Miss Bates"."""
+_UNMARRIED = frozenset({"miss", "mademoiselle", "mlle"})
+"""Titles of an unmarried woman (a countess or a lady may be either)."""
 
 
 def _one_person(forms: list[str]) -> bool:
     """True when `forms` can all name one person: no titles of different genders, not both "Mrs." and "Miss", and
-    no rank ("Colonel Campbell") beside a woman's title."""
+    no rank ("Colonel Campbell") beside a married or unmarried woman's title; a woman's rank ("Countess Olenska")
+    goes with either ("Madame Olenska")."""
     titles = {name.split()[0].lower().rstrip(".") for name in forms if _title_gender(name) is not None}
     genders = {TITLES[title] for title in titles} - {"unknown"}
-    married = {title in _MARRIED for title in titles if TITLES[title] == "female"}
-    ranked = any(title in RANKS or title == "dr" for title in titles)
+    married = {title in _MARRIED for title in titles if title in _MARRIED | _UNMARRIED}
+    ranked = any(title in RANKS and TITLES[title] != "female" or title == "dr" for title in titles)
     return len(genders) <= 1 and len(married) <= 1 and not (ranked and married)
 
 
