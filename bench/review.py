@@ -16,6 +16,8 @@ import json
 import math
 import sys
 import tempfile
+from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -38,16 +40,31 @@ def least_sure(scripts: list[Script], share: float) -> list[Segment]:
     return sorted(quotes, key=lambda s: s.confidence)[: math.ceil(share * len(quotes))]
 
 
-def reviewed(path: Path, gold: dict[int, str], share: float) -> tuple[list[Script], list[Script], int]:
+def reviewed(
+    path: Path, gold: dict[int, str], share: float, named: Callable[[list[Script]], dict[str, str]] = lambda _: {}
+) -> tuple[list[Script], list[Script], int]:
     """The text at `path` attributed, then attributed again after fixing its least sure quotes with the `gold`
-    speaker of their first character offset (quotes without one are left as they are), and the fixes made."""
+    speaker of their first character offset (quotes without one are left as they are), and the fixes made. A user
+    fixes a line with the name narrate's cast gives that speaker: `named` maps gold speakers to it, from the first
+    run."""
     work = load(path)
     parsed = [parse(work, chapter) for chapter in work.chapters]
     first = attribute(parsed)
-    lines = {s.id: gold[s.start] for s in least_sure(first, share) if s.start in gold}
+    cast = named(first)
+    lines = {s.id: cast.get(gold[s.start], gold[s.start]) for s in least_sure(first, share) if s.start in gold}
     with tempfile.TemporaryDirectory() as empty:
         second = attribute(parsed, Corrections(Path(empty) / "speakers.toml", lines))
     return first, second, len(lines)
+
+
+def cast_names(scripts: list[Script], gold: dict[int, str], right: Callable[[Segment], bool]) -> dict[str, str]:
+    """Gold speaker -> the name narrate's cast most often gives their lines where it names them `right`ly: the name
+    a user picks when fixing a line ("Noor", where the labels say "Noor Haddad")."""
+    given: dict[str, Counter[str]] = {}
+    for s in (s for script in scripts for s in script.segments if s.kind == "dialogue"):
+        if s.start in gold and s.speaker and right(s):
+            given.setdefault(gold[s.start], Counter())[s.speaker] += 1
+    return {speaker: names.most_common(1)[0][0] for speaker, names in given.items()}
 
 
 def fixture_result(path: Path, share: float) -> dict:
@@ -63,7 +80,9 @@ def fixture_result(path: Path, share: float) -> dict:
         label = next((l for l in labels if quote.start < l["end"] and l["start"] < quote.end), None)
         if label is not None:
             gold[quote.start] = label["speaker"]
-    first, second, fixes = reviewed(path, gold, share)
+    first, second, fixes = reviewed(
+        path, gold, share, lambda scripts: cast_names(scripts, gold, lambda s: _acceptable(s, gold[s.start], names))
+    )
 
     def right(scripts: list[Script]) -> set[int]:
         return {s.start for script in scripts for s in script.segments
@@ -80,8 +99,12 @@ def novel_result(folder: Path, share: float) -> dict:
     quotes = [s for chapter in work.chapters for s in parse(work, chapter).segments if s.kind == "dialogue"]
     pairs = _paired(spans, [(s.start, s.end, "") for s in quotes])
     gold = {quotes[at].start: spans[index] for index, at in pairs.items()}
-    first, second, fixes = reviewed(folder / "text.txt", {start: span["speaker"] for start, span in gold.items()},
-                                    share)
+
+    def named(s: Segment) -> bool:
+        return by_names(s.speaker or "", gold[s.start], owners)
+
+    speakers = {start: span["speaker"] for start, span in gold.items()}
+    first, second, fixes = reviewed(folder / "text.txt", speakers, share, lambda scripts: cast_names(scripts, speakers, named))
 
     def right(scripts: list[Script]) -> set[int]:
         found = set()

@@ -591,3 +591,36 @@ def test_and_she_says_between_two_quotes_tags_the_second(tmp_path: Path) -> None
     body = ("Bea sat with Noor at the table.\n\n“Oh, for heaven’s sake,” Bea says, and she’s crying now, “you’ve set me "
             "off,” and Noor says, “I’m getting the tissues,” and goes to get them.")
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Bea", "Bea", "Noor"]
+
+
+def test_a_fix_trades_only_the_two_people_it_is_about(tmp_path: Path) -> None:
+    """Re-deriving a chain after a fix (Ben's line is Dot's) may give lines to Dot, or trade Ben and Dot; a line
+    the first run gave to someone else (Ann) keeps them, whatever the second run says."""
+    from dataclasses import replace
+
+    from narrate.attribute import _within_chains
+
+    path = _story(tmp_path, "Ann, Ben and Dot sat by the fire.\n\n“Cold,” said Ann.\n\n“Freezing.”\n\n“Tea?”\n\n"
+                            "“Please.”\n\n“Here,” said Ben.")
+    work = load(path)
+    script = parse(work, work.chapters[0])
+    quotes = [s for s in script.segments if s.kind == "dialogue"]
+
+    def given(names: list[str]) -> Script:
+        said = {quote.id: name for quote, name in zip(quotes, names)}
+        return replace(script, segments=tuple(replace(s, speaker=said.get(s.id, s.speaker)) for s in script.segments))
+
+    before = given(["Ann", "Ben", "Ann", "Ben", "Ben"])
+    fixed = given(["Ann", "Dot", "Ben", "Dot", "Ben"])  # what a second run might say
+    turn_taking = {s.start: "turn" for s in quotes[1:4]}
+    result = _within_chains(fixed, before, turn_taking, turn_taking, {quotes[1].id: "Dot"})
+    assert [s.speaker for s in result.segments if s.kind == "dialogue"] == ["Ann", "Dot", "Ann", "Dot", "Ben"]
+
+
+def test_a_fix_by_another_name_of_a_character_is_that_character(tmp_path: Path) -> None:
+    path = _story(tmp_path, "Cas came in with Noor Haddad, and Noor sat; she smiled.\n\n“Hi,” said Cas.\n\n“Hello.”")
+    work = load(path)
+    parsed = [parse(work, work.chapters[0])]
+    quote = [s for s in attribute(parsed)[0].segments if s.kind == "dialogue"][1]
+    fixed = attribute(parsed, Corrections(tmp_path / "speakers.toml", {quote.id: "Noor Haddad"}))[0]
+    assert next(s.speaker for s in fixed.segments if s.id == quote.id) == "Noor"

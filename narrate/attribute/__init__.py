@@ -23,7 +23,7 @@ from narrate.attribute.narrator import as_narrator, name_narrator, narrator_name
 from narrate.attribute.scorer import Evidence
 from narrate.attribute.speakers import assign, explicit_tags, tagged_names
 from narrate.attribute.turns import CONFIDENCE
-from narrate.model import Character, Corrections, Estimate, Script
+from narrate.model import Character, Corrections, Estimate, Script, Segment
 
 _FIRM = frozenset({"user", "tag", "role tag", "pronoun tag", "relation tag", "beat", "pronoun beat", "introduction"})
 """Rules that show a person speaking under their own name (so it is not the first-person narrator's)."""
@@ -43,13 +43,14 @@ def attribute(
 ) -> list[Script]:  # fmt: skip
     """The chapters of a work with every quote's speaker and confidence set, and their speaking characters.
 
-    A speaker the user gave a line (`corrections`) changes only the turn-taking chain that line belongs to: the
-    untagged paragraphs around it up to the nearest name tags. `evidence`, when given, receives each untagged
+    A speaker the user gave a line (`corrections`), by any name the text uses for them ("Noor Haddad" for Noor),
+    changes only the turn-taking chain that line belongs to: the untagged paragraphs around it up to the nearest
+    name tags. `evidence`, when given, receives each untagged
     paragraph's candidates and their evidence (for training).
     """
     unwrapped = [_unwrapped(script) for script in scripts]
     roster = _roster(unwrapped, corrections)
-    lines = corrections.lines if corrections else {}
+    lines = {line: roster.forms.get(name, name) for line, name in (corrections.lines if corrections else {}).items()}
     rules: dict[int, str] = {}
     attributed, roster = _attributed(unwrapped, roster, lines, rules, evidence)
     if lines:
@@ -92,24 +93,34 @@ def _within_chains(
 ) -> Script:
     """`fixed` (attributed with the user's lines) where a corrected line's turn-taking chain is, `before` (without
     them) elsewhere: from each corrected paragraph, the dialogue paragraphs of its scene either way that turn-taking
-    decided with and without the fix (`rules`, `earlier`: offset -> rule), up to the first one something else did."""
+    decided with and without the fix (`rules`, `earlier`: offset -> rule), up to the first one something else did.
+    Within a chain a line goes to the corrected speaker, or trades the two people the fix is about (who the
+    corrected line was given to, and who said it); a line given to a third person stays theirs."""
     dialogue = sorted({(s.scene, s.paragraph) for s in fixed.segments if s.kind == "dialogue"}, key=lambda p: p[1])
     anchored = {s.paragraph for s in fixed.segments if s.kind == "dialogue"
                 and not (rules.get(s.start) in _TURN_TAKING and earlier.get(s.start) in _TURN_TAKING)}
-    corrected = {s.paragraph for s in fixed.segments if s.kind == "dialogue" and s.id in lines}
-    chained: set[int] = set()
+    was = {s.id: s.speaker for s in before.segments if s.kind == "dialogue"}
+    corrected = {s.paragraph: (lines[s.id], was[s.id]) for s in fixed.segments if s.kind == "dialogue" and s.id in lines}
+    fixes: dict[int, list[tuple[str, str | None]]] = {}  # chained paragraph -> (corrected speaker, who it replaced)
     for k, (scene, paragraph) in enumerate(dialogue):
         if paragraph in corrected:
-            chained.add(paragraph)
+            fixes.setdefault(paragraph, []).append(corrected[paragraph])
             for step in (1, -1):
                 j = k + step
                 while 0 <= j < len(dialogue) and dialogue[j][0] == scene and dialogue[j][1] not in anchored:
-                    chained.add(dialogue[j][1])
+                    fixes.setdefault(dialogue[j][1], []).append(corrected[paragraph])
                     j += step
-    if not chained:
+    if not fixes:
         return before
-    return replace(fixed, segments=tuple(new if new.paragraph in chained else old
-                                         for new, old in zip(fixed.segments, before.segments)))
+
+    def kept(new: Segment, old: Segment) -> Segment:
+        if new.paragraph not in fixes or new.kind != "dialogue" or new.id in lines:
+            return new if new.paragraph in fixes else old
+        follows = any(new.speaker == speaker or {new.speaker, old.speaker} <= {speaker, replaced}
+                      for speaker, replaced in fixes[new.paragraph])
+        return new if follows else old
+
+    return replace(fixed, segments=tuple(kept(new, old) for new, old in zip(fixed.segments, before.segments)))
 
 
 def _unwrapped(script: Script) -> Script:
