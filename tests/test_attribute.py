@@ -624,3 +624,24 @@ def test_a_fix_by_another_name_of_a_character_is_that_character(tmp_path: Path) 
     quote = [s for s in attribute(parsed)[0].segments if s.kind == "dialogue"][1]
     fixed = attribute(parsed, Corrections(tmp_path / "speakers.toml", {quote.id: "Noor Haddad"}))[0]
     assert next(s.speaker for s in fixed.segments if s.id == quote.id) == "Noor"
+
+
+def test_a_fix_that_brings_someone_in_leaves_the_lines_before_it(tmp_path: Path) -> None:
+    """Dot, named for the last line of a chain where she had not spoken, says nothing of who spoke before her."""
+    from dataclasses import replace
+
+    from narrate.attribute import _within_chains
+
+    work = load(_story(tmp_path, "Ann, Ben and Dot sat by the fire.\n\n“Cold,” said Ann.\n\n“Freezing.”\n\n“Tea?”\n\n"
+                                 "“Please.”\n\n“Here.”"))
+    script = parse(work, work.chapters[0])
+    quotes = [s for s in script.segments if s.kind == "dialogue"]
+
+    def given(names: list[str]) -> Script:
+        said = {quote.id: name for quote, name in zip(quotes, names)}
+        return replace(script, segments=tuple(replace(s, speaker=said.get(s.id, s.speaker)) for s in script.segments))
+
+    turn_taking = {s.start: "turn" for s in quotes[1:]}
+    result = _within_chains(given(["Ann", "Dot", "Ann", "Dot", "Dot"]), given(["Ann", "Ben", "Ann", "Ben", "Ann"]),
+                            turn_taking, turn_taking, {quotes[4].id: "Dot"})
+    assert [s.speaker for s in result.segments if s.kind == "dialogue"] == ["Ann", "Ben", "Ann", "Ben", "Dot"]

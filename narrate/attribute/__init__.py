@@ -95,21 +95,27 @@ def _within_chains(
     them) elsewhere: from each corrected paragraph, the dialogue paragraphs of its scene either way that turn-taking
     decided with and without the fix (`rules`, `earlier`: offset -> rule), up to the first one something else did.
     Within a chain a line goes to the corrected speaker, or trades the two people the fix is about (who the
-    corrected line was given to, and who said it); a line given to a third person stays theirs."""
+    corrected line was given to, and who said it); a line given to a third person stays theirs. Lines before a fix
+    change only when its speaker was talking there already: someone who joins a conversation says nothing of who
+    talked before they came."""
     dialogue = sorted({(s.scene, s.paragraph) for s in fixed.segments if s.kind == "dialogue"}, key=lambda p: p[1])
     anchored = {s.paragraph for s in fixed.segments if s.kind == "dialogue"
                 and not (rules.get(s.start) in _TURN_TAKING and earlier.get(s.start) in _TURN_TAKING)}
     was = {s.id: s.speaker for s in before.segments if s.kind == "dialogue"}
+    said = {s.paragraph: s.speaker for s in before.segments if s.kind == "dialogue"}
     corrected = {s.paragraph: (lines[s.id], was[s.id]) for s in fixed.segments if s.kind == "dialogue" and s.id in lines}
     fixes: dict[int, list[tuple[str, str | None]]] = {}  # chained paragraph -> (corrected speaker, who it replaced)
     for k, (scene, paragraph) in enumerate(dialogue):
         if paragraph in corrected:
             fixes.setdefault(paragraph, []).append(corrected[paragraph])
             for step in (1, -1):
-                j = k + step
+                j, chain = k + step, []
                 while 0 <= j < len(dialogue) and dialogue[j][0] == scene and dialogue[j][1] not in anchored:
-                    fixes.setdefault(dialogue[j][1], []).append(corrected[paragraph])
+                    chain.append(dialogue[j][1])
                     j += step
+                if step == 1 or corrected[paragraph][0] in {said[p] for p in chain}:
+                    for p in chain:  # before a fix only when its speaker was talking there already
+                        fixes.setdefault(p, []).append(corrected[paragraph])
     if not fixes:
         return before
 
