@@ -380,6 +380,9 @@ def test_she_said_is_not_someone_only_named_through_another(tmp_path: Path) -> N
         (("Newland Archer came in; he bowed. Mrs. Archer smiled. Newland Archer sat. Newland Archer read; he "
           "yawned. Later Happily Archer ran. Mr. Archer rose.\n\n“Good night,” said Mr. Archer."),
          {"Newland Archer", "Mr. Archer"}),
+        # a lower-case particle inside a name
+        (("Syme watched Professor de Worms. Later Professor de Worms smiled; he was old. Syme saw Worms "
+          "leave.\n\n“Good,” said Professor de Worms."), {"Professor de Worms", "Worms"}),
         # a woman's rank goes with a married woman's title
         (("Madame Olenska sat down; she smiled. Countess Olenska, they called her. Madame Olenska laughed.\n\n"
           "“Oh,” said Madame Olenska."), {"Madame Olenska", "Countess Olenska"}),

@@ -231,8 +231,10 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
             i += 1
             continue
         j = i + 1
-        while j < len(tokens) and tokens[j][0][0].isupper() and _joined(text, tokens[j - 1], tokens[j]):
-            j += 1
+        while j < len(tokens) and _joined(text, tokens[j - 1], tokens[j]) and (
+            tokens[j][0][0].isupper() or _particle(tokens, j) and _joined(text, tokens[j], tokens[j + 1])
+        ):
+            j += 1 if tokens[j][0][0].isupper() else 2  # "Professor de Worms", "Mr. van der Luyden"
         first = i
         while first < j and tokens[first][0].lower().replace("’", "'") in _STOP and not _is_title(tokens[first][0]):
             first += 1
@@ -247,6 +249,18 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
             out.append((re.sub(r"[’']s$", "", phrase), tokens[j - 1].end(), initial, tagged, possessive, prev))
         i = j
     return out
+
+
+_PARTICLES = frozenset("de du des da di del della van von der den ter le la".split())
+"""Lower-case words inside a name ("Professor de Worms", "Mr. van der Luyden")."""
+
+
+def _particle(tokens: list[re.Match[str]], j: int) -> bool:
+    """True when token j is a name particle ("de", "van der") that a capitalised word follows."""
+    k = j
+    while k < len(tokens) and tokens[k][0] in _PARTICLES:
+        k += 1
+    return k > j and k < len(tokens) and tokens[k][0][0].isupper() and k - j <= 2
 
 
 def _joined(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
@@ -266,7 +280,7 @@ def _is_title(word: str) -> bool:
 def _acceptable(phrase: str, lower: Collection[str], inside: bool = True) -> bool:
     """True when `phrase` can be a name: not a common word, no word written in lower case elsewhere but a first
     name found inside a sentence ("Bill Sikes", "Rose Maylie"; not "Could Katharine")."""
-    core = [w for w in phrase.split() if not _is_title(w)]
+    core = [w for w in phrase.split() if not _is_title(w) and w not in _PARTICLES]
     checked = core[-1:] if inside else core
     return bool(core) and all(w.lower() not in lower for w in checked) and all(
         not (w.isupper() and len(w) > 1) and w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and len(w) > 1
