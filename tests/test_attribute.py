@@ -648,3 +648,10 @@ def test_a_fix_that_brings_someone_in_leaves_the_lines_before_it(tmp_path: Path)
     result = _within_chains(given(["Ann", "Dot", "Ann", "Dot", "Dot"]), given(["Ann", "Ben", "Ann", "Ben", "Ann"]),
                             turn_taking, turn_taking, {quotes[4].id: "Dot"})
     assert [s.speaker for s in result.segments if s.kind == "dialogue"] == ["Ann", "Ben", "Ann", "Ben", "Dot"]
+
+
+def test_a_titled_name_may_be_a_common_word(tmp_path: Path) -> None:
+    """"Mrs. Hall" is someone though the text has a hall (a bare "Hall" needs more to be a name)."""
+    body = ("Mrs. Hall came out of the hall and stood in the hall; she sighed.\n\n“Dinner,” said Mrs. Hall.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert roster.forms.get("Mrs. Hall") == "Mrs. Hall"

@@ -279,9 +279,10 @@ def _is_title(word: str) -> bool:
 
 def _acceptable(phrase: str, lower: Collection[str], inside: bool = True) -> bool:
     """True when `phrase` can be a name: not a common word, no word written in lower case elsewhere but a first
-    name found inside a sentence ("Bill Sikes", "Rose Maylie"; not "Could Katharine")."""
+    name found inside a sentence ("Bill Sikes", "Rose Maylie"; not "Could Katharine"), or any word after a title
+    ("Mrs. Hall", though the text has a hall)."""
     core = [w for w in phrase.split() if not _is_title(w) and w not in _PARTICLES]
-    checked = core[-1:] if inside else core
+    checked = [] if _is_title(phrase.split()[0]) else core[-1:] if inside else core  # "Mrs. Hall" beside "the hall"
     return bool(core) and all(w.lower() not in lower for w in checked) and all(
         not (w.isupper() and len(w) > 1) and w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and len(w) > 1
         for w in core
