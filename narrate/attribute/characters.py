@@ -132,7 +132,7 @@ def discover(
     dialogue = [s.text for s in segments if s.kind == "dialogue"]
     speaking = {s.paragraph for s in segments if s.kind == "dialogue"}
     tags = [s.text for s in segments if s.kind == "narration" and s.paragraph in speaking]
-    names, narrated, placed = find_names(narration, dialogue, lower, set(tags))
+    names, narrated, places = find_names(narration, dialogue, lower, set(tags))
     if scripts:
         names.update(_declared(scripts[0].work.meta.characters, narration + dialogue, names))
     forms = merge(names)
@@ -153,8 +153,9 @@ def discover(
     roles = {role_name(noun) for noun, gender in ROLES.items() if gender == "unknown"} - set(forms)
     scores = gender_scores([(text, mentions(blank, text)) for text in narration], set(forms.values()) | roles)
     titles = _titles(forms, names)
-    named = {name: name_gender(first) for name, first in _first_names(forms).items() if not first & placed}
-    inferred = {name: scored_gender(titles.get(name), *score, named.get(name, "unknown")) for name, score in scores.items()}
+    named = {name: name_gender(first) for name, first in _first_names(forms).items() if not first & places}
+    inferred = {name: scored_gender(titles.get(name), male, female, named.get(name, "unknown"))
+                for name, (male, female) in scores.items()}
     for role in roles:  # a role of no gender ("the officer") takes the one the pronouns after it give, if they do
         if inferred[role] == "unknown":
             del inferred[role], scores[role]
@@ -227,7 +228,8 @@ def _titles(forms: Mapping[str, str], names: Counter[str]) -> dict[str, Gender]:
 def _paired_genders(meta: Metadata) -> dict[str, Gender]:
     """The genders a work's tags give the people of its romantic relationships ("Mara Quill/Ines Duarte"): female
     when its only category is F/F, male when it is M/M."""
-    gender: Gender | None = {"f/f": "female", "m/m": "male"}.get(meta.category.strip().casefold())
+    paired: dict[str, Gender] = {"f/f": "female", "m/m": "male"}
+    gender = paired.get(meta.category.strip().casefold())
     if gender is None:
         return {}
     people = (re.sub(r"\s*\([^()]*\)$", "", person.strip()) for pair in meta.relationships if "/" in pair

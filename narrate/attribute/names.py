@@ -76,8 +76,8 @@ HYPOCORISMS: dict[str, tuple[str, ...]] = {
     "Jim": ("James",), "Jimmy": ("James",), "Tom": ("Thomas",), "Tommy": ("Thomas",), "Joe": ("Joseph",),
     "Jo": ("Josephine",), "Dez": ("Desmond",), "Des": ("Desmond",), "Tony": ("Anthony",), "Jenny": ("Jennifer",),
     "Abby": ("Abigail",), "Fred": ("Frederick",), "Freddie": ("Frederick",), "Chuck": ("Charles",),
-    "Charlie": ("Charles", "Charlotte"), "Hank": ("Henry",), "Frank": ("Francis", "Franklin"), "Nance": ("Nancy",), "Jules": ("Julian", "Julia", "Juliet"),
-    "Mike": ("Michael",), "Mick": ("Michael",), "Andy": ("Andrew",), "Drew": ("Andrew",),
+    "Charlie": ("Charles", "Charlotte"), "Hank": ("Henry",), "Jules": ("Julian", "Julia", "Juliet"),
+    "Frank": ("Francis", "Franklin"), "Nance": ("Nancy",), "Mike": ("Michael",), "Mick": ("Michael",), "Andy": ("Andrew",), "Drew": ("Andrew",),
     "Sandy": ("Alexander", "Alexandra"), "Lexie": ("Alexandra",), "Xander": ("Alexander",),
 }  # fmt: skip
 """Common English nicknames and the full names they stand for (merged only when both appear)."""
@@ -109,6 +109,9 @@ def find_names(
 ) -> tuple[Counter[str], Counter[str], set[str]]:
     """Name phrases (one or more capitalised words, titles kept): how often each occurs, and in narration; and the
     names that sound like places, found after "in", "at" or "to" a fifth of the time or more ("India").
+
+    A name found five times or more, a fifth of them after "in" or "into", that never tags speech is a place
+    and left out ("in New York").
 
     A phrase is a name when the narration uses it like one: mid-sentence but not
     after a preposition (a place), next to a speech verb, with a possessive, or
@@ -498,8 +501,8 @@ def _sides(forms: list[str], names: Counter[str]) -> list[list[str]]:
         gender = _title_gender(form)
         if gender is not None:
             title = form.split()[0].lower().rstrip(".")
-            side = "married" if title in _MARRIED else "male" if gender == "male" else title if gender == "female" else "rank"
-            groups[side].append(form)
+            side = "rank" if gender == "unknown" else "male" if gender == "male" else title
+            groups["married" if title in _MARRIED else side].append(form)
     ranks, men = (sum(names[form] for form in groups[side]) for side in ("rank", "male"))
     if men and ranks >= _DOMINANT * men:
         groups["male"] += groups.pop("rank")
@@ -509,6 +512,13 @@ def _sides(forms: list[str], names: Counter[str]) -> list[list[str]]:
 def _stem(name: str) -> str:
     """The first three letters of a name, as a nickname keeps them: "Kowie", "Kowalski" -> "kow"; "Raz" -> "ras"."""
     return name.lower().replace("z", "s")[:3]
+
+
+def _same_gender_possible(a: str, b: str) -> bool:
+    """False when name lists give first names `a` and `b` to different genders ("Charlotte" and "Charlie" may
+    both be a woman's)."""
+    genders = {name_gender([a]), name_gender([b])}
+    return "unknown" in genders or len(genders) == 1
 
 
 def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
@@ -523,7 +533,7 @@ def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
             longer |= {f for f in firsts if f != short and len(f) > len(short) + 1 and _stem(f) == _stem(short)
                        and (short.endswith(("y", "ie")) or is_first_name(f))}
         longer |= {f for f in HYPOCORISMS.get(short, ()) if f in firsts}
-        longer = {firsts[f] for f in longer if "unknown" in (gender := {name_gender([short]), name_gender([f])}) or len(gender) == 1}
+        longer = {firsts[f] for f in longer if _same_gender_possible(short, f)}
         if len(longer) == 1:
             pairs.append((short, longer.pop()))
     return pairs

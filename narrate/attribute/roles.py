@@ -79,11 +79,11 @@ def _described(scene: list[Turn], roster: Roster, narration: list[Segment]) -> d
     man)."""
     named: dict[str, int] = {}  # person -> where the scene first names them or gives them a line
     for turn in scene:
-        for segment in turn.segments:
+        for i, segment in enumerate(turn.segments):
             found = mentions(roster, segment.text) if segment.kind == "narration" else ()
             people = {m.name for m in found if not m.is_pronoun and not is_role(m.name)}
-            if segment.kind == "dialogue" and (pick := turn.picks.get(turn.segments.index(segment))):
-                people.add(pick.speaker)
+            if i in turn.picks:
+                people.add(turn.picks[i].speaker)
             for name in people:
                 if name in roster.genders and not is_role(name):
                     named.setdefault(name, segment.start)
