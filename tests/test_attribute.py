@@ -655,3 +655,12 @@ def test_a_titled_name_may_be_a_common_word(tmp_path: Path) -> None:
     body = ("Mrs. Hall came out of the hall and stood in the hall; she sighed.\n\n“Dinner,” said Mrs. Hall.")
     roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
     assert roster.forms.get("Mrs. Hall") == "Mrs. Hall"
+
+
+def test_a_name_said_once_to_someone_is_a_name(tmp_path: Path) -> None:
+    """“I can hear you, Kowalski.” makes Kowalski someone (who is not speaking), though it is said only once; a
+    relation said so ("Yes, Mother.") is not a name."""
+    body = ("Dana stood at the board. Jo sat down.\n\n“We lost,” said Jo.\n\n“I can hear you, Kowalski.”\n\n"
+            "“Yes, Mother,” said Jo.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert "Kowalski" in roster.forms and "Mother" not in roster.forms

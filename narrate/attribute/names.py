@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 from narrate.attribute.firstnames import is_first_name, name_gender
 from narrate.attribute.words import (
     KIN,
+    RELATIONS,
     SPEECH_VERBS,
     STOP,
     TOKEN,
@@ -122,6 +123,7 @@ def find_names(
     evidence: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     called: Counter[str] = Counter()
+    ending_name: Counter[str] = Counter()  # names said to someone after a comma: "I can hear you, Kowalski."
     followed: set[str] = set()
     located: Counter[str] = Counter()
     inside: Counter[str] = Counter()
@@ -167,8 +169,9 @@ def find_names(
                 evidence[phrase] += 1
         for match in _VOCATIVE.finditer(text):
             called[match["name"] or match["first"]] += 1
+            ending_name[match["name"] or ""] += 1
     for name, count in called.items():
-        if count >= 2 or name in phrases:
+        if count >= 2 or name in phrases or ending_name[name] and name.lower() not in RELATIONS:
             phrases[name] += count
             evidence[name] += count
     for phrase in phrases:
