@@ -659,8 +659,8 @@ def test_a_titled_name_may_be_a_common_word(tmp_path: Path) -> None:
 
 def test_a_name_said_once_to_someone_is_a_name(tmp_path: Path) -> None:
     """“I can hear you, Kowalski.” makes Kowalski someone (who is not speaking), though it is said only once; a
-    relation said so ("Yes, Mother.") is not a name."""
+    relation ("Yes, Mother.") or a suffix ("Thomas Gradgrind, Esquire.") said so is not a name."""
     body = ("Dana stood at the board. Jo sat down.\n\n“We lost,” said Jo.\n\n“I can hear you, Kowalski.”\n\n"
-            "“Yes, Mother,” said Jo.")
+            "“Yes, Mother,” said Jo. “I am Jo Petrakis, Esquire.”")
     roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
-    assert "Kowalski" in roster.forms and "Mother" not in roster.forms
+    assert "Kowalski" in roster.forms and "Mother" not in roster.forms and "Esquire" not in roster.forms

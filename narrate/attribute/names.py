@@ -43,7 +43,7 @@ _STOP = frozenset(
     excellency grace honour honor sire hey hi hello goodbye bye please thanks thank sorry
     whatever however meanwhile instead otherwise somehow anyway together alone except
     suddenly finally quietly slowly aye nay alas hush hurrah bravo pshaw pooh indeed eh ha hm hmm lo yea egad
-    zounds""".split()
+    zounds esquire esq junior senior jr sr""".split()
 )
 """Capitalised words that are never names by themselves."""
 
@@ -123,7 +123,7 @@ def find_names(
     evidence: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     called: Counter[str] = Counter()
-    ending_name: Counter[str] = Counter()  # names said to someone after a comma: "I can hear you, Kowalski."
+    ending_name: Counter[str] = Counter()  # a name said to someone after a comma: "I can hear you, Kowalski."
     followed: set[str] = set()
     located: Counter[str] = Counter()
     inside: Counter[str] = Counter()
