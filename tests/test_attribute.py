@@ -664,3 +664,14 @@ def test_a_name_said_once_to_someone_is_a_name(tmp_path: Path) -> None:
             "“Yes, Mother,” said Jo. “I am Jo Petrakis, Esquire.”")
     roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
     assert "Kowalski" in roster.forms and "Mother" not in roster.forms and "Esquire" not in roster.forms
+
+
+def test_no_one_calls_a_lady_by_a_pet_name() -> None:
+    """"Kitty" is Catherine, but not Lady Catherine."""
+    from collections import Counter
+
+    from narrate.attribute.names import merge
+
+    assert merge(Counter({"Kitty": 3, "Catherine": 5}))["Kitty"] == "Catherine"
+    forms = merge(Counter({"Kitty": 3, "Catherine": 2, "Lady Catherine": 9}))
+    assert forms["Kitty"] != forms["Catherine"] == forms["Lady Catherine"]

@@ -328,7 +328,8 @@ def merge(names: Counter[str]) -> dict[str, str]:
             if longer and _one_person(by_core[core] + by_core[longer]):
                 join(by_core[core][0], by_core[longer][0])
     for short, full in _nicknames(names):
-        join(short, full)
+        if not any(root(form) == root(full) and form.split()[0].lower() in _NOBLE for form in names):
+            join(short, full)  # "Kitty" is not Lady Catherine
     groups: dict[str, list[str]] = defaultdict(list)
     for name in names:
         groups[root(name)].append(name)
@@ -479,6 +480,8 @@ _HONORIFICS = frozenset({"mr", "mister", "mrs", "miss", "ms"})
 """Titles that are how narration calls a person by surname (not kin: "Uncle Knightley")."""
 _MARRIED = frozenset({"mrs", "madame", "mme"})
 """Titles of a married woman: "Mrs. Bates" is not "Miss Bates"."""
+_NOBLE = frozenset({"lady", "lord", "sir", "count", "countess", "duke", "duchess", "prince", "princess"})
+"""Titles of someone no one calls by a pet name."""
 _UNMARRIED = frozenset({"miss", "mademoiselle", "mlle"})
 """Titles of an unmarried woman (a countess or a lady may be either)."""
 
