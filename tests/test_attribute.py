@@ -675,3 +675,15 @@ def test_no_one_calls_a_lady_by_a_pet_name() -> None:
     assert merge(Counter({"Kitty": 3, "Catherine": 5}))["Kitty"] == "Catherine"
     forms = merge(Counter({"Kitty": 3, "Catherine": 2, "Lady Catherine": 9}))
     assert forms["Kitty"] != forms["Catherine"] == forms["Lady Catherine"]
+
+
+def test_a_name_with_a_surname_of_its_own_is_no_nickname() -> None:
+    """"Charley" of "Charley Bates" is not a pet name of Charlotte's; "Lizzy" of "Lizzy Bennet" is Elizabeth Bennet's."""
+    from collections import Counter
+
+    from narrate.attribute.names import merge
+
+    forms = merge(Counter({"Charley Bates": 5, "Charley": 4, "Charlotte": 6}))
+    assert forms["Charley"] == forms["Charley Bates"] != forms["Charlotte"]
+    forms = merge(Counter({"Lizzy Bennet": 2, "Lizzy": 4, "Elizabeth": 9, "Elizabeth Bennet": 3}))
+    assert forms["Lizzy"] == forms["Elizabeth"]

@@ -527,6 +527,16 @@ def _same_gender_possible(a: str, b: str) -> bool:
     return "unknown" in genders or len(genders) == 1
 
 
+def _same_family(short: str, full: str, names: Counter[str]) -> bool:
+    """False when a short name has a surname of its own that the full name never takes ("Charley Bates" is not
+    a Charlotte)."""
+    def surnames(first: str) -> set[str]:
+        return {name.split()[-1] for name in names if len(name.split()) == 2 and name.split()[0] == first}
+
+    own = surnames(short)
+    return not own or bool(own & surnames(full))
+
+
 def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
     """(nickname, full name) pairs among one-word names: "Lizzy" -> "Elizabeth", "Theo" -> "Theodore", "Kowie" -> "Kowalski".
     Unless it ends like a pet name (-y, -ie), a name that only begins another must begin a first name ("Cat" is not
@@ -539,7 +549,7 @@ def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
             longer |= {f for f in firsts if f != short and len(f) > len(short) + 1 and _stem(f) == _stem(short)
                        and (short.endswith(("y", "ie")) or is_first_name(f))}
         longer |= {f for f in HYPOCORISMS.get(short, ()) if f in firsts}
-        longer = {firsts[f] for f in longer if _same_gender_possible(short, f)}
+        longer = {firsts[f] for f in longer if _same_gender_possible(short, f) and _same_family(short, f, names)}
         if len(longer) == 1:
             pairs.append((short, longer.pop()))
     return pairs
