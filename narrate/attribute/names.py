@@ -527,14 +527,11 @@ def _same_gender_possible(a: str, b: str) -> bool:
     return "unknown" in genders or len(genders) == 1
 
 
-def _same_family(short: str, full: str, names: Counter[str]) -> bool:
+def _same_family(short: str, full: str, surnames: Mapping[str, set[str]]) -> bool:
     """False when a short name has a surname of its own that the full name never takes ("Charley Bates" is not
-    a Charlotte)."""
-    def surnames(first: str) -> set[str]:
-        return {name.split()[-1] for name in names if len(name.split()) == 2 and name.split()[0] == first}
-
-    own = surnames(short)
-    return not own or bool(own & surnames(full))
+    a Charlotte); `surnames` maps a first name to the surnames the text gives it."""
+    own = surnames.get(short, set())
+    return not own or bool(own & surnames.get(full, set()))
 
 
 def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
@@ -542,6 +539,10 @@ def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
     Unless it ends like a pet name (-y, -ie), a name that only begins another must begin a first name ("Cat" is not
     "Caterpillar"), and name lists must not give the two different genders."""
     firsts = {name.split()[0]: name for name in names if not _is_title(name.split()[0])}
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        if len(words := name.split()) == 2:
+            surnames[words[0]].add(words[1])
     pairs = []
     for short in (n for n in names if " " not in n and not _is_title(n)):
         longer = {f for f in firsts if f != short and len(f) > len(short) >= 3 and f.startswith(short) and is_first_name(f)}
@@ -549,7 +550,7 @@ def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
             longer |= {f for f in firsts if f != short and len(f) > len(short) + 1 and _stem(f) == _stem(short)
                        and (short.endswith(("y", "ie")) or is_first_name(f))}
         longer |= {f for f in HYPOCORISMS.get(short, ()) if f in firsts}
-        longer = {firsts[f] for f in longer if _same_gender_possible(short, f) and _same_family(short, f, names)}
+        longer = {firsts[f] for f in longer if _same_gender_possible(short, f) and _same_family(short, f, surnames)}
         if len(longer) == 1:
             pairs.append((short, longer.pop()))
     return pairs
