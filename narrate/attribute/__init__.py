@@ -45,8 +45,8 @@ def attribute(
 
     A speaker the user gave a line (`corrections`), by any name the text uses for them ("Noor Haddad" for Noor),
     changes only the turn-taking chain that line belongs to: the untagged paragraphs around it up to the nearest
-    name tags. `evidence`, when given, receives each untagged
-    paragraph's candidates and their evidence (for training).
+    name tags. `evidence`, when given, receives each untagged paragraph's candidates and their evidence (for
+    training).
     """
     unwrapped = [_unwrapped(script) for script in scripts]
     roster = _roster(unwrapped, corrections)
@@ -120,8 +120,10 @@ def _within_chains(
         return before
 
     def kept(new: Segment, old: Segment) -> Segment:
-        if new.paragraph not in fixes or new.kind != "dialogue" or new.id in lines:
-            return new if new.paragraph in fixes else old
+        if new.paragraph not in fixes:
+            return old
+        if new.kind != "dialogue" or new.id in lines:
+            return new
         follows = any(new.speaker == speaker or {new.speaker, old.speaker} <= {speaker, replaced}
                       for speaker, replaced in fixes[new.paragraph])
         return new if follows else old

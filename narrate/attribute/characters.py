@@ -20,9 +20,9 @@ from narrate.attribute.gender import (
     title_gender,
 )
 from narrate.attribute.names import (
-    TITLES,
     distinct_names,
     find_names,
+    first_names,
     joined_by_gender,
     merge,
     name_parts,
@@ -153,7 +153,7 @@ def discover(
     roles = {role_name(noun) for noun, gender in ROLES.items() if gender == "unknown"} - set(forms)
     scores = gender_scores([(text, mentions(blank, text)) for text in narration], set(forms.values()) | roles)
     titles = _titles(forms, names)
-    named = {name: name_gender(first) for name, first in _first_names(forms).items() if not first & places}
+    named = {name: name_gender(first) for name, first in first_names(forms).items() if not first & places}
     inferred = {name: scored_gender(titles.get(name), male, female, named.get(name, "unknown"))
                 for name, (male, female) in scores.items()}
     for role in roles:  # a role of no gender ("the officer") takes the one the pronouns after it give, if they do
@@ -190,27 +190,6 @@ def _epithet_roles(forms: Mapping[str, str]) -> dict[str, str]:
     has no holder for yet."""
     return {role_name(noun): forms[noun.capitalize()] for noun in ROLES
             if noun.capitalize() in forms and role_name(noun) not in forms}
-
-
-def _first_names(forms: Mapping[str, str]) -> dict[str, set[str]]:
-    """Canonical name -> the words its forms use as a first name: the first of a full name ("Henry" of "Henry
-    Tilney"), or a name said alone that is not a surname of theirs ("Edna"; not "Tilney" of "Mr. Tilney")."""
-    cores: dict[str, list[list[str]]] = {}
-    surnames: dict[str, set[str]] = {}
-    for form, name in forms.items():
-        if form.startswith("the "):
-            continue
-        words = form.split()
-        core = [w for w in words if w.lower().rstrip(".") not in TITLES] or words
-        cores.setdefault(name, []).append(core)
-        if len(core) > 1 or words[0].lower().rstrip(".") in _SURNAME_TITLES:
-            surnames.setdefault(name, set()).add(core[-1])
-    return {name: {core[0] for core in found if len(core) > 1 or core[0] not in surnames.get(name, ())}
-            for name, found in cores.items()}
-
-
-_SURNAME_TITLES = frozenset({"mr", "mrs", "ms", "mister"})
-"""Titles a surname follows ("Mr. Tilney"), unlike those a first name may ("Miss Lucy", "Sir Harry")."""
 
 
 def _titles(forms: Mapping[str, str], names: Counter[str]) -> dict[str, Gender]:

@@ -411,6 +411,22 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
     return {name: followed(moved, name) for name in moved}
 
 
+def first_names(forms: Mapping[str, str]) -> dict[str, set[str]]:
+    """Canonical name -> the words its forms use as a first name: the first of a full name ("Henry" of "Henry
+    Tilney"), or a name said alone that is not a surname of theirs ("Edna"; not "Tilney" of "Mr. Tilney"; "Miss
+    Lucy" may be a first name)."""
+    cores: dict[str, list[list[str]]] = defaultdict(list)
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for form, name in forms.items():
+        if not form.startswith("the "):
+            core = _core(form).split()
+            cores[name].append(core)
+            if len(core) > 1 or _honorific(form) not in ("", "miss"):
+                surnames[name].add(core[-1])
+    return {name: {core[0] for core in found if len(core) > 1 or core[0] not in surnames[name]}
+            for name, found in cores.items()}
+
+
 def distinct_names(forms: dict[str, str], counts: Mapping[str, int], keep: set[str]) -> dict[str, str]:
     """Canonical name -> a clearer one, for people whose name shares every word with another person's ("Mr.
     Crawford" beside "Mary Crawford"): the full name of theirs the text uses most (more than once) that no one
