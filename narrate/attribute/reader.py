@@ -63,6 +63,8 @@ class Reader:
     """How sure the previous dialogue paragraph's speaker is (a speech it runs on into is as sure)."""
     previous_question: bool = False
     """True when the last quote of the previous dialogue paragraph was a question."""
+    previous_asks_who: bool = False
+    """True when that question asked who ("Who told you?"): a bare name after it answers rather than calls."""
     addressed: set[str] = field(default_factory=set)
     """People the previous dialogue paragraph addressed by name."""
     narrated: bool = False
@@ -218,6 +220,7 @@ def remember_turn(state: Reader, turn: Turn) -> None:
     state.previous_open = last.runs_on
     state.previous_sure = pick.sure
     state.previous_question = last.text.rstrip(" ”\"’'").endswith("?")
+    state.previous_asks_who = state.previous_question and _ASKS_WHO.search(last.text) is not None
     state.addressed = turn.addressed - {pick.speaker}
     state.listeners = set()
     state.subjects += sorted(state.addressed)
@@ -225,6 +228,7 @@ def remember_turn(state: Reader, turn: Turn) -> None:
     state.run_words = 0
 
 
+_ASKS_WHO = re.compile(r"\b(?:[Ww]ho|[Ww]hom|[Ww]hose|[Ww]hich|[Ww]hat|[Ww]here)\b")
 _INTRODUCTION = re.compile(
     r"\b(?:[Aa]n?|[Aa]nother|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]ome|[Ss]everal)\s+(?:[\w-]+\s+){0,2}?"
     r"(m[ae]n|wom[ae]n|boys?|girls?|lady|ladies|gentlem[ae]n)\b"

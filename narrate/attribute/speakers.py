@@ -185,7 +185,7 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
                 tags[i] = pick
     pick = next(iter(tags.values()), None) or _untagged(state, segments, ahead)
     picks = {i: tags.get(i, pick) for i, s in enumerate(segments) if s.kind == "dialogue"}
-    called = set() if state.previous_question and _bare_name(state.roster, segments) else addressed(state.roster, segments)
+    called = set() if state.previous_asks_who and _bare_name(state.roster, segments) else addressed(state.roster, segments)
     turn = Turn(segments, picks, pick, called, state.conversation, bool(state.narration_run))
     remember_turn(state, turn)
     return turn
@@ -258,6 +258,9 @@ def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> 
     before = [m for p in state.narration_run[-1:] for s in p for m in state.mentioned(s.text)]
     short = sum(len(s.text.split()) for p in state.narration_run[-1:] for s in p) <= _SHORT_WORDS
     alone = len({name for m in before if (name := state.resolve(m))}) == 1
+    silent = _silent(state)
+    objects = {m.name for p in state.narration_run[-1:] for s in p for m in state.mentioned(s.text)
+               if not m.is_pronoun and after_object_marker(s.text, m.start)}  # "He stepped closer to Kes."
     people = [p.speaker for p in proposals] + state.others(None)[:4] + within[-3:] + recent
     people += [name for name, _ in state.present.most_common(3)]
     if FIRST_PERSON in state.tagged:
@@ -279,6 +282,9 @@ def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> 
         features["present"] = math.log1p(state.present[name])
         features["recent subject"] = float(name in recent)
         features["narrator"] = float(name == FIRST_PERSON)
+        features["narrator beat"] = float(name == FIRST_PERSON and "rule pronoun beat" in features)
+        features["silent before"] = float(name in silent)
+        features["object before"] = float(name in objects)
         features["after narration"] = float(bool(state.narration_run) and bool(within) and within[-1] == name)
         features["question answered"] = float(state.previous_question and bool(within) and within[-1] != name)
         features.update(_mentioned(state, name, here, "here"))
@@ -508,16 +514,30 @@ def _answer(state: Reader, segments: list[Segment]) -> Pick | None:
     return Pick(name, "addressed")
 
 
+_SILENT = re.compile(
+    r"\b(?:(?:does|did|do)(?:n[’']t| not) (?:say anything|answer|reply|speak)|(?:said|says|say) nothing"
+    r"|(?:made|makes|make) no (?:answer|reply)|(?:was|is|remained|remains|kept|keeps|stays?|stayed) silent)\b"
+)
+
+
+def _silent(state: Reader) -> set[str]:
+    """People the narration just before the quote says are silent ("He doesn't say anything. He just waits.")."""
+    text = " ".join(segment.text for paragraph in state.narration_run[-1:] for segment in paragraph)
+    return {name for sentence in sentences(text) if _SILENT.search(sentence)
+            for mention in _main_mentions(state.roster, sentence)[:1] if (name := state.resolve(mention))}
+
+
 def _previous(state: Reader, segments: list[Segment]) -> Pick | None:
     """The subject of the narration paragraph just before the quote (not someone the quote addresses)."""
     if not state.narration_run:
         return None
     called = addressed(state.roster, segments)
     text = " ".join(segment.text for segment in state.narration_run[-1])
+    silent = _silent(state)
     for sentence in reversed(sentences(text)):
         for mention in _main_mentions(state.roster, sentence):
             name = state.resolve(mention) if _subject_like(sentence, mention) else None
-            if name and name not in called:
+            if name and name not in called | silent:
                 return Pick(name, "pronoun previous" if mention.is_pronoun else "previous")
     return None
 
