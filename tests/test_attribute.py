@@ -521,6 +521,19 @@ def test_a_capitalised_epithet_is_a_character(tmp_path: Path) -> None:
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Hatter", "Alice", "Hatter"]
 
 
+def test_a_capitalised_epithet_of_several_words_is_a_character(tmp_path: Path) -> None:
+    """"the Invisible Man", capitalised inside sentences, tagging speech and seldom written in lower case, is
+    someone."""
+    body = ("Kemp stared at the chair where the Invisible Man sat. The Invisible Man laughed, and the Invisible Man "
+            "ate, and Kemp watched the Invisible Man eat. He had never fed the Invisible Man before; no man had, and "
+            "no man liked an invisible guest.\n\n"
+            "“More bread,” said the Invisible Man.\n\n“There is none,” said Kemp.\n\n“Then cheese,” said the "
+            "Invisible Man.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == [
+        "Invisible Man", "Kemp", "Invisible Man",
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("body", "name", "gender"),
     [

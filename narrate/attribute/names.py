@@ -161,6 +161,7 @@ def find_names(
     common = _common_first_names(phrases, evidence, speaking, lower, midway) | {
         p for p, n in midway.items() if " " not in p and speaking[p] and n >= _EPITHET and n >= 2 * lower[p.lower()]
     }  # "the Grandmother", capitalised inside sentences far more often than "grandmother" is written
+    common |= _epithets(narration, midway, speaking, located, phrases)
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and (_acceptable(p, lower, p in midway) or p in common)})
     for text in dialogue:
         for phrase, *_ in _phrases(text):
@@ -205,6 +206,20 @@ _EPITHET = 5
 """How often a capitalised common word ("the Grandmother") must be found inside sentences to be someone's name."""
 _SPOKEN = 3
 """How often a common word ("Bill", "Rose") must tag speech ("said Bill") to be the first name of a full name."""
+
+
+def _epithets(
+    narration: list[str], midway: Counter[str], speaking: Counter[str], located: Counter[str], phrases: Counter[str]
+) -> set[str]:
+    """Capitalised phrases of common words that are someone's name ("the Invisible Man", "the Artful Dodger"):
+    found inside sentences `_EPITHET` times or more, tagging speech, seldom after "in", "at" or "to" (not "Green
+    Gables"), and written so at least twice as often as in lower case."""
+    found = {p for p, n in midway.items()
+             if " " in p and n >= _EPITHET and speaking[p] and _PLACED * located[p] < phrases[p]}
+    if not found:
+        return set()
+    text = "\n".join(narration)
+    return {p for p in found if midway[p] >= 2 * len(re.findall(rf"\b{re.escape(p.lower())}\b", text))}
 
 
 def _common_first_names(
