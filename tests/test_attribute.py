@@ -721,3 +721,16 @@ def test_someone_who_says_nothing_is_not_the_next_speaker(tmp_path: Path) -> Non
             "for a kid to stop crying enough to tell him where it hurts.\n\n"
             "“Not to anyone. Not yet.” I laugh, and it wobbles. “It’s just Gran’s.”")
     assert speakers(attributed_text(tmp_path, body))[-1] == ("It’s just Gran’s.", "I")
+
+
+def test_a_long_speech_after_a_guessed_reply_is_the_other_persons(tmp_path: Path) -> None:
+    """A story over several paragraphs after a short untagged reply goes on with the teller, not the one who
+    replied."""
+    body = ("Griffin sat by the fire and Kemp sat by the window.\n\n“It was a long night,” said Griffin. “I "
+            "worked until dawn.”\n\n“You must have been tired,” said Kemp.\n\n“I awoke vastly invigorated and "
+            "rather irritable. You know?”\n\n“I know the stuff.”\n\n“And there was someone rapping at the door. It "
+            "was my landlord with threats and inquiries.\n\n“He made a fuss outside, which I disregarded, and after a "
+            "time he went away.”")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][-4:] == [
+        "Griffin", "Kemp", "Griffin", "Griffin",
+    ]  # fmt: skip

@@ -466,11 +466,13 @@ def _introduction(state: Reader, segments: list[Segment]) -> Pick | None:
 
 
 def _monologue(state: Reader, segments: list[Segment]) -> Pick | None:
-    """A speech over several paragraphs straight after a line that asked nothing: its speaker goes on to tell it."""
+    """A speech over several paragraphs straight after a line that asked nothing and that turn-taking did not
+    decide: its speaker goes on to tell it (“Very well,” she said. “But nobody interrupts.” / “When I was a girl...;
+    not after “I know the stuff.”, a guess, before another's story)."""
     quotes = [s for s in segments if s.kind == "dialogue"]
     if len(quotes) != len(segments) or not quotes[-1].runs_on or state.narration_run or state.previous_question:
         return None
-    return Pick(state.speakers[-1], "monologue") if state.speakers else None
+    return Pick(state.speakers[-1], "monologue") if state.speakers and not state.turns else None
 
 
 def _voice(state: Reader, segments: list[Segment], ahead: list[list[Segment]]) -> Pick | None:
