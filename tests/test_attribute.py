@@ -734,3 +734,11 @@ def test_a_long_speech_after_a_guessed_reply_is_the_other_persons(tmp_path: Path
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][-4:] == [
         "Griffin", "Kemp", "Griffin", "Griffin",
     ]  # fmt: skip
+
+
+def test_a_capitalised_word_that_tags_speech_often_is_someone_though_written_in_lower_case_too(tmp_path: Path) -> None:
+    """"said the Voice" five times: a name, though "voice" is written in lower case as often ("in a low voice")."""
+    lines = "\n\n".join(f"“Line {n},” said the Voice in a {adjective} voice.\n\n“Who is there?” said Marvel."
+                        for n, adjective in enumerate(("thin", "loud", "cross", "weak", "hoarse"), 1))
+    body = f"Marvel sat on the bank and heard the Voice behind him.\n\n{lines}"
+    assert {speaker for text, speaker in speakers(attributed_text(tmp_path, body)) if text.startswith("Line")} == {"Voice"}

@@ -159,8 +159,10 @@ def find_names(
         if place not in personal and not named and 3 * located[place] >= phrases[place]:
             evidence[place] = 0
     common = _common_first_names(phrases, evidence, speaking, lower, midway) | {
-        p for p, n in midway.items() if " " not in p and speaking[p] and n >= _EPITHET and n >= 2 * lower[p.lower()]
-    }  # "the Grandmother", capitalised inside sentences far more often than "grandmother" is written
+        p for p, n in midway.items() if " " not in p and speaking[p] and n >= _EPITHET
+        and n >= (1 if speaking[p] >= _EPITHET else 2) * lower[p.lower()]
+    }  # "the Grandmother", capitalised inside sentences far more often than "grandmother" is written (as often, when
+    # it tags speech five times: "said the Voice")
     common |= _epithets(narration, midway, speaking, located, phrases)
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and (_acceptable(p, lower, p in midway) or p in common)})
     for text in dialogue:
