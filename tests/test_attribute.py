@@ -742,3 +742,10 @@ def test_a_capitalised_word_that_tags_speech_often_is_someone_though_written_in_
                         for n, adjective in enumerate(("thin", "loud", "cross", "weak", "hoarse"), 1))
     body = f"Marvel sat on the bank and heard the Voice behind him.\n\n{lines}"
     assert {speaker for text, speaker in speakers(attributed_text(tmp_path, body)) if text.startswith("Line")} == {"Voice"}
+
+
+def test_someone_known_by_their_trade_speaks_as_it(tmp_path: Path) -> None:
+    """"said the mariner": a person met by what they do, not a turn of the named man beside them."""
+    body = ("Marvel sat on the bench outside the inn. An elderly mariner came out and sat down beside him.\n\n"
+            "“Pleasant day,” said the mariner.\n\n“Very,” said Marvel.\n\n“Just seasonable weather,” said the mariner.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["the mariner", "Marvel", "the mariner"]

@@ -44,9 +44,19 @@ ROLES: dict[str, Gender] = {
     "visitor": "unknown", "boatman": "male", "coachman": "male", "porter": "unknown", "innkeeper": "unknown",
     "priest": "male", "knight": "male", "king": "male", "queen": "female", "sergeant": "unknown",
     "count": "male", "countess": "female", "duke": "male", "duchess": "female", "professor": "unknown",
-    "inspector": "unknown", "colonel": "male",
+    "inspector": "unknown", "colonel": "male", "mariner": "unknown", "beadle": "male", "undertaker": "unknown",
+    "matron": "female", "robber": "unknown", "thief": "unknown", "barman": "male", "barmaid": "female",
+    "jailer": "unknown", "chaplain": "unknown", "cook": "unknown", "vicar": "unknown", "curate": "unknown",
+    "parson": "male", "chairman": "unknown", "solicitor": "unknown", "lawyer": "unknown", "judge": "unknown",
+    "magistrate": "unknown", "coroner": "unknown", "surgeon": "unknown", "housekeeper": "unknown",
+    "butler": "unknown", "footman": "male", "gardener": "unknown", "governess": "female", "croupier": "unknown",
+    "attendant": "unknown", "widow": "female", "prince": "male", "princess": "female", "emperor": "male",
+    "empress": "female", "monk": "male", "nun": "female", "farmer": "unknown", "sheriff": "unknown",
+    "detective": "unknown", "secretary": "unknown", "warden": "unknown",
 }  # fmt: skip
-"""Role nouns that name an unnamed person ("the man"), with their gender."""
+"""Role nouns that name an unnamed person ("the man"), with their gender: people known by what they do where they
+are met ("the mariner", "the croupier"); not words a narrator keeps using for a named character ("the lad", "the
+painter" of Dorian Gray)."""
 
 _ROLE = re.compile(
     r"\b(?:the|a|an)\s+(?:(?:other|tall|short|younger|little|big|first|second|hooded|masked)\s+)?"
