@@ -749,3 +749,15 @@ def test_someone_known_by_their_trade_speaks_as_it(tmp_path: Path) -> None:
     body = ("Marvel sat on the bench outside the inn. An elderly mariner came out and sat down beside him.\n\n"
             "“Pleasant day,” said the mariner.\n\n“Very,” said Marvel.\n\n“Just seasonable weather,” said the mariner.")
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["the mariner", "Marvel", "the mariner"]
+
+
+def test_his_wife_is_the_wife_of_the_man_her_line_addresses(tmp_path: Path) -> None:
+    """“My dear Mr. Bennet,” said his lady: his is the man she calls, not the man the book names most."""
+    darcy = " ".join(["Mr. Darcy rode by."] * 6)
+    body = (f"Chapter 1\n\n“My dear Mr. Bennet,” said his lady to him one day, “have you heard the news?”\n\nMr. Bennet "
+            f"replied that he had not.\n\nChapter 2\n\n{darcy} Mrs. Darcy waved. Mrs. Bennet sighed.\n\n“Good day,” said Mr. Darcy.")
+    path = tmp_path / "story.txt"
+    path.write_text(body, encoding="utf-8")
+    work = load(path)
+    first = attribute([parse(work, chapter) for chapter in work.chapters])[0]
+    assert speakers(first)[0] == ("My dear Mr. Bennet,", "Mrs. Bennet")

@@ -153,6 +153,7 @@ class Reader:
         owner = FIRST_PERSON if mention.owner == "my" else None
         if mention.owner in ("his", "her"):
             owner = next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == sex), None)
+            owner = owner or next((s for s in sorted(self.listeners) if self.gender(s) == sex), None)  # “My dear Mr. Bennet,” said his lady
             owner = owner or self.most_named(sex)
         relation = mention.name.split()[-1]
         wanted = RELATIONS[relation]
