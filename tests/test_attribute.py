@@ -588,6 +588,16 @@ def test_a_place_that_never_speaks_is_no_one(tmp_path: Path) -> None:
     assert "Archer" in roster.forms and "New York" not in roster.forms
 
 
+def test_a_place_found_after_at_and_to_half_the_time_is_no_one_though_a_tag_seems_to_name_it(tmp_path: Path) -> None:
+    """"at Mansfield", "to Mansfield" half the time: a place, though one of its twenty uses sits by a speech verb."""
+    visits = " ".join(f"Fanny came back to Mansfield on the {n}th. Life at Mansfield was quiet then; Mansfield "
+                      f"woods were green." for n in range(4, 11))
+    body = (f"{visits} Mansfield Park was home.\n\n“Home,” said Fanny. Mansfield said nothing back to her.\n\n"
+            "“Quiet,” said Edmund.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert "Fanny" in roster.forms and "Mansfield" not in roster.forms
+
+
 def test_italics_marks_are_not_part_of_a_name(tmp_path: Path) -> None:
     """Plain text marks italics with underscores: "_Maria's_" is Maria's."""
     body = ("Tom looked at _Maria's_ hat, and then at Maria; she laughed. It was _Maria_ who spoke.\n\n"
