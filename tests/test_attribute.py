@@ -598,6 +598,15 @@ def test_a_place_found_after_at_and_to_half_the_time_is_no_one_though_a_tag_seem
     assert "Fanny" in roster.forms and "Mansfield" not in roster.forms
 
 
+def test_a_word_said_once_to_open_a_sentence_is_no_name(tmp_path: Path) -> None:
+    """"Ignorant of the question, she replied": a capitalised word found once, opening a sentence, is not someone
+    for the pronoun after it; a first name is ("Edna")."""
+    body = ("Mrs. Moore looked at Adela. Ignorant of the force of this question, she replied at once.\n\n“Yes,” said "
+            "Mrs. Moore.\n\nEdna came in later, and she sat down.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert "Ignorant" not in roster.forms and "Edna" in roster.forms
+
+
 def test_italics_marks_are_not_part_of_a_name(tmp_path: Path) -> None:
     """Plain text marks italics with underscores: "_Maria's_" is Maria's."""
     body = ("Tom looked at _Maria's_ hat, and then at Maria; she laughed. It was _Maria_ who spoke.\n\n"

@@ -152,8 +152,9 @@ def find_names(
                 evidence[phrase] += 1
             elif not participle and before != "the" and (" " in phrase or text[end : end + 1] != ",") and _pronoun_follows(text, end):
                 followed.add(phrase)
-    for phrase in followed:
-        evidence[phrase] += 1
+    for phrase in followed:  # "Edna poured; she sang." (but not a word said once, opening a sentence: "Ignorant of it, she")
+        if midway[phrase] or phrases[phrase] > 1 or " " in phrase or is_first_name(phrase):
+            evidence[phrase] += 1
     for place in located:
         named = any(evidence[word] for word in place.split() if word != place)
         if place not in personal and not named and 3 * located[place] >= phrases[place]:
