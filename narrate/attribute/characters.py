@@ -28,7 +28,7 @@ from narrate.attribute.names import (
     name_parts,
     titled_roles,
 )
-from narrate.attribute.words import KIN, RELATIONS, TOKEN, opens_sentence
+from narrate.attribute.words import KIN, PAST, RELATIONS, TOKEN, opens_sentence
 from narrate.model import Gender, Metadata, Script
 
 ROLES: dict[str, Gender] = {
@@ -70,10 +70,6 @@ _RELATION = re.compile(
 )
 _PAIRED_CERTAINTY = 0.9
 """How sure a gender taken from the work's tags (an F/F or M/M relationship) is."""
-_PAST = frozenset(
-    "was were had stood came sat ran said spoke went got took gave held rose began strode swept leaned".split()
-)
-"""Irregular past tenses that show a person acting."""
 
 
 @dataclass(frozen=True)
@@ -280,7 +276,7 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
 def _acts(text: str, at: int) -> bool:
     """True when a past-tense verb comes within a few words of position `at` ("a man stepped in")."""
     words = re.match(r"(?:\s+[\w’']+){1,5}", text[at:])
-    return words is not None and any(w.endswith("ed") or w in _PAST for w in words[0].split())
+    return words is not None and any(w.endswith("ed") or w in PAST for w in words[0].split())
 
 
 def role_name(noun: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 from narrate.attribute.firstnames import is_first_name, name_gender
 from narrate.attribute.words import (
     KIN,
+    PAST,
     RELATIONS,
     SPEECH_VERBS,
     STOP,
@@ -125,6 +126,7 @@ def find_names(
     called: Counter[str] = Counter()
     ending_name: Counter[str] = Counter()  # a name said to someone after a comma: "I can hear you, Kowalski."
     followed: set[str] = set()
+    acting: set[str] = set()  # phrases a verb follows ("Bran stood")
     located: Counter[str] = Counter()
     inside: Counter[str] = Counter()
     personal: set[str] = set()
@@ -152,8 +154,11 @@ def find_names(
                 evidence[phrase] += 1
             elif not participle and before != "the" and (" " in phrase or text[end : end + 1] != ",") and _pronoun_follows(text, end):
                 followed.add(phrase)
-    for phrase in followed:  # "Edna poured; she sang." (but not a word said once, opening a sentence: "Ignorant of it, she")
-        if midway[phrase] or phrases[phrase] > 1 or " " in phrase or is_first_name(phrase):
+                if _acting(text, end):
+                    acting.add(phrase)
+    for phrase in followed:  # "Bran stood up and he stretched." (but not a word found once, opening a sentence, that
+        # neither acts nor is a first name: "Ignorant of the question, she replied")
+        if midway[phrase] or phrases[phrase] > 1 or " " in phrase or phrase in acting or is_first_name(phrase):
             evidence[phrase] += 1
     for place in located:
         named = any(evidence[word] for word in place.split() if word != place)
@@ -238,6 +243,12 @@ def _common_first_names(
     firsts = {p.split()[0] for p in phrases if " " in p and evidence[p] and not _is_title(p.split()[0])
               and _acceptable(p, lower, p in midway)}
     return {word for word in firsts if speaking[word] >= _SPOKEN and _acceptable(word, set())}
+
+
+def _acting(text: str, at: int) -> bool:
+    """True when the word after position `at` is a verb in the past or present tense ("stood", "smiled", "runs")."""
+    word = re.match(r"\s+([a-z]+)\b", text[at:])
+    return word is not None and (word[1] in PAST or word[1].endswith("ed") or word[1].endswith("s") and not word[1].endswith("ss"))
 
 
 def _pronoun_follows(text: str, at: int) -> bool:

@@ -60,6 +60,10 @@ def opens_sentence(text: str, at: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
+PAST = frozenset(
+    "was were had stood came sat ran said spoke went got took gave held rose began strode swept leaned".split()
+)
+"""Irregular past tenses that show a person acting."""
 OBJECT_MARKERS = frozenset(
     "at to with from for of by about towards toward into onto than like past behind beside over under "
     "watched saw told asked kissed hugged followed".split()
