@@ -780,3 +780,10 @@ def test_his_wife_is_the_wife_of_the_man_her_line_addresses(tmp_path: Path) -> N
     work = load(path)
     first = attribute([parse(work, chapter) for chapter in work.chapters])[0]
     assert speakers(first)[0] == ("My dear Mr. Bennet,", "Mrs. Bennet")
+
+
+def test_a_trade_named_beside_a_person_is_that_person(tmp_path: Path) -> None:
+    """"Mr. Bumble, the beadle," makes "said the beadle" Mr. Bumble's line, one voice."""
+    body = ("Oliver looked up at Mr. Bumble, the beadle, who stood in the door.\n\n“Come,” said the beadle.\n\n"
+            "“Yes, sir,” said Oliver.\n\n“Quick,” said Mr. Bumble.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Mr. Bumble", "Oliver", "Mr. Bumble"]

@@ -147,6 +147,7 @@ def discover(
         counts[forms[form]] += n
     forms.update(titled_roles(forms, counts))
     forms.update(_epithet_roles(forms))
+    forms.update(_appositive_roles(narration, forms))
     for part, name in name_parts(forms, lower).items():
         forms.setdefault(part, name)
     for alias, name in (aliases or {}).items():
@@ -196,6 +197,31 @@ def _epithet_roles(forms: Mapping[str, str]) -> dict[str, str]:
     has no holder for yet."""
     return {role_name(noun): forms[noun.capitalize()] for noun in ROLES
             if noun.capitalize() in forms and role_name(noun) not in forms}
+
+
+_LOOKS = frozenset((
+    "man", "woman", "boy", "girl", "lady", "gentleman", "child", "kid", "figure", "stranger", "visitor", "newcomer",
+    "old man", "old woman", "old lady", "old gentleman", "young man", "young woman", "young lady",
+))  # fmt: skip
+"""Role nouns that only say how someone looks: which named person they are is decided scene by scene."""
+
+
+def _appositive_roles(narration: Sequence[str], forms: Mapping[str, str]) -> dict[str, str]:
+    """"the beadle" -> "Mr. Bumble", where the narration says "Mr. Bumble, the beadle," ("Mr. Eager, the English
+    chaplain at Florence", "Bunting the vicar.") of one named person only, for roles of what people do, not how
+    they look."""
+    pattern = _pattern(dict(forms))
+    if pattern is None:
+        return {}
+    nouns = "|".join(sorted((n for n in ROLES if n not in _LOOKS), key=len, reverse=True))
+    after = re.compile(
+        rf"{pattern.pattern},?\s+the\s+(?:[A-Za-z]+\s+)?(?P<role>{nouns})(?=[,.;:!?]|\s+(?:who|of|at|in|from)\b)"
+    )
+    holders: dict[str, set[str]] = {}
+    for text in narration:
+        for match in after.finditer(text):
+            holders.setdefault(role_name(match["role"]), set()).add(forms[match["name"]])
+    return {role: next(iter(names)) for role, names in holders.items() if len(names) == 1 and role not in forms}
 
 
 def _titles(forms: Mapping[str, str], names: Counter[str]) -> dict[str, Gender]:
