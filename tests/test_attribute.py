@@ -393,6 +393,9 @@ def test_she_said_is_not_someone_only_named_through_another(tmp_path: Path) -> N
         # a common word as a first name, found inside a sentence; one misspelt "Mr. Sike's" hides no one
         (("The dog followed Bill Sikes. Sikes kicked it. Nancy watched Mr. Sike's boots and Sikes swore; he was "
          "angry.\n\n“Get out,” said Sikes."), {"Bill Sikes", "Sikes"}),
+        # a full name with a pet first name is the full name with the first name it stands for
+        (("The dog followed Bill Sikes. Sikes sat; he was angry. The papers called him Mr. William Sikes. Sikes "
+          "swore.\n\n“Out,” said Sikes."), {"Bill Sikes", "Mr. William Sikes", "Sikes"}),
     ],
 )
 def test_forms_of_one_name_join(tmp_path: Path, body: str, forms: set[str]) -> None:
@@ -446,6 +449,9 @@ def test_a_fix_changes_its_turn_taking_chain_and_nothing_past_the_next_name_tag(
           "Crawford wrote.\n\n“Charmed,” said Mr. Crawford."), {"Mr. Crawford", "Admiral Crawford"}),
         (("Tony's Aunt Frances came to stay. Tony sulked; he hated visits. Aunt Frances laughed.\n\n“Nonsense,” "
          "said Aunt Frances."), {"Tony", "Aunt Frances"}),
+        # a knight is not his son with his pet name
+        (("Sir Thomas Bertram came home. Sir Thomas frowned; he was stern. Sir Thomas frowned, and Tom Bertram laughed. Later Tom "
+          "ran off.\n\n“Tom!” said Sir Thomas."), {"Sir Thomas Bertram", "Tom Bertram"}),
     ],
 )
 def test_different_people_stay_apart(tmp_path: Path, body: str, people: set[str]) -> None:

@@ -356,11 +356,22 @@ def merge(names: Counter[str]) -> dict[str, str]:
             for form in side:
                 join(form, max(side, key=lambda n: (names[n], len(n))))
     cores = [c for c in by_core if " " in c]
+    for core in cores:  # "Bill Sikes" and "Mr. William Sikes"; not "Tom Bertram" and "Sir Thomas Bertram", his father
+        first, *rest = core.split()
+        for other in HYPOCORISMS.get(first, ()):
+            full = " ".join((other, *rest))
+            if full in by_core and _one_person(by_core[core] + by_core[full]) and not _noble(by_core[core] + by_core[full]):
+                join(by_core[core][0], by_core[full][0])
     for core in by_core:
         if " " not in core:
-            longer = _dominant({c: sum(names[f] for f in by_core[c]) for c in cores if core in c.split()})
-            if longer and _one_person(by_core[core] + by_core[longer]):
-                join(by_core[core][0], by_core[longer][0])
+            holding: dict[str, int] = defaultdict(int)  # each person whose full name holds it -> how often named
+            for c in cores:
+                if core in c.split():
+                    holding[root(by_core[c][0])] += sum(names[f] for f in by_core[c])
+            longer = _dominant(holding)
+            person = [f for f in names if root(f) == longer]
+            if longer and _one_person(by_core[core] + person):
+                join(by_core[core][0], longer)
     for short, full in _nicknames(names):
         if not any(root(form) == root(full) and form.split()[0].lower() in _NOBLE for form in names):
             join(short, full)  # "Kitty" is not Lady Catherine
@@ -373,6 +384,11 @@ def merge(names: Counter[str]) -> dict[str, str]:
 _DOMINANT = 3
 """A short name joins the longer name it is part of that the text uses this many times as often as all the others
 ("Katharine" joins "Katharine Hilbery", not "Cassandra Katharine")."""
+
+
+def _noble(forms: list[str]) -> bool:
+    """True when some form is a noble title's ("Sir Thomas Bertram", "Lady Bertram")."""
+    return any(form.split()[0].lower().rstrip(".") in _NOBLE for form in forms)
 
 
 def _dominant(counts: dict[str, int]) -> str | None:
