@@ -613,6 +613,15 @@ def test_a_word_said_once_to_open_a_sentence_is_no_name(tmp_path: Path) -> None:
     assert "Ignorant" not in roster.forms and "Edna" in roster.forms
 
 
+def test_a_word_opening_a_sentence_before_a_name_is_not_part_of_it(tmp_path: Path) -> None:
+    """"Presently Lucy rose": Lucy rose; "Presently" is no part of her name (nor "Sir" of a knight's)."""
+    body = ("Cecil read to Lucy. Presently Lucy rose, and she went out. Sir Thomas came in.\n\n“Well?” said Lucy.\n\n"
+            "“Well,” said Sir Thomas.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert "Presently Lucy" not in roster.forms and "Presently" not in roster.forms and "Lucy" in roster.forms
+    assert "Sir Thomas" in roster.forms
+
+
 def test_italics_marks_are_not_part_of_a_name(tmp_path: Path) -> None:
     """Plain text marks italics with underscores: "_Maria's_" is Maria's."""
     body = ("Tom looked at _Maria's_ hat, and then at Maria; she laughed. It was _Maria_ who spoke.\n\n"

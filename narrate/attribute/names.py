@@ -193,15 +193,16 @@ def find_names(
             ending[phrase.rsplit(" ", 1)[1]] += count
     plural = {p for p in phrases if p.endswith("s") and any(
         2 * (phrases[one] + (" " not in p) * ending[one]) >= phrases[p] for one in {p[:-1], p[:-2] if p.endswith("es") else p[:-1]})}
-    names = Counter({p: n for p, n in phrases.items()
-                     if evidence[p] and (_acceptable(p, lower, p in midway) or p in common) and p not in plural})
+    opening = {p for p in phrases if " " in p and not midway[p] and _opening_word(p, evidence)}  # "Presently Lucy"
+    names = Counter({p: n for p, n in phrases.items() if evidence[p] and (_acceptable(p, lower, p in midway) or p in common)
+                     and p not in plural and p not in opening})
     places = {p for p in names if _PLACED * located[p] >= phrases[p]}
     silent = {p for p in names if phrases[p] >= _EPITHET and not _is_title(p.split()[0]) and (
         _PLACED * inside[p] >= phrases[p] and not speaking[p]  # "in New York"
         or 2 * located[p] >= phrases[p] and _STRAY * speaking[p] <= phrases[p]  # "at Mansfield", "to Mansfield"
     )}
     names = Counter({p: n for p, n in names.items() if p not in silent})
-    return names, Counter({p: n for p, n in narrated.items() if p not in plural and p not in silent}), places
+    return names, Counter({p: n for p, n in narrated.items() if p in names}), places
 
 
 _STRAY = 20
@@ -243,6 +244,13 @@ def _common_first_names(
     firsts = {p.split()[0] for p in phrases if " " in p and evidence[p] and not _is_title(p.split()[0])
               and _acceptable(p, lower, p in midway)}
     return {word for word in firsts if speaking[word] >= _SPOKEN and _acceptable(word, set())}
+
+
+def _opening_word(phrase: str, evidence: Counter[str]) -> bool:
+    """True when a phrase found only opening sentences is a word that opens them before a name ("Presently Lucy",
+    "Hence Cecil"): its first word is no title, no first name and no name of its own, and the rest is a name."""
+    first, rest = phrase.split(" ", 1)
+    return not _is_title(first) and not evidence[first] and not is_first_name(first) and evidence[rest] > 0
 
 
 def _acting(text: str, at: int) -> bool:
