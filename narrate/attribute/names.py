@@ -80,7 +80,10 @@ HYPOCORISMS: dict[str, tuple[str, ...]] = {
     "Abby": ("Abigail",), "Fred": ("Frederick",), "Freddie": ("Frederick",), "Chuck": ("Charles",),
     "Charlie": ("Charles", "Charlotte"), "Hank": ("Henry",), "Jules": ("Julian", "Julia", "Juliet"),
     "Frank": ("Francis", "Franklin"), "Nance": ("Nancy",), "Mike": ("Michael",), "Mick": ("Michael",), "Andy": ("Andrew",), "Drew": ("Andrew",),
-    "Sandy": ("Alexander", "Alexandra"), "Lexie": ("Alexandra",), "Xander": ("Alexander",),
+    "Sandy": ("Alexander", "Alexandra"), "Lexie": ("Alexandra",), "Xander": ("Alexander",), "Jem": ("James",),
+    "Jemmy": ("James",), "Jamie": ("James",), "Evie": ("Evelyn",), "Teddy": ("Edward", "Theodore"),
+    "Fanny": ("Frances",), "Josie": ("Josephine",), "Patty": ("Martha", "Patricia"), "Bertie": ("Albert", "Bertram"),
+    "Gus": ("Augustus",), "Nat": ("Nathaniel",), "Tess": ("Theresa",), "Roz": ("Rosalind",),
 }  # fmt: skip
 """Common English nicknames and the full names they stand for (merged only when both appear)."""
 
