@@ -802,3 +802,12 @@ def test_a_trade_named_beside_a_person_is_that_person(tmp_path: Path) -> None:
     body = ("Oliver looked up at Mr. Bumble, the beadle, who stood in the door.\n\n“Come,” said the beadle.\n\n"
             "“Yes, sir,” said Oliver.\n\n“Quick,” said Mr. Bumble.")
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Mr. Bumble", "Oliver", "Mr. Bumble"]
+
+
+def test_someone_the_narrator_meets_talks_to_the_narrator(tmp_path: Path) -> None:
+    """In a first-person book, the reply to a newcomer's first line is the narrator's, not the last friend's."""
+    body = ("Bill and I walked up from the station.\n\n“Hot,” Bill said.\n\n“Very,” I said.\n\n“Let’s get a drink,” "
+            "Bill said.\n\nWe went into the hotel and on the stairs I met Montoya. Montoya shook hands with us; he was "
+            "smiling.\n\n"
+            "“Your friends are here,” he said.\n\n“All of them?”\n\n“Yes. All of them.”")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][-3:] == ["Montoya", "I", "Montoya"]

@@ -556,7 +556,8 @@ def _turn(state: Reader, segments: list[Segment]) -> Pick:
     others = [o for o in state.others(last) if o not in called] or state.others(last)
     others = [o for o in others if o in state.present] or others
     narrating = FIRST_PERSON in state.tagged and last != FIRST_PERSON
-    if narrating and set(state.speakers[state.opened :]) == {last}:
+    if narrating and (set(state.speakers[state.opened :]) == {last} or state.speakers[state.opened :].count(last) == 1
+                      and FIRST_PERSON in state.present):  # "I met Montoya. 'Your friends are here,' he said."
         others = [FIRST_PERSON]
     newer = _newer_person(state, last, others[:1])
     if newer and newer not in called:
