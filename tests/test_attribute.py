@@ -492,6 +492,14 @@ def test_interjections_and_families_are_no_one(tmp_path: Path) -> None:
     assert "Aye" not in roster.forms and "Miss Lucases" not in roster.forms
 
 
+def test_nationalities_are_no_one(tmp_path: Path) -> None:
+    """"the Englishwoman", "an Indian": words for a nation's people, not anyone's name."""
+    body = ("Aziz bowed to the Englishwoman; she smiled. The Englishwoman sat, and an Indian brought tea. Aziz watched "
+            "the Englishwoman drink.\n\n“Good,” said the Englishwoman.\n\n“Hullo,” said Aziz.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert "Aziz" in roster.forms and "Englishwoman" not in roster.forms and "Indian" not in roster.forms
+
+
 def test_a_common_word_is_a_first_name_when_it_tags_speech_and_begins_a_full_name(tmp_path: Path) -> None:
     """"Bill" (also a bill to pay) is Bill Gorton when "said Bill" tags his lines; "Well" never is anyone."""
     body = ("I paid the bill and went out with Bill Gorton. We walked.\n\n“Fine day,” said Bill.\n\n“It is,” I said."

@@ -44,7 +44,11 @@ _STOP = frozenset(
     excellency grace honour honor sire hey hi hello goodbye bye please thanks thank sorry
     whatever however meanwhile instead otherwise somehow anyway together alone except
     suddenly finally quietly slowly aye nay alas hush hurrah bravo pshaw pooh indeed eh ha hm hmm lo yea egad
-    zounds esquire esq junior senior jr sr""".split()
+    zounds esquire esq junior senior jr sr hullo
+    english englishman englishwoman englishmen englishwomen british american americans european europeans
+    indian indians hindu hindus moslem moslems muslim muslims mohammedan mohammedans christian christians
+    german germans french frenchman frenchwoman frenchmen italian italians russian russians greek greeks
+    spanish spaniard irish irishman scotch scottish scotsman welsh dutch dutchman chinese japanese""".split()
 )
 """Capitalised words that are never names by themselves."""
 
