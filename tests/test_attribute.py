@@ -819,3 +819,11 @@ def test_someone_the_narrator_meets_talks_to_the_narrator(tmp_path: Path) -> Non
             "smiling.\n\n"
             "“Your friends are here,” he said.\n\n“All of them?”\n\n“Yes. All of them.”")
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][-3:] == ["Montoya", "I", "Montoya"]
+
+
+def test_her_mother_is_the_married_woman_of_her_family(tmp_path: Path) -> None:
+    """"said her mother" of Lucy Honeychurch: Mrs. Honeychurch, not her cousin Minnie Honeychurch."""
+    body = ("Mrs. Honeychurch sewed beside her daughter, Lucy Honeychurch, and her niece, Minnie Honeychurch. Lucy "
+            "yawned; she was tired.\n\n“Hello,” said Minnie.\n\n“Tea, please,” said Lucy.\n\n“Don’t be rude, dear,” "
+            "said her mother.")
+    assert speakers(attributed_text(tmp_path, body))[-1] == ("Don’t be rude, dear,", "Mrs. Honeychurch")

@@ -34,6 +34,8 @@ FIRST_PERSON = "I"
 """The speaker name of a first-person narrator the text never names."""
 
 _FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother daughter son".split())
+_PARENTS = frozenset("mother father mum mom dad".split())
+_MARRIED_TITLES = frozenset("mr mrs mister missus".split())
 """Relations who usually share the owner's surname."""
 _MEMORY = 12
 """How many recent speakers and subjects the reader keeps in mind."""
@@ -161,6 +163,9 @@ class Reader:
         married = {c for f, c in self.roster.forms.items() if spouse and f.split()[0] == spouse.split()[0] and f.endswith(spouse.split()[-1])}
         if spouse in self.roster.genders and len(married) == 1:
             return spouse
+        parent = [n for n in self.family(owner, wanted) if self.married(n)] if relation in _PARENTS else []
+        if len(parent) == 1:  # "said her mother": of the Honeychurches, Mrs. Honeychurch
+            return parent[0]
         talking = [s for s in self.others(None)[:4] if s != owner and self.gender(s) == wanted]
         if wanted != "unknown" and len(talking) == 1:
             return talking[0]
@@ -177,6 +182,11 @@ class Reader:
         """The person of `gender` the narration names most often."""
         counts = self.roster.counts
         return max((n for n in counts if self.gender(n) == gender), key=lambda n: counts[n], default=None)
+
+    def married(self, name: str) -> bool:
+        """True when some form of `name` has a married person's title ("Mrs. Bennet", "Mr. Bennet")."""
+        return any(canon == name and form.split()[0].rstrip(".").lower() in _MARRIED_TITLES
+                   for form, canon in self.roster.forms.items())
 
     def family(self, owner: str | None, gender: Gender) -> list[str]:
         """People of `gender` who share a surname with `owner` ("Mr. Woodhouse" for Emma Woodhouse's father)."""
