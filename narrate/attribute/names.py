@@ -375,7 +375,8 @@ def merge(names: Counter[str]) -> dict[str, str]:
         first, *rest = core.split()
         for other in HYPOCORISMS.get(first, ()):
             full = " ".join((other, *rest))
-            if full in by_core and _one_person(by_core[core] + by_core[full]) and not _noble(by_core[core] + by_core[full]):
+            both = by_core.get(full, []) + by_core[core]
+            if full in by_core and _one_person(both) and not _noble(both):
                 join(by_core[core][0], by_core[full][0])
     for core in by_core:
         if " " not in core:

@@ -34,9 +34,11 @@ FIRST_PERSON = "I"
 """The speaker name of a first-person narrator the text never names."""
 
 _FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother daughter son".split())
-_PARENTS = frozenset("mother father mum mom dad".split())
-_MARRIED_TITLES = frozenset("mr mrs mister missus".split())
 """Relations who usually share the owner's surname."""
+_PARENTS = frozenset("mother father mum mom dad".split())
+"""Relations who are the married ones of the owner's family ("said her mother": Mrs. Bennet)."""
+_MARRIED_TITLES = frozenset("mr mrs mister missus".split())
+"""Titles of a married person (a "Mr." is counted as one)."""
 _MEMORY = 12
 """How many recent speakers and subjects the reader keeps in mind."""
 
@@ -66,7 +68,8 @@ class Reader:
     previous_question: bool = False
     """True when the last quote of the previous dialogue paragraph was a question."""
     previous_asks_who: bool = False
-    """True when that question asked who ("Who told you?"): a bare name after it answers rather than calls."""
+    """True when that question asked who, what, which or where ("Who told you?"): a bare name after it answers it
+    rather than calls someone ("Can I say it?" / "Noor." is a call)."""
     addressed: set[str] = field(default_factory=set)
     """People the previous dialogue paragraph addressed by name."""
     narrated: bool = False
@@ -155,7 +158,8 @@ class Reader:
         owner = FIRST_PERSON if mention.owner == "my" else None
         if mention.owner in ("his", "her"):
             owner = next((s for s in reversed(self.subjects[-_MEMORY:]) if self.gender(s) == sex), None)
-            owner = owner or next((s for s in sorted(self.listeners) if self.gender(s) == sex), None)  # “My dear Mr. Bennet,” said his lady
+            # “My dear Mr. Bennet,” said his lady: with no man in the story yet, the man she calls
+            owner = owner or next((s for s in sorted(self.listeners) if self.gender(s) == sex), None)
             owner = owner or self.most_named(sex)
         relation = mention.name.split()[-1]
         wanted = RELATIONS[relation]

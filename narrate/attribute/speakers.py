@@ -520,6 +520,7 @@ _SILENT = re.compile(
     r"\b(?:(?:does|did|do)(?:n[’']t| not) (?:say anything|answer|reply|speak)|(?:said|says|say) nothing"
     r"|(?:made|makes|make) no (?:answer|reply)|(?:was|is|remained|remains|kept|keeps|stays?|stayed) silent)\b"
 )
+"""Narration that says its subject is silent ("He doesn't say anything.", "Mr. Bennet made no answer.")."""
 
 
 def _silent(state: Reader) -> set[str]:
@@ -556,9 +557,9 @@ def _turn(state: Reader, segments: list[Segment]) -> Pick:
     others = [o for o in state.others(last) if o not in called] or state.others(last)
     others = [o for o in others if o in state.present] or others
     narrating = FIRST_PERSON in state.tagged and last != FIRST_PERSON
-    if narrating and (set(state.speakers[state.opened :]) == {last} or state.speakers[state.opened :].count(last) == 1
-                      and FIRST_PERSON in state.present):  # "I met Montoya. 'Your friends are here,' he said."
-        others = [FIRST_PERSON]
+    heard = state.speakers[state.opened :]
+    if narrating and last is not None and (set(heard) == {last} or heard.count(last) == 1 and FIRST_PERSON in state.present):
+        others = [FIRST_PERSON]  # the narrator answers whoever just joined ("I met Montoya. 'Your friends are here.'")
     newer = _newer_person(state, last, others[:1])
     if newer and newer not in called:
         return Pick(newer, "turn", penalty=min(0.2, 0.05 * state.turns))
