@@ -827,3 +827,17 @@ def test_her_mother_is_the_married_woman_of_her_family(tmp_path: Path) -> None:
             "yawned; she was tired.\n\n“Hello,” said Minnie.\n\n“Tea, please,” said Lucy.\n\n“Don’t be rude, dear,” "
             "said her mother.")
     assert speakers(attributed_text(tmp_path, body))[-1] == ("Don’t be rude, dear,", "Mrs. Honeychurch")
+
+
+def test_the_one_the_narration_has_speak_is_evidence_for_the_next_line(tmp_path: Path) -> None:
+    """"..., to which Mrs. Beaufort listened, Madame Olenska turned and spoke in a low voice." / “Do you think he
+    will send her roses?”: the scorer hears that Madame Olenska, not Mrs. Beaufort (named first), was made to speak."""
+    body = ("Archer sat behind Mrs. Beaufort and Madame Olenska. Mrs. Beaufort smiled at the stage; she was bored.\n\n"
+            "“Lovely,” said Archer.\n\nUnder cover of the music, to which Mrs. Beaufort listened with her perfect "
+            "smile, Madame Olenska turned and spoke in a low voice.\n\n“Do you think he will send her roses?”")
+    work = load(_story(tmp_path, body))
+    evidence: list = []
+    attribute([parse(work, work.chapters[0])], evidence=evidence)
+    segments, candidates, _ = evidence[-1]
+    assert segments[0].text == "Do you think he will send her roses?"
+    assert {name for name, features in candidates.items() if features.get("speaks before")} == {"Madame Olenska"}

@@ -93,6 +93,8 @@ _SIGNING_ON = re.compile(r"\s+speaking\b")
 """Words just after a speaker's own name ("Officer Brandt speaking")."""
 _TITLE_CALLED = re.compile(r"(?:^|,\s+)(Captain|Doctor|Professor|Inspector|Sergeant|Officer|Colonel|Major)(?=\s*[,.!?…—]|$)")
 """A title said to its holder ("We've had a report, Captain.")."""
+_WEIGHED_AT_MOST = CONFIDENCE["tag"] - 0.01
+"""A weighed pick is never as sure as a speaker named in a tag."""
 _LOOKAHEAD = 8
 _LOOKBACK = 3
 _SHORT_WORDS = 25
@@ -236,7 +238,7 @@ def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], tag:
     rule = next((p.rule for p in proposals if p.speaker == best), proposals[0].rule if tag else "turn")
     if best == UNKNOWN:
         return Pick(best, "unknown")
-    return Pick(best, rule, confidence=calibrated(probability, kind, state.turns))
+    return Pick(best, rule, confidence=min(calibrated(probability, kind, state.turns), _WEIGHED_AT_MOST))
 
 
 def _epithet(state: Reader, segments: list[Segment], role: str) -> bool:
@@ -259,6 +261,7 @@ def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> 
     short = sum(len(s.text.split()) for p in state.narration_run[-1:] for s in p) <= _SHORT_WORDS
     alone = len({name for m in before if (name := state.resolve(m))}) == 1
     silent = _silent(state)
+    speaking = _speaking_before(state, segments)
     objects = {m.name for p in state.narration_run[-1:] for s in p for m in state.mentioned(s.text)
                if not m.is_pronoun and after_object_marker(s.text, m.start)}  # "He stepped closer to Kes."
     people = [p.speaker for p in proposals] + state.others(None)[:4] + within[-3:] + recent
@@ -285,6 +288,7 @@ def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> 
         features["narrator beat"] = float(name == FIRST_PERSON and "rule pronoun beat" in features)
         features["silent before"] = float(name in silent)
         features["object before"] = float(name in objects)
+        features["speaks before"] = float(name == speaking)
         features["after narration"] = float(bool(state.narration_run) and bool(within) and within[-1] == name)
         features["question answered"] = float(state.previous_question and bool(within) and within[-1] != name)
         features.update(_mentioned(state, name, here, "here"))
@@ -521,6 +525,20 @@ _SILENT = re.compile(
     r"|(?:made|makes|make) no (?:answer|reply)|(?:was|is|remained|remains|kept|keeps|stays?|stayed) silent)\b"
 )
 """Narration that says its subject is silent ("He doesn't say anything.", "Mr. Bennet made no answer.")."""
+
+
+def _speaking_before(state: Reader, segments: list[Segment]) -> str | None:
+    """The person the last sentence of narration before the quote has speak ("Madame Olenska turned and spoke in
+    a low voice."): named a few words before a speech verb."""
+    before = [s for s in segments[: next(i for i, s in enumerate(segments) if s.kind == "dialogue")]]
+    narration = before or [s for paragraph in state.narration_run[-1:] for s in paragraph]
+    text = " ".join(s.text for s in narration if s.kind == "narration")
+    last = sentences(text)[-1] if text.strip() else ""
+    for mention in reversed(state.mentioned(last)):
+        words = re.match(r"(?:\s+(?:and\s+)?[a-z]+){1,3}", last[mention.end :])
+        if words and any(w in SPEECH_VERBS or w == "spoke" for w in words[0].split()):
+            return state.resolve(mention)
+    return None
 
 
 def _silent(state: Reader) -> set[str]:
