@@ -238,7 +238,8 @@ class Estimate:
     recovered: int
     """Of those, how many were given the tagged speaker again."""
     expected_right: float
-    """Quotes expected right: each counted at how often its deciding rule recovered hidden tags."""
+    """Quotes expected right: the mean of each counted at how often its deciding rule recovered hidden tags and
+    each counted at its own confidence."""
 
     @property
     def untagged_accuracy(self) -> float:
