@@ -841,3 +841,11 @@ def test_the_one_the_narration_has_speak_is_evidence_for_the_next_line(tmp_path:
     segments, candidates, _ = evidence[-1]
     assert segments[0].text == "Do you think he will send her roses?"
     assert {name for name, features in candidates.items() if features.get("speaks before")} == {"Madame Olenska"}
+
+
+def test_a_describing_role_is_the_same_person_in_the_next_scene_of_the_chapter(tmp_path: Path) -> None:
+    """"the girl" was Nancy in the chapter's first scene; after a scene break she is Nancy still."""
+    body = ("Oliver sat by the fire.\n\n“Get up,” said the girl.\n\n“What for?” asked Oliver.\n\n“Home,” said the "
+            "girl, and Nancy took his hand.\n\n* * *\n\nThe street was dark and Oliver was cold.\n\n“Quick,” said the "
+            "girl.\n\n“I am,” said Oliver.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][-2:] == ["Nancy", "Oliver"]

@@ -39,9 +39,18 @@ def name_roles(turns: list[Turn], roster: Roster, narration: list[Segment]) -> N
     told: dict[int, list[Segment]] = {}
     for segment in narration:
         told.setdefault(segment.scene, []).append(segment)
-    for number, group in groupby(turns, key=lambda t: t.segments[0].scene):
-        scene = list(group)
-        same = _identities(scene, roster, told.get(number, []))
+    scenes = [(number, list(group)) for number, group in groupby(turns, key=lambda t: t.segments[0].scene)]
+    identities = [_identities(scene, roster, told.get(number, [])) for number, scene in scenes]
+    described: dict[str, set[str]] = {}  # "the girl" -> whom the chapter's scenes found her to be
+    for same in identities:
+        for role, name in same.items():
+            if role in DESCRIPTIONS:
+                described.setdefault(role, set()).add(name)
+    for (number, scene), same in zip(scenes, identities):
+        new = set().union(*(introductions(s.text) for s in told.get(number, [])))
+        for role, names in described.items():  # the girl who was Nancy in one scene is Nancy in the next
+            if role not in same and len(names) == 1 and role.split()[-1] not in new:
+                same[role] = next(iter(names))
         for turn in scene:
             for i, pick in turn.picks.items():
                 if pick.speaker in same:
