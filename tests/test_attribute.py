@@ -849,3 +849,14 @@ def test_a_describing_role_is_the_same_person_in_the_next_scene_of_the_chapter(t
             "girl, and Nancy took his hand.\n\n* * *\n\nThe street was dark and Oliver was cold.\n\n“Quick,” said the "
             "girl.\n\n“I am,” said Oliver.")
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][-2:] == ["Nancy", "Oliver"]
+
+
+def test_a_describing_role_is_the_same_person_in_later_chapters(tmp_path: Path) -> None:
+    """"the girl" was Nancy in chapter 1; in chapter 2, where no woman is named, she is Nancy still."""
+    path = tmp_path / "story.txt"
+    path.write_text("Chapter 1\n\nOliver sat by the fire.\n\n“Get up,” said the girl.\n\n“What for?” asked Oliver.\n\n"
+                    "“Home,” said the girl, and Nancy took his hand.\n\nChapter 2\n\nThe street was dark and Oliver was "
+                    "cold.\n\n“Quick,” said the girl.\n\n“I am,” said Oliver.\n", encoding="utf-8")
+    work = load(path)
+    chapters = attribute([parse(work, chapter) for chapter in work.chapters])
+    assert [speaker for _, speaker in speakers(chapters[1])] == ["Nancy", "Oliver"]

@@ -33,18 +33,21 @@ PLAIN = frozenset(
 """Roles that say nothing but what a person looks like: an epithet after one of them is the same person."""
 
 
-def name_roles(turns: list[Turn], roster: Roster, narration: list[Segment]) -> None:
+def name_roles(
+    turns: list[Turn], roster: Roster, narration: list[Segment], described: dict[str, set[str]] | None = None
+) -> None:
     """Give every line of a role the identity it turns out to have in its scene (in place); `narration` is the
-    chapter's narration the reader saw."""
+    chapter's narration the reader saw. `described` (describing role -> whom earlier chapters found it to be)
+    carries what a chapter learns to the chapters after it."""
     told: dict[int, list[Segment]] = {}
     for segment in narration:
         told.setdefault(segment.scene, []).append(segment)
     scenes = [(number, list(group)) for number, group in groupby(turns, key=lambda t: t.segments[0].scene)]
     identities = [_identities(scene, roster, told.get(number, [])) for number, scene in scenes]
-    described: dict[str, set[str]] = {}  # "the girl" -> whom the chapter's scenes found her to be
+    described = {} if described is None else described  # "the girl" -> whom the scenes so far found her to be
     for same in identities:
         for role, name in same.items():
-            if role in DESCRIPTIONS:
+            if role in DESCRIPTIONS and not is_role(name):
                 described.setdefault(role, set()).add(name)
     for (number, scene), same in zip(scenes, identities):
         new = set().union(*(introductions(s.text) for s in told.get(number, [])))

@@ -111,6 +111,7 @@ def assign(
     tagged: set[str] | None = None,
     rules: dict[int, str] | None = None,
     evidence: list[Evidence] | None = None,
+    described: dict[str, set[str]] | None = None,
 ) -> Script:
     """`script` with a speaker and confidence on every dialogue segment.
 
@@ -119,7 +120,8 @@ def assign(
     hidden), which is how `estimate` tests the other rules. `tagged` names the
     people some speech tag in the work names (by default, in this chapter).
     When `rules` is given, it receives each quote's offset -> the rule that decided it; `evidence`, each
-    untagged paragraph with its candidates' evidence (for bench/train_scorer.py).
+    untagged paragraph with its candidates' evidence (for bench/train_scorer.py). `described` carries who the
+    describing roles ("the girl") turned out to be from chapter to chapter (see `roles.name_roles`).
     """
     state = Reader(roster, tagged if tagged is not None else tagged_names([script], roster), corrections or {})
     state.evidence = evidence
@@ -142,7 +144,7 @@ def assign(
             if state.run_words > _BREAK_WORDS:
                 state.conversation += 1
                 state.opened = len(state.speakers)
-    name_roles(list(turns.values()), roster, narration)
+    name_roles(list(turns.values()), roster, narration, described)
     second_pass(list(turns.values()))
     out: list[Segment] = []
     for k, segments in enumerate(grouped):
