@@ -48,7 +48,8 @@ _STOP = frozenset(
     english englishman englishwoman englishmen englishwomen british american americans european europeans
     indian indians hindu hindus moslem moslems muslim muslims mohammedan mohammedans christian christians
     german germans french frenchman frenchwoman frenchmen italian italians russian russians greek greeks
-    spanish spaniard irish irishman scotch scottish scotsman welsh dutch dutchman chinese japanese""".split()
+    spanish spaniard irish irishman scotch scottish scotsman welsh dutch dutchman chinese japanese
+    islam christianity hinduism buddhism judaism""".split()
 )
 """Capitalised words that are never names by themselves."""
 
