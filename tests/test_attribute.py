@@ -711,6 +711,29 @@ def test_a_fix_that_brings_someone_in_leaves_the_lines_before_it(tmp_path: Path)
     assert [s.speaker for s in result.segments if s.kind == "dialogue"] == ["Ann", "Ben", "Ann", "Ben", "Dot"]
 
 
+def test_a_fix_that_has_someone_speak_twice_running_leaves_the_lines_before_it(tmp_path: Path) -> None:
+    """Hattie's line, fixed from Kitty to Hattie just after a line of Hattie's, says Hattie spoke twice running, not
+    that every line before it was the other way round."""
+    from dataclasses import replace
+
+    from narrate.attribute import _within_chains
+
+    work = load(_story(tmp_path, "Kitty sat with Hattie.\n\n“Well,” said Hattie.\n\n“Yes?”\n\n“Sing.”\n\n“Now?”\n\n"
+                                 "“Go on.”\n\n“Why, child, you've a voice.”"))
+    script = parse(work, work.chapters[0])
+    quotes = [s for s in script.segments if s.kind == "dialogue"]
+
+    def given(names: list[str]) -> Script:
+        said = {quote.id: name for quote, name in zip(quotes, names)}
+        return replace(script, segments=tuple(replace(s, speaker=said.get(s.id, s.speaker)) for s in script.segments))
+
+    turn_taking = {s.start: "turn" for s in quotes[1:]}
+    before = ["Hattie", "Kitty", "Hattie", "Kitty", "Hattie", "Kitty"]
+    result = _within_chains(given(["Hattie", "Hattie", "Kitty", "Hattie", "Kitty", "Hattie"]), given(before),
+                            turn_taking, turn_taking, {quotes[5].id: "Hattie"})
+    assert [s.speaker for s in result.segments if s.kind == "dialogue"] == [*before[:5], "Hattie"]
+
+
 def test_a_titled_name_may_be_a_common_word(tmp_path: Path) -> None:
     """"Mrs. Hall" is someone though the text has a hall (a bare "Hall" needs more to be a name)."""
     body = ("Mrs. Hall came out of the hall and stood in the hall; she sighed.\n\n“Dinner,” said Mrs. Hall.")

@@ -83,6 +83,7 @@ def _attributed(
     narrator = narrator_name(attributed, roster, heard)
     final = as_narrator(roster, narrator) if narrator else roster
     if evidence is not None or narrator:
+        lines = {line: final.forms.get(name, name) for line, name in lines.items()}  # a fix to "Jake" is the narrator's
         described = {}
         attributed = [assign(s, final, lines, tagged=people, rules=rules, evidence=evidence, described=described)
                       for s in scripts]
@@ -100,8 +101,9 @@ def _within_chains(
     decided with and without the fix (`rules`, `earlier`: offset -> rule), up to the first one something else did.
     Within a chain a line goes to the corrected speaker, or trades the two people the fix is about (who the
     corrected line was given to, and who said it); a line given to a third person stays theirs. Lines before a fix
-    change only when its speaker was talking there already: someone who joins a conversation says nothing of who
-    talked before they came."""
+    change only when its speaker was talking there already (someone who joins a conversation says nothing of who
+    talked before they came), and not in the line just before it (then the fix says they spoke twice running, not
+    that the lines before were the other way round)."""
     dialogue = sorted({(s.scene, s.paragraph) for s in fixed.segments if s.kind == "dialogue"}, key=lambda p: p[1])
     anchored = {s.paragraph for s in fixed.segments if s.kind == "dialogue"
                 and not (rules.get(s.start) in _TURN_TAKING and earlier.get(s.start) in _TURN_TAKING)}
@@ -117,8 +119,9 @@ def _within_chains(
                 while 0 <= j < len(dialogue) and dialogue[j][0] == scene and dialogue[j][1] not in anchored:
                     chain.append(dialogue[j][1])
                     j += step
-                if step == 1 or corrected[paragraph][0] in {said[p] for p in chain}:
-                    for p in chain:  # before a fix only when its speaker was talking there already
+                speaker = corrected[paragraph][0]
+                if step == 1 or chain and said[chain[0]] != speaker and speaker in {said[p] for p in chain}:
+                    for p in chain:  # before a fix only when its speaker was talking there, but not just before
                         fixes.setdefault(p, []).append(corrected[paragraph])
     if not fixes:
         return before
