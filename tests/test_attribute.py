@@ -657,16 +657,17 @@ def test_and_she_says_between_two_quotes_tags_the_second(tmp_path: Path) -> None
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Bea", "Bea", "Noor"]
 
 
-def test_a_fix_trades_only_the_two_people_it_is_about(tmp_path: Path) -> None:
-    """Re-deriving a chain after a fix (Ben's line is Dot's) may give lines to Dot, or trade Ben and Dot; a line
-    the first run gave to someone else (Ann) keeps them, whatever the second run says."""
+def _kept_after_fix(
+    tmp_path: Path, body: str, before: list[str], second_run: list[str], fixed: int, speaker: str,
+    decided: slice = slice(1, None),
+) -> list[str | None]:  # fmt: skip
+    """The speakers a fix keeps: quote `fixed` of `body` given to `speaker`, where the first run said `before` and
+    the run with the fix `second_run`, and turn-taking decided the quotes in `decided` both times."""
     from dataclasses import replace
 
     from narrate.attribute import _within_chains
 
-    path = _story(tmp_path, "Ann, Ben and Dot sat by the fire.\n\n“Cold,” said Ann.\n\n“Freezing.”\n\n“Tea?”\n\n"
-                            "“Please.”\n\n“Here,” said Ben.")
-    work = load(path)
+    work = load(_story(tmp_path, body))
     script = parse(work, work.chapters[0])
     quotes = [s for s in script.segments if s.kind == "dialogue"]
 
@@ -674,11 +675,18 @@ def test_a_fix_trades_only_the_two_people_it_is_about(tmp_path: Path) -> None:
         said = {quote.id: name for quote, name in zip(quotes, names)}
         return replace(script, segments=tuple(replace(s, speaker=said.get(s.id, s.speaker)) for s in script.segments))
 
-    before = given(["Ann", "Ben", "Ann", "Ben", "Ben"])
-    fixed = given(["Ann", "Dot", "Ben", "Dot", "Ben"])  # what a second run might say
-    turn_taking = {s.start: "turn" for s in quotes[1:4]}
-    result = _within_chains(fixed, before, turn_taking, turn_taking, {quotes[1].id: "Dot"})
-    assert [s.speaker for s in result.segments if s.kind == "dialogue"] == ["Ann", "Dot", "Ann", "Dot", "Ben"]
+    turn_taking = {s.start: "turn" for s in quotes[decided]}
+    result = _within_chains(given(second_run), given(before), turn_taking, turn_taking, {quotes[fixed].id: speaker})
+    return [s.speaker for s in result.segments if s.kind == "dialogue"]
+
+
+def test_a_fix_trades_only_the_two_people_it_is_about(tmp_path: Path) -> None:
+    """Re-deriving a chain after a fix (Ben's line is Dot's) may give lines to Dot, or trade Ben and Dot; a line
+    the first run gave to someone else (Ann) keeps them, whatever the second run says."""
+    body = "Ann, Ben and Dot sat by the fire.\n\n“Cold,” said Ann.\n\n“Freezing.”\n\n“Tea?”\n\n“Please.”\n\n“Here,” said Ben."
+    kept = _kept_after_fix(tmp_path, body, ["Ann", "Ben", "Ann", "Ben", "Ben"], ["Ann", "Dot", "Ben", "Dot", "Ben"],
+                           1, "Dot", slice(1, 4))  # the second list: what a second run might say
+    assert kept == ["Ann", "Dot", "Ann", "Dot", "Ben"]
 
 
 def test_a_fix_by_another_name_of_a_character_is_that_character(tmp_path: Path) -> None:
@@ -692,46 +700,20 @@ def test_a_fix_by_another_name_of_a_character_is_that_character(tmp_path: Path) 
 
 def test_a_fix_that_brings_someone_in_leaves_the_lines_before_it(tmp_path: Path) -> None:
     """Dot, named for the last line of a chain where she had not spoken, says nothing of who spoke before her."""
-    from dataclasses import replace
-
-    from narrate.attribute import _within_chains
-
-    work = load(_story(tmp_path, "Ann, Ben and Dot sat by the fire.\n\n“Cold,” said Ann.\n\n“Freezing.”\n\n“Tea?”\n\n"
-                                 "“Please.”\n\n“Here.”"))
-    script = parse(work, work.chapters[0])
-    quotes = [s for s in script.segments if s.kind == "dialogue"]
-
-    def given(names: list[str]) -> Script:
-        said = {quote.id: name for quote, name in zip(quotes, names)}
-        return replace(script, segments=tuple(replace(s, speaker=said.get(s.id, s.speaker)) for s in script.segments))
-
-    turn_taking = {s.start: "turn" for s in quotes[1:]}
-    result = _within_chains(given(["Ann", "Dot", "Ann", "Dot", "Dot"]), given(["Ann", "Ben", "Ann", "Ben", "Ann"]),
-                            turn_taking, turn_taking, {quotes[4].id: "Dot"})
-    assert [s.speaker for s in result.segments if s.kind == "dialogue"] == ["Ann", "Ben", "Ann", "Ben", "Dot"]
+    body = "Ann, Ben and Dot sat by the fire.\n\n“Cold,” said Ann.\n\n“Freezing.”\n\n“Tea?”\n\n“Please.”\n\n“Here.”"
+    kept = _kept_after_fix(tmp_path, body, ["Ann", "Ben", "Ann", "Ben", "Ann"], ["Ann", "Dot", "Ann", "Dot", "Dot"],
+                           4, "Dot")
+    assert kept == ["Ann", "Ben", "Ann", "Ben", "Dot"]
 
 
 def test_a_fix_that_has_someone_speak_twice_running_leaves_the_lines_before_it(tmp_path: Path) -> None:
     """Hattie's line, fixed from Kitty to Hattie just after a line of Hattie's, says Hattie spoke twice running, not
     that every line before it was the other way round."""
-    from dataclasses import replace
-
-    from narrate.attribute import _within_chains
-
-    work = load(_story(tmp_path, "Kitty sat with Hattie.\n\n“Well,” said Hattie.\n\n“Yes?”\n\n“Sing.”\n\n“Now?”\n\n"
-                                 "“Go on.”\n\n“Why, child, you've a voice.”"))
-    script = parse(work, work.chapters[0])
-    quotes = [s for s in script.segments if s.kind == "dialogue"]
-
-    def given(names: list[str]) -> Script:
-        said = {quote.id: name for quote, name in zip(quotes, names)}
-        return replace(script, segments=tuple(replace(s, speaker=said.get(s.id, s.speaker)) for s in script.segments))
-
-    turn_taking = {s.start: "turn" for s in quotes[1:]}
+    body = ("Kitty sat with Hattie.\n\n“Well,” said Hattie.\n\n“Yes?”\n\n“Sing.”\n\n“Now?”\n\n“Go on.”\n\n"
+            "“Why, child, you've a voice.”")
     before = ["Hattie", "Kitty", "Hattie", "Kitty", "Hattie", "Kitty"]
-    result = _within_chains(given(["Hattie", "Hattie", "Kitty", "Hattie", "Kitty", "Hattie"]), given(before),
-                            turn_taking, turn_taking, {quotes[5].id: "Hattie"})
-    assert [s.speaker for s in result.segments if s.kind == "dialogue"] == [*before[:5], "Hattie"]
+    kept = _kept_after_fix(tmp_path, body, before, ["Hattie", "Hattie", "Kitty", "Hattie", "Kitty", "Hattie"], 5, "Hattie")
+    assert kept == [*before[:5], "Hattie"]
 
 
 def test_a_titled_name_may_be_a_common_word(tmp_path: Path) -> None:
