@@ -867,3 +867,15 @@ def test_a_describing_role_is_the_same_person_in_later_chapters(tmp_path: Path) 
     work = load(path)
     chapters = attribute([parse(work, chapter) for chapter in work.chapters])
     assert [speaker for _, speaker in speakers(chapters[1])] == ["Nancy", "Oliver"]
+
+
+def test_a_chapter_that_opens_in_the_middle_of_a_speech_goes_on_with_its_speaker(tmp_path: Path) -> None:
+    """Griffin's story runs over a chapter break: the new chapter's first paragraph, a quote with no one yet in the
+    chapter, is his."""
+    path = tmp_path / "story.txt"
+    path.write_text("Chapter 1\n\nKemp sat and listened.\n\n“Go on,” said Kemp.\n\n“I went out into the street,” said "
+                    "Griffin. “Nobody saw me.\n\n“Nobody at all.”\n\nChapter 2\n\n“In going downstairs I found a "
+                    "difficulty, for I could not see my feet.\n\n“I stumbled twice.”\n", encoding="utf-8")
+    work = load(path)
+    chapters = attribute([parse(work, chapter) for chapter in work.chapters])
+    assert {speaker for _, speaker in speakers(chapters[1])} == {"Griffin"}

@@ -20,6 +20,7 @@ from dataclasses import replace
 from narrate.attribute.characters import Roster, discover, role_gender
 from narrate.attribute.gender import with_address
 from narrate.attribute.narrator import as_narrator, name_narrator, narrator_name
+from narrate.attribute.reader import Book
 from narrate.attribute.scorer import Evidence
 from narrate.attribute.speakers import assign, explicit_tags, tagged_names
 from narrate.attribute.turns import CONFIDENCE
@@ -71,22 +72,21 @@ def _attributed(
     """`attribute` for unwrapped `scripts` with the user's `lines`: the scripts and the roster (with genders
     learnt from forms of address); `rules` receives each quote's offset -> the rule that decided it."""
     people = tagged_names(scripts, roster)
-    described: dict[str, set[str]] = {}  # who "the girl" turned out to be, chapter to chapter (each pass afresh)
-    attributed = [assign(script, roster, lines, tagged=people, rules=rules, described=described) for script in scripts]
+    book = Book()  # what each chapter leaves for the next (each pass afresh)
+    attributed = [assign(script, roster, lines, tagged=people, rules=rules, book=book) for script in scripts]
     addressed = with_address(roster, attributed)
     if addressed is not roster:
         roster = addressed
-        described = {}
-        attributed = [assign(script, roster, lines, tagged=people, rules=rules, described=described) for script in scripts]
+        book = Book()
+        attributed = [assign(script, roster, lines, tagged=people, rules=rules, book=book) for script in scripts]
     heard = {name for script in scripts for _, name in explicit_tags(script, roster).values()}
     heard |= {s.speaker for script in attributed for s in script.segments if rules.get(s.start) in _FIRM and s.speaker}
     narrator = narrator_name(attributed, roster, heard)
     final = as_narrator(roster, narrator) if narrator else roster
     if evidence is not None or narrator:
         lines = {line: final.forms.get(name, name) for line, name in lines.items()}  # a fix to "Jake" is the narrator's
-        described = {}
-        attributed = [assign(s, final, lines, tagged=people, rules=rules, evidence=evidence, described=described)
-                      for s in scripts]
+        book = Book()
+        attributed = [assign(s, final, lines, tagged=people, rules=rules, evidence=evidence, book=book) for s in scripts]
     if narrator:
         attributed = name_narrator(attributed, narrator)
         roster = with_address(roster, attributed)  # "sir" said to the narrator
@@ -164,10 +164,10 @@ def estimate(scripts: Sequence[Script], corrections: Corrections | None = None) 
     tags = [explicit_tags(script, roster) for script in scripts]
     folds = range(max(1, min(_FOLDS, _FOLDS * _TRIALS // max(1, sum(map(len, tags))))))
     sure = 0.0  # the quotes' own confidences, summed
-    described: dict[str, set[str]] = {}
+    book = Book()
     for script, tagged in zip(scripts, tags):
         rules: dict[int, str] = {}
-        attributed = assign(script, roster, tagged=people, rules=rules, described=described)
+        attributed = assign(script, roster, tagged=people, rules=rules, book=book)
         sure += sum(s.confidence for s in attributed.segments if s.kind == "dialogue")
         used.update(rules.values())
         order = sorted(tagged)

@@ -44,6 +44,16 @@ _MEMORY = 12
 
 
 @dataclass
+class Book:
+    """What reading one chapter leaves for the next."""
+
+    described: dict[str, set[str]] = field(default_factory=dict)
+    """Describing role ("the girl") -> whom the chapters so far found it to be."""
+    last: str | None = None
+    """The last speaker of the chapter before."""
+
+
+@dataclass
 class Reader:
     """What the reader remembers while going through the chapter."""
 
@@ -96,6 +106,8 @@ class Reader:
     """The share of the chapter's narration paragraphs that are single beats (see `speakers._terse`)."""
     evidence: list[Evidence] | None = None
     """When kept (for training the scorer): each untagged paragraph with its candidates' evidence."""
+    carried: str | None = None
+    """The last speaker of the chapter before, for a chapter that opens in the middle of their speech."""
 
     def gender(self, name: str) -> Gender:
         """Gender of a person by name or role (or as a pronoun tag has shown it)."""

@@ -38,6 +38,7 @@ from narrate.attribute.conversation import second_pass
 from narrate.attribute.reader import (
     FIRST_PERSON,
     UNKNOWN,
+    Book,
     Reader,
     enter_scene,
     introductions,
@@ -111,7 +112,7 @@ def assign(
     tagged: set[str] | None = None,
     rules: dict[int, str] | None = None,
     evidence: list[Evidence] | None = None,
-    described: dict[str, set[str]] | None = None,
+    book: Book | None = None,
 ) -> Script:
     """`script` with a speaker and confidence on every dialogue segment.
 
@@ -120,11 +121,12 @@ def assign(
     hidden), which is how `estimate` tests the other rules. `tagged` names the
     people some speech tag in the work names (by default, in this chapter).
     When `rules` is given, it receives each quote's offset -> the rule that decided it; `evidence`, each
-    untagged paragraph with its candidates' evidence (for bench/train_scorer.py). `described` carries who the
-    describing roles ("the girl") turned out to be from chapter to chapter (see `roles.name_roles`).
+    untagged paragraph with its candidates' evidence (for bench/train_scorer.py). `book` carries what one chapter
+    leaves for the next: who the describing roles ("the girl") turned out to be, and the last speaker.
     """
     state = Reader(roster, tagged if tagged is not None else tagged_names([script], roster), corrections or {})
     state.evidence = evidence
+    state.carried = book.last if book else None
     state.terse = _terse(grouped := paragraphs(script))
     turns: dict[int, Turn] = {}
     narration: list[Segment] = []
@@ -144,13 +146,15 @@ def assign(
             if state.run_words > _BREAK_WORDS:
                 state.conversation += 1
                 state.opened = len(state.speakers)
-    name_roles(list(turns.values()), roster, narration, described)
+    name_roles(list(turns.values()), roster, narration, book.described if book else None)
     second_pass(list(turns.values()))
     out: list[Segment] = []
     for k, segments in enumerate(grouped):
         out += _decided(turns[k], segments) if k in turns else segments
     if rules is not None:
         rules.update({t.segments[i].start: p.rule for t in turns.values() for i, p in t.picks.items()})
+    if book is not None:
+        book.last = next((t.pick.speaker for t in reversed(turns.values()) if t.pick.speaker != UNKNOWN), book.last)
     return replace(script, segments=tuple(out))
 
 
@@ -238,8 +242,8 @@ def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], tag:
         state.evidence.append((segments, candidates, state.turns))
     best, probability = rank(candidates)[0]
     rule = next((p.rule for p in proposals if p.speaker == best), proposals[0].rule if tag else "turn")
-    if best == UNKNOWN:
-        return Pick(best, "unknown")
+    if best == UNKNOWN:  # no one yet: a chapter that opens in the middle of the last one's speech goes on with it
+        return Pick(state.carried, "guess") if state.carried and not state.speakers else Pick(best, "unknown")
     return Pick(best, rule, confidence=min(calibrated(probability, kind, state.turns), _WEIGHED_AT_MOST))
 
 
