@@ -32,6 +32,14 @@ def attributed_text(tmp_path: Path, body: str) -> Script:
     return attributed(path)
 
 
+def attributed_book(tmp_path: Path, text: str) -> list[Script]:
+    """Load, parse and attribute every chapter of a story whose whole text (chapter headings too) is `text`."""
+    path = tmp_path / "story.txt"
+    path.write_text(text, encoding="utf-8")
+    work = load(path)
+    return attribute([parse(work, chapter) for chapter in work.chapters])
+
+
 def speakers(script: Script) -> list[tuple[str, str | None]]:
     """(quote, speaker) for every dialogue segment."""
     return [(s.text, s.speaker) for s in script.segments if s.kind == "dialogue"]
@@ -805,11 +813,7 @@ def test_his_wife_is_the_wife_of_the_man_her_line_addresses(tmp_path: Path) -> N
     darcy = " ".join(["Mr. Darcy rode by."] * 6)
     body = (f"Chapter 1\n\n“My dear Mr. Bennet,” said his lady to him one day, “have you heard the news?”\n\nMr. Bennet "
             f"replied that he had not.\n\nChapter 2\n\n{darcy} Mrs. Darcy waved. Mrs. Bennet sighed.\n\n“Good day,” said Mr. Darcy.")
-    path = tmp_path / "story.txt"
-    path.write_text(body, encoding="utf-8")
-    work = load(path)
-    first = attribute([parse(work, chapter) for chapter in work.chapters])[0]
-    assert speakers(first)[0] == ("My dear Mr. Bennet,", "Mrs. Bennet")
+    assert speakers(attributed_book(tmp_path, body)[0])[0] == ("My dear Mr. Bennet,", "Mrs. Bennet")
 
 
 def test_a_trade_named_beside_a_person_is_that_person(tmp_path: Path) -> None:
@@ -860,22 +864,16 @@ def test_a_describing_role_is_the_same_person_in_the_next_scene_of_the_chapter(t
 
 def test_a_describing_role_is_the_same_person_in_later_chapters(tmp_path: Path) -> None:
     """"the girl" was Nancy in chapter 1; in chapter 2, where no woman is named, she is Nancy still."""
-    path = tmp_path / "story.txt"
-    path.write_text("Chapter 1\n\nOliver sat by the fire.\n\n“Get up,” said the girl.\n\n“What for?” asked Oliver.\n\n"
-                    "“Home,” said the girl, and Nancy took his hand.\n\nChapter 2\n\nThe street was dark and Oliver was "
-                    "cold.\n\n“Quick,” said the girl.\n\n“I am,” said Oliver.\n", encoding="utf-8")
-    work = load(path)
-    chapters = attribute([parse(work, chapter) for chapter in work.chapters])
+    chapters = attributed_book(tmp_path, "Chapter 1\n\nOliver sat by the fire.\n\n“Get up,” said the girl.\n\n“What "
+                               "for?” asked Oliver.\n\n“Home,” said the girl, and Nancy took his hand.\n\nChapter 2\n\n"
+                               "The street was dark and Oliver was cold.\n\n“Quick,” said the girl.\n\n“I am,” said Oliver.")
     assert [speaker for _, speaker in speakers(chapters[1])] == ["Nancy", "Oliver"]
 
 
 def test_a_chapter_that_opens_in_the_middle_of_a_speech_goes_on_with_its_speaker(tmp_path: Path) -> None:
     """Griffin's story runs over a chapter break: the new chapter's first paragraph, a quote with no one yet in the
     chapter, is his."""
-    path = tmp_path / "story.txt"
-    path.write_text("Chapter 1\n\nKemp sat and listened.\n\n“Go on,” said Kemp.\n\n“I went out into the street,” said "
-                    "Griffin. “Nobody saw me.\n\n“Nobody at all.”\n\nChapter 2\n\n“In going downstairs I found a "
-                    "difficulty, for I could not see my feet.\n\n“I stumbled twice.”\n", encoding="utf-8")
-    work = load(path)
-    chapters = attribute([parse(work, chapter) for chapter in work.chapters])
+    chapters = attributed_book(tmp_path, "Chapter 1\n\nKemp sat and listened.\n\n“Go on,” said Kemp.\n\n“I went out "
+                               "into the street,” said Griffin. “Nobody saw me.\n\n“Nobody at all.”\n\nChapter 2\n\n“In "
+                               "going downstairs I found a difficulty, for I could not see my feet.\n\n“I stumbled twice.”")
     assert {speaker for _, speaker in speakers(chapters[1])} == {"Griffin"}
