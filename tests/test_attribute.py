@@ -877,3 +877,15 @@ def test_a_chapter_that_opens_in_the_middle_of_a_speech_goes_on_with_its_speaker
                                "into the street,” said Griffin. “Nobody saw me.\n\n“Nobody at all.”\n\nChapter 2\n\n“In "
                                "going downstairs I found a difficulty, for I could not see my feet.\n\n“I stumbled twice.”")
     assert {speaker for _, speaker in speakers(chapters[1])} == {"Griffin"}
+
+
+def test_someone_named_as_an_object_before_a_line_is_evidence_against_them(tmp_path: Path) -> None:
+    """"He stepped closer to Kes." before an untagged line: the scorer hears that Kes was only the one approached."""
+    body = ("Ren and Kes waited by the gate.\n\n“Quiet,” said Kes.\n\n“Why?” said Ren.\n\nHe stepped closer to Kes. "
+            "Slowly.\n\n“We’re being watched.”")
+    work = load(_story(tmp_path, body))
+    evidence: list = []
+    attribute([parse(work, work.chapters[0])], evidence=evidence)
+    segments, candidates, _ = evidence[-1]
+    assert segments[0].text == "We’re being watched."
+    assert {name for name, features in candidates.items() if features.get("object before")} == {"Kes"}
