@@ -889,3 +889,12 @@ def test_someone_named_as_an_object_before_a_line_is_evidence_against_them(tmp_p
     segments, candidates, _ = evidence[-1]
     assert segments[0].text == "We’re being watched."
     assert {name for name, features in candidates.items() if features.get("object before")} == {"Kes"}
+
+
+def test_a_guess_may_repeat_the_next_speaker_when_narration_opens_their_paragraph(tmp_path: Path) -> None:
+    """“Sent him for champagne.” / Then later: “Do you feel better, darling?”: the narration between lets Brett
+    speak twice running; the guess is not handed to the narrator."""
+    body = ("Brett came in and sat on the bed.\n\n“Poor old darling,” Brett said. She stroked my head.\n\n“What did you "
+            "say to him?” I was lying with my face away from her.\n\n“Sent him for champagne. He loves to go for "
+            "champagne.”\n\nThen later Brett said: “Do you feel better, darling?”\n\n“It’s better,” I said.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][2:4] == ["Brett", "Brett"]

@@ -157,15 +157,16 @@ def _words(turn: Turn) -> list[str]:
 
 
 def _clashes(conversation: list[Turn], k: int) -> bool:
-    """True when turn k's guess addresses itself or repeats a neighbour's firm speaker with no narration between."""
+    """True when turn k's guess addresses itself or repeats a neighbour's firm speaker with no narration between
+    (nor narration opening the next paragraph: “Sent him for champagne.” / Then later: “Do you feel better?”)."""
     turn = conversation[k]
     if turn.pick.speaker in turn.addressed:
         return True
     after = conversation[k + 1] if k + 1 < len(conversation) else None
     before = conversation[k - 1] if k > 0 else None
     return (
-        after is not None and not after.after_narration and after.pick.rule not in SOFT | {"continued"}
-        and after.pick.speaker == turn.pick.speaker
+        after is not None and not after.after_narration and after.segments[0].kind != "narration"  # "Then later: “...”"
+        and after.pick.rule not in SOFT | {"continued"} and after.pick.speaker == turn.pick.speaker
     ) or (
         before is not None and not turn.after_narration and before.pick.rule not in SOFT
         and before.pick.speaker == turn.pick.speaker and turn.pick.rule != "reaction"
