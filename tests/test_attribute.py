@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -840,18 +841,23 @@ def test_her_mother_is_the_married_woman_of_her_family(tmp_path: Path) -> None:
     assert speakers(attributed_text(tmp_path, body))[-1] == ("Don’t be rude, dear,", "Mrs. Honeychurch")
 
 
+def _last_evidence(tmp_path: Path, body: str) -> tuple[str, Callable[[str], set[str]]]:
+    """The first quote of the story's last weighed paragraph, and the candidates there with a given scorer feature."""
+    work = load(_story(tmp_path, body))
+    evidence: list = []
+    attribute([parse(work, work.chapters[0])], evidence=evidence)
+    segments, candidates, _ = evidence[-1]
+    return segments[0].text, lambda feature: {name for name, found in candidates.items() if found.get(feature)}
+
+
 def test_the_one_the_narration_has_speak_is_evidence_for_the_next_line(tmp_path: Path) -> None:
     """"..., to which Mrs. Beaufort listened, Madame Olenska turned and spoke in a low voice." / “Do you think he
     will send her roses?”: the scorer hears that Madame Olenska, not Mrs. Beaufort (named first), was made to speak."""
     body = ("Archer sat behind Mrs. Beaufort and Madame Olenska. Mrs. Beaufort smiled at the stage; she was bored.\n\n"
             "“Lovely,” said Archer.\n\nUnder cover of the music, to which Mrs. Beaufort listened with her perfect "
             "smile, Madame Olenska turned and spoke in a low voice.\n\n“Do you think he will send her roses?”")
-    work = load(_story(tmp_path, body))
-    evidence: list = []
-    attribute([parse(work, work.chapters[0])], evidence=evidence)
-    segments, candidates, _ = evidence[-1]
-    assert segments[0].text == "Do you think he will send her roses?"
-    assert {name for name, features in candidates.items() if features.get("speaks before")} == {"Madame Olenska"}
+    quote, having = _last_evidence(tmp_path, body)
+    assert quote == "Do you think he will send her roses?" and having("speaks before") == {"Madame Olenska"}
 
 
 def test_a_describing_role_is_the_same_person_in_the_next_scene_of_the_chapter(tmp_path: Path) -> None:
@@ -883,12 +889,8 @@ def test_someone_named_as_an_object_before_a_line_is_evidence_against_them(tmp_p
     """"He stepped closer to Kes." before an untagged line: the scorer hears that Kes was only the one approached."""
     body = ("Ren and Kes waited by the gate.\n\n“Quiet,” said Kes.\n\n“Why?” said Ren.\n\nHe stepped closer to Kes. "
             "Slowly.\n\n“We’re being watched.”")
-    work = load(_story(tmp_path, body))
-    evidence: list = []
-    attribute([parse(work, work.chapters[0])], evidence=evidence)
-    segments, candidates, _ = evidence[-1]
-    assert segments[0].text == "We’re being watched."
-    assert {name for name, features in candidates.items() if features.get("object before")} == {"Kes"}
+    quote, having = _last_evidence(tmp_path, body)
+    assert quote == "We’re being watched." and having("object before") == {"Kes"}
 
 
 def test_a_guess_may_repeat_the_next_speaker_when_narration_opens_their_paragraph(tmp_path: Path) -> None:
