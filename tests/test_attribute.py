@@ -405,6 +405,10 @@ def test_she_said_is_not_someone_only_named_through_another(tmp_path: Path) -> N
         # a full name with a pet first name is the full name with the first name it stands for
         (("The dog followed Bill Sikes. Sikes sat; he was angry. The papers called him Mr. William Sikes. Sikes "
           "swore.\n\n“Out,” said Sikes."), {"Bill Sikes", "Mr. William Sikes", "Sikes"}),
+        # a pet name that does not begin the name it stands for
+        (("Poirot smiled, and Evelyn Howard nodded; she was cross. Later Evie laughed, and she sat down.\n\n“Well,” "
+          "said Evie."),
+         {"Evelyn Howard", "Evie"}),
     ],
 )
 def test_forms_of_one_name_join(tmp_path: Path, body: str, forms: set[str]) -> None:
