@@ -390,7 +390,7 @@ def merge(names: Counter[str]) -> dict[str, str]:
             if longer and _one_person(by_core[core] + person):
                 join(by_core[core][0], longer)
     for short, full in _nicknames(names):
-        if not any(root(form) == root(full) and form.split()[0].lower() in _NOBLE for form in names):
+        if not _noble([form for form in names if root(form) == root(full)]):
             join(short, full)  # "Kitty" is not Lady Catherine
     groups: dict[str, list[str]] = defaultdict(list)
     for name in names:

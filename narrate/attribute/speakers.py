@@ -263,13 +263,13 @@ def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> 
     named = _named(state.roster, segments)
     recent = state.subjects[-3:]
     here = [m for s in segments if s.kind == "narration" for m in state.mentioned(s.text)]
-    before = [m for p in state.narration_run[-1:] for s in p for m in state.mentioned(s.text)]
+    told = [(s.text, m) for p in state.narration_run[-1:] for s in p for m in state.mentioned(s.text)]
+    before = [m for _, m in told]
     short = sum(len(s.text.split()) for p in state.narration_run[-1:] for s in p) <= _SHORT_WORDS
     alone = len({name for m in before if (name := state.resolve(m))}) == 1
     silent = _silent(state)
     speaking = _speaking_before(state, segments)
-    objects = {m.name for p in state.narration_run[-1:] for s in p for m in state.mentioned(s.text)
-               if not m.is_pronoun and after_object_marker(s.text, m.start)}  # "He stepped closer to Kes."
+    objects = {m.name for text, m in told if not m.is_pronoun and after_object_marker(text, m.start)}  # "closer to Kes"
     people = [p.speaker for p in proposals] + state.others(None)[:4] + within[-3:] + recent
     people += [name for name, _ in state.present.most_common(3)]
     if FIRST_PERSON in state.tagged:
@@ -536,9 +536,8 @@ _SILENT = re.compile(
 def _speaking_before(state: Reader, segments: list[Segment]) -> str | None:
     """The person the last sentence of narration before the quote has speak ("Madame Olenska turned and spoke in
     a low voice."): named a few words before a speech verb."""
-    before = [s for s in segments[: next(i for i, s in enumerate(segments) if s.kind == "dialogue")]]
-    narration = before or [s for paragraph in state.narration_run[-1:] for s in paragraph]
-    text = " ".join(s.text for s in narration if s.kind == "narration")
+    before = segments[: next(i for i, s in enumerate(segments) if s.kind == "dialogue")]
+    text = " ".join(s.text for s in before) or _narration_before(state)
     last = sentences(text)[-1] if text.strip() else ""
     for mention in reversed(state.mentioned(last)):
         words = re.match(r"(?:\s+(?:and\s+)?[a-z]+){1,3}", last[mention.end :])
@@ -547,10 +546,14 @@ def _speaking_before(state: Reader, segments: list[Segment]) -> str | None:
     return None
 
 
+def _narration_before(state: Reader) -> str:
+    """The narration paragraph just before the quote's paragraph ("" when a dialogue paragraph is)."""
+    return " ".join(segment.text for paragraph in state.narration_run[-1:] for segment in paragraph)
+
+
 def _silent(state: Reader) -> set[str]:
     """People the narration just before the quote says are silent ("He doesn't say anything. He just waits.")."""
-    text = " ".join(segment.text for paragraph in state.narration_run[-1:] for segment in paragraph)
-    return {name for sentence in sentences(text) if _SILENT.search(sentence)
+    return {name for sentence in sentences(_narration_before(state)) if _SILENT.search(sentence)
             for mention in _main_mentions(state.roster, sentence)[:1] if (name := state.resolve(mention))}
 
 
@@ -559,9 +562,8 @@ def _previous(state: Reader, segments: list[Segment]) -> Pick | None:
     if not state.narration_run:
         return None
     called = addressed(state.roster, segments)
-    text = " ".join(segment.text for segment in state.narration_run[-1])
     silent = _silent(state)
-    for sentence in reversed(sentences(text)):
+    for sentence in reversed(sentences(_narration_before(state))):
         for mention in _main_mentions(state.roster, sentence):
             name = state.resolve(mention) if _subject_like(sentence, mention) else None
             if name and name not in called | silent:
