@@ -768,6 +768,43 @@ def test_a_name_with_a_surname_of_its_own_is_no_nickname() -> None:
     assert forms["Lizzy"] == forms["Elizabeth"]
 
 
+def test_a_full_name_without_a_title_is_the_man_a_married_woman_is_named_after() -> None:
+    """"John Knightley" is Mr. John Knightley, not Mrs. John Knightley; "Charles" and "Mr. Charles" are Charles
+    Wilcox and "Mrs. Charles" his wife; "Mrs. Reed" is not John Reed."""
+    from collections import Counter
+
+    from narrate.attribute.names import merge
+
+    forms = merge(Counter({"Mr. John Knightley": 16, "John Knightley": 15, "Mrs. John Knightley": 6}))
+    assert forms["John Knightley"] == forms["Mr. John Knightley"] != forms["Mrs. John Knightley"]
+    forms = merge(Counter({"Charles": 130, "Mr. Charles": 2, "Mrs. Charles": 4, "Charles Wilcox": 4}))
+    assert forms["Charles"] == forms["Mr. Charles"] == forms["Charles Wilcox"] != forms["Mrs. Charles"]
+    forms = merge(Counter({"Mrs. Reed": 4, "John Reed": 4, "Georgiana Reed": 1}))
+    assert forms["Mrs. Reed"] != forms["John Reed"]
+
+
+def test_a_first_name_mostly_said_with_a_knighthood_is_not_a_plain_full_name() -> None:
+    """"Sir John" (and "John" beside him) is not John Dashwood; "Henry", once "Sir Henry", is Henry Crawford."""
+    from collections import Counter
+
+    from narrate.attribute.names import merge
+
+    forms = merge(Counter({"Sir John": 108, "John": 8, "John Dashwood": 9, "Mr. John Dashwood": 3, "Sir John Middleton": 2}))
+    assert forms["Sir John"] == forms["John"] != forms["John Dashwood"]
+    forms = merge(Counter({"Henry": 14, "Sir Henry": 1, "Henry Crawford": 50, "Mr. Crawford": 40}))
+    assert forms["Henry"] == forms["Henry Crawford"]
+
+
+def test_mr_and_a_surname_is_the_man_of_that_name_when_the_text_tells_two_by_their_first_names(tmp_path: Path) -> None:
+    """With "Mr. Henry Dashwood" and "Mr. John Dashwood" both in the text, "Mr. Dashwood" is the one it names most,
+    as with one "Mr. Henry Tilney" alone he would be another man (Emma's "Mr. John Knightley" and "Mr. Knightley")."""
+    body = ("Mr. Henry Dashwood was old. Mrs. Dashwood was kind. Mr. John Dashwood was his son. John Dashwood was cold; John Dashwood "
+            "stood by the fire. John Dashwood sat down. John Dashwood smiled.\n\n“It is a drain on one’s income,” "
+            "said Mr. Dashwood.\n\n“It is,” said Fanny.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert roster.forms["Mr. Dashwood"] == roster.forms["John Dashwood"] != roster.forms["Mr. Henry Dashwood"]
+
+
 def test_a_bare_name_after_a_yes_or_no_question_calls_that_person(tmp_path: Path) -> None:
     """“Can I say it?” “Noor.” is a warning to Noor, who answers; after “Who said so?” a bare name is an answer."""
     body = ("Bea and Noor sat at the table with their tea.\n\n“Can I say the thing I wanted to say in the car?” Noor asked."

@@ -367,11 +367,17 @@ def merge(names: Counter[str]) -> dict[str, str]:
     by_core: dict[str, list[str]] = defaultdict(list)
     for name in names:
         by_core[_core(name)].append(name)
-    for forms in by_core.values():
-        for side in [forms] if _one_person(forms) else _sides(forms, names):
+    cores = [c for c in by_core if " " in c]
+    given = {c.split()[0] for c in cores}  # words that begin a full name
+
+    def first_name(core: str) -> str:
+        return core.split()[0] if " " in core or core in given else ""
+
+    for core, forms in by_core.items():
+        first = first_name(core)
+        for side in [forms] if _one_person(forms, first) else _sides(forms, names, first):
             for form in side:
                 join(form, max(side, key=lambda n: (names[n], len(n))))
-    cores = [c for c in by_core if " " in c]
     for core in cores:  # "Bill Sikes" and "Mr. William Sikes"; not "Tom Bertram" and "Sir Thomas Bertram", his father
         first, *rest = core.split()
         for other in HYPOCORISMS.get(first, ()):
@@ -384,11 +390,18 @@ def merge(names: Counter[str]) -> dict[str, str]:
             holding: dict[str, int] = defaultdict(int)  # each person whose full name holds it -> how often named
             for c in cores:
                 if core in c.split():
-                    holding[root(by_core[c][0])] += sum(names[f] for f in by_core[c])
+                    for form in by_core[c]:
+                        holding[root(form)] += names[form]
             longer = _dominant(holding)
+            if longer is None:
+                continue
             person = [f for f in names if root(f) == longer]
-            if longer and _one_person(by_core[core] + person):
-                join(by_core[core][0], longer)
+            roots = sorted({root(f) for f in by_core[core]})  # a first name's people each may be the longer name's
+            sides = [[f for f in by_core[core] if root(f) == r] for r in roots] if core in given else [by_core[core]]
+            for side in sides:  # "Charles" and "Mr. Charles" join "Charles Wilcox"; "Mrs. Charles" does not
+                knighted = 2 * sum(names[f] for f in side if _noble([f])) > sum(names[f] for f in side)
+                if _one_person(side + person, first_name(core)) and (_noble(person) or not knighted):
+                    join(side[0], longer)  # nor "Sir John", mostly called so, "John Dashwood"
     for short, full in _nicknames(names):
         if not _noble([form for form in names if root(form) == root(full)]):
             join(short, full)  # "Kitty" is not Lady Catherine
@@ -438,8 +451,8 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
     the one of its gender (a man's when its gender is unknown: narration calls men by the bare surname), else the
     person of its gender whose full name ends in it ("Oakley" of "Maurice Oakley" when there is a "Mrs. Oakley");
     "Miss Woodhouse" joins the woman with a first name before that surname ("Emma Woodhouse"), and "Mr.
-    Crawford" the man ("Henry Crawford") unless the text calls him "Mr. Henry Crawford" (to tell him from another
-    Mr. Crawford). Of several, the one named `_DOMINANT` times as often as the rest.
+    Crawford" the man ("Henry Crawford") unless the text calls him, and no other, "Mr. Henry Crawford" (to tell him
+    from another Mr. Crawford). Of several, the one named `_DOMINANT` times as often as the rest.
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for form, name in forms.items():
@@ -453,8 +466,11 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
                 titled[_core(form), gender].add(name)
             if len(_core(form).split()) == 2 and (gender is None or _honorific(form) and _honorific(form) not in _MARRIED):
                 full[_core(form).split()[1], genders.get(name, "unknown")].add(name)
-    mistered = {name for name, group in groups.items()  # "Mr. John Knightley": the text tells him from "Mr. Knightley"
-                if any(_honorific(form) in ("mr", "mister") and len(_core(form).split()) == 2 for form in group)}
+    mistered: dict[str, set[str]] = defaultdict(set)  # "Mr. John Knightley": the text tells him from "Mr. Knightley"
+    for name, group in groups.items():
+        for form in group:
+            if _honorific(form) in ("mr", "mister") and len(_core(form).split()) == 2:
+                mistered[_core(form).split()[1]].add(name)
     moved: dict[str, str] = {}
     for name, group in groups.items():
         cores = {_core(form) for form in group}
@@ -469,7 +485,8 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
                 targets = {t for t in targets if any(_honorific(f) for f in groups[t])}
             target = _dominant({t: counts.get(t, 0) for t in targets or full[word, gender] - {name}})
         elif titles == {"miss"} or titles <= {"mr", "mister"}:  # "Miss Woodhouse", "Mr. Crawford"
-            targets = (full[word, "female"] if titles == {"miss"} else full[word, "male"] - mistered) - {name}
+            told = mistered[word] if len(mistered[word]) == 1 else set()  # not when it tells two apart
+            targets = (full[word, "female"] if titles == {"miss"} else full[word, "male"] - told) - {name}
             target = _dominant({t: counts.get(t, 0) for t in targets})
         else:
             continue
@@ -569,22 +586,27 @@ _UNMARRIED = frozenset({"miss", "mademoiselle", "mlle"})
 """Titles of an unmarried woman (a countess or a lady may be either)."""
 
 
-def _one_person(forms: list[str]) -> bool:
-    """True when `forms` can all name one person: no titles of different genders, not both "Mrs." and "Miss", and
-    no rank ("Colonel Campbell") beside a married or unmarried woman's title; a woman's rank ("Countess Olenska")
-    goes with either ("Madame Olenska")."""
+def _one_person(forms: list[str], first: str = "") -> bool:
+    """True when `forms` can all name one person: no titles of different genders, not both "Mrs." and "Miss", no
+    rank ("Colonel Campbell") beside a married or unmarried woman's title (a woman's rank, "Countess Olenska", goes
+    with either, "Madame Olenska"), and no title of the other gender than the first name of a form without one or
+    `first`, the first name they all are ("Mrs. Reed" is not John Reed; "Mrs. Charles" is Charles's wife)."""
     titles = {name.split()[0].lower().rstrip(".") for name in forms if _title_gender(name) is not None}
     genders = {TITLES[title] for title in titles} - {"unknown"}
     married = {title in _MARRIED for title in titles if title in _MARRIED | _UNMARRIED}
     ranked = any(title in RANKS and TITLES[title] != "female" or title == "dr" for title in titles)
-    return len(genders) <= 1 and len(married) <= 1 and not (ranked and married)
+    firsts = {first} | {_core(name).split()[0] for name in forms if _title_gender(name) is None and " " in _core(name)}
+    clash = any(named != "unknown" and genders - {named} for named in (name_gender([f]) for f in firsts - {""}))
+    return len(genders) <= 1 and len(married) <= 1 and not (ranked and married) and not clash
 
 
-def _sides(forms: list[str], names: Counter[str]) -> list[list[str]]:
-    """The titled forms of one name that are not all one person, in the groups that can be: men's titles
+def _sides(forms: list[str], names: Counter[str], first: str) -> list[list[str]]:
+    """The forms of one name (with `first`, its first name, if it has one) that are not all one person, in the groups that can be: men's titles
     ("Mr. Brandon"), married women's ("Mrs. Brandon"), each other woman's title ("Miss Brandon", "Lady Brandon"),
     and ranks ("Colonel Brandon"), which join the men's titles when the text uses them `_DOMINANT` times as often
-    ("Mr. Brandon" is Colonel Brandon; "Admiral Crawford" is not the much-named Mr. Crawford)."""
+    ("Mr. Brandon" is Colonel Brandon; "Admiral Crawford" is not the much-named Mr. Crawford). The name without a
+    title is a man's when it begins with a man's first name ("John Knightley", not "Mrs. John Knightley", who
+    takes her husband's name); a bare surname joins no side."""
     groups: dict[str, list[str]] = defaultdict(list)
     for form in forms:
         gender = _title_gender(form)
@@ -595,7 +617,9 @@ def _sides(forms: list[str], names: Counter[str]) -> list[list[str]]:
     ranks, men = (sum(names[form] for form in groups[side]) for side in ("rank", "male"))
     if men and ranks >= _DOMINANT * men:
         groups["male"] += groups.pop("rank")
-    return [group for group in groups.values() if group and _one_person(group)]
+    if groups["male"] and first and name_gender([first]) == "male":
+        groups["male"] += [form for form in forms if _title_gender(form) is None]
+    return [group for group in groups.values() if group and _one_person(group, first)]
 
 
 def _stem(name: str) -> str:
