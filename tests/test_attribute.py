@@ -805,6 +805,19 @@ def test_mr_and_a_surname_is_the_man_of_that_name_when_the_text_tells_two_by_the
     assert roster.forms["Mr. Dashwood"] == roster.forms["John Dashwood"] != roster.forms["Mr. Henry Dashwood"]
 
 
+def test_mr_and_a_surname_is_the_only_man_of_that_surname_unless_a_mrs_is_his_wife(tmp_path: Path) -> None:
+    """"Mr. Cuthbert" is Matthew (his sister is Miss Cuthbert), though the text once calls him "Mr. Matthew
+    Cuthbert"; with a Mrs. Price in the story, "Mr. Price" is her husband, not their son William."""
+    story = ("Mr. Matthew Cuthbert drove home. Anne saw Matthew Cuthbert and Miss Cuthbert at the gate. Then Matthew "
+             "Cuthbert smiled at Anne, and Matthew Cuthbert sat down. Anne thanked Mr. Cuthbert.\n\n“Well now,” said "
+             "Matthew.\n\n“Well,” said Anne.")
+    roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
+    assert roster.forms["Mr. Cuthbert"] == roster.forms["Matthew Cuthbert"] != roster.forms["Miss Cuthbert"]
+    family = story.replace("Cuthbert", "Price").replace("Matthew", "William") + " Mrs. Price sighed."
+    roster = discover([parse(work := load(_story(tmp_path, family)), work.chapters[0])])
+    assert roster.forms["Mr. Price"] != roster.forms["William Price"]
+
+
 def test_a_bare_name_after_a_yes_or_no_question_calls_that_person(tmp_path: Path) -> None:
     """“Can I say it?” “Noor.” is a warning to Noor, who answers; after “Who said so?” a bare name is an answer."""
     body = ("Bea and Noor sat at the table with their tea.\n\n“Can I say the thing I wanted to say in the car?” Noor asked."

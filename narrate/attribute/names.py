@@ -471,6 +471,7 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
         for form in group:
             if _honorific(form) in ("mr", "mister") and len(_core(form).split()) == 2:
                 mistered[_core(form).split()[1]].add(name)
+    wives = {_core(form) for form in forms if _honorific(form) in _MARRIED}  # "Mrs. Price": there is a Mr. Price
     moved: dict[str, str] = {}
     for name, group in groups.items():
         cores = {_core(form) for form in group}
@@ -486,6 +487,9 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
             target = _dominant({t: counts.get(t, 0) for t in targets or full[word, gender] - {name}})
         elif titles == {"miss"} or titles <= {"mr", "mister"}:  # "Miss Woodhouse", "Mr. Crawford"
             told = mistered[word] if len(mistered[word]) == 1 else set()  # not when it tells two apart
+            if (full[word, "male"] - {name} <= told and all(counts.get(name, 0) < counts.get(t, 0) for t in told)
+                    and word not in wives):
+                told = set()  # nor when he is the only one, named more, and no Mrs. X is Mr. X's wife ("Mr. Cuthbert")
             targets = (full[word, "female"] if titles == {"miss"} else full[word, "male"] - told) - {name}
             target = _dominant({t: counts.get(t, 0) for t in targets})
         else:
