@@ -825,6 +825,15 @@ def test_a_bare_name_after_a_yes_or_no_question_calls_that_person(tmp_path: Path
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][-2:] == ["Noor", "Noor"]
 
 
+def test_she_said_is_whom_the_narration_after_the_last_line_names(tmp_path: Path) -> None:
+    """“You are right,” replied Elinor. They walked on in silence. Lucy spoke first. / “I am sure,” said she: Lucy,
+    the last one the narration after Elinor's line names, not Elinor."""
+    body = ("Elinor and Lucy walked in the garden.\n\n“I have a secret,” said Lucy. “Can you keep it?”\n\n"
+            "“You are quite in the right to ask,” replied Elinor calmly. They then walked a few paces in silence. Lucy "
+            "spoke first.\n\n“I am sure,” said she, “that you will keep it for me.”")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][-2:] == ["Lucy", "Lucy"]
+
+
 def test_someone_who_says_nothing_is_not_the_next_speaker(tmp_path: Path) -> None:
     """“He doesn't say anything. He just waits.” before an untagged line: the line is not his."""
     body = ("Jonah opens the door before I knock. He is holding two mugs.\n\n“You didn’t answer my text,” he says.\n\n"

@@ -84,6 +84,9 @@ class Reader:
     """People the previous dialogue paragraph addressed by name."""
     narrated: bool = False
     """True when the current paragraph has narration before the quote being read."""
+    after_quotes: int | None = None
+    """Where in `subjects` the narration after the current paragraph's last quote began, if it has any (“You are
+    right,” replied Elinor. Lucy spoke first.): its speaker goes before its people."""
     turns: int = 0
     """Consecutive paragraphs decided by turn-taking."""
     conversation: int = 0
@@ -239,7 +242,7 @@ def remember_turn(state: Reader, turn: Turn) -> None:
     pick = turn.pick
     state.turns = state.turns + 1 if pick.rule == "turn" else 0
     if pick.rule not in WEAK and pick.rule != "continued" and pick.speaker != UNKNOWN:
-        state.subjects.append(pick.speaker)
+        state.subjects.insert(len(state.subjects) if state.after_quotes is None else state.after_quotes, pick.speaker)
     state.speakers.append(pick.speaker)
     state.timeline.append(pick.speaker)
     state.present[pick.speaker] += 1

@@ -174,12 +174,17 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
     """Decide the quotes of one paragraph and update what the reader remembers."""
     tags: dict[int, Pick] = {}
     state.narrated = False
+    state.after_quotes = None
     state.listeners = addressed(state.roster, segments)
     for i, segment in enumerate(segments):
         if segment.kind == "narration":
+            if state.after_quotes is None and any(s.kind == "dialogue" for s in segments[:i]):
+                state.after_quotes = len(state.subjects)
             remember_subjects(state, [segment])
             state.narrated = True
-        elif segment.id in state.corrections:
+            continue
+        state.after_quotes = None
+        if segment.id in state.corrections:
             tags[i] = Pick(state.corrections[segment.id], "user")
         else:
             pick = _tag(state, segments, i)
