@@ -807,7 +807,8 @@ def test_mr_and_a_surname_is_the_man_of_that_name_when_the_text_tells_two_by_the
 
 def test_mr_and_a_surname_is_the_only_man_of_that_surname_unless_a_mrs_is_his_wife(tmp_path: Path) -> None:
     """"Mr. Cuthbert" is Matthew (his sister is Miss Cuthbert), though the text once calls him "Mr. Matthew
-    Cuthbert"; with a Mrs. Price in the story, "Mr. Price" is her husband, not their son William."""
+    Cuthbert"; not when it names "Mr. Cuthbert" three times as often as him (Emma's Mr. Knightley and Mr. John
+    Knightley); with a Mrs. Price in the story, "Mr. Price" is her husband, not their son William."""
     story = ("Mr. Matthew Cuthbert drove home. Anne saw Matthew Cuthbert and Miss Cuthbert at the gate. Then Matthew "
              "Cuthbert smiled at Anne, and Matthew Cuthbert sat down. Anne thanked Mr. Cuthbert.\n\n“Well now,” said "
              "Matthew.\n\n“Well,” said Anne.")
@@ -816,6 +817,10 @@ def test_mr_and_a_surname_is_the_only_man_of_that_surname_unless_a_mrs_is_his_wi
     family = story.replace("Cuthbert", "Price").replace("Matthew", "William") + " Mrs. Price sighed."
     roster = discover([parse(work := load(_story(tmp_path, family)), work.chapters[0])])
     assert roster.forms["Mr. Price"] != roster.forms["William Price"]
+    for times, same in ((7, True), (20, False)):  # named a little more, he is still Matthew; far more, another man
+        often = story.replace("Anne thanked Mr. Cuthbert.", "Mr. Cuthbert came. " * times)
+        roster = discover([parse(work := load(_story(tmp_path, often)), work.chapters[0])])
+        assert (roster.forms["Mr. Cuthbert"] == roster.forms["Matthew Cuthbert"]) == same
 
 
 def test_a_bare_name_after_a_yes_or_no_question_calls_that_person(tmp_path: Path) -> None:

@@ -487,9 +487,10 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
             target = _dominant({t: counts.get(t, 0) for t in targets or full[word, gender] - {name}})
         elif titles == {"miss"} or titles <= {"mr", "mister"}:  # "Miss Woodhouse", "Mr. Crawford"
             told = mistered[word] if len(mistered[word]) == 1 else set()  # not when it tells two apart
-            if (full[word, "male"] - {name} <= told and all(counts.get(name, 0) < counts.get(t, 0) for t in told)
-                    and word not in wives):
-                told = set()  # nor when he is the only one, named more, and no Mrs. X is Mr. X's wife ("Mr. Cuthbert")
+            if (full[word, "male"] - {name} <= told and word not in wives
+                    and all(counts.get(name, 0) < _DOMINANT * counts.get(t, 0) for t in told)):
+                told = set()  # nor when he is the only one, "Mr. X" is not named far more (Emma's Mr. Knightley), and
+                # no Mrs. X is Mr. X's wife ("Mr. Cuthbert" is Matthew, "Mr. Jackson" Sillerton Jackson)
             targets = (full[word, "female"] if titles == {"miss"} else full[word, "male"] - told) - {name}
             target = _dominant({t: counts.get(t, 0) for t in targets})
         else:
