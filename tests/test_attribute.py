@@ -839,6 +839,15 @@ def test_she_said_is_whom_the_narration_after_the_last_line_names(tmp_path: Path
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][-2:] == ["Lucy", "Lucy"]
 
 
+def test_a_beat_is_the_subject_nearest_the_line(tmp_path: Path) -> None:
+    """In a paragraph of narration before a line, the speaker is the subject of the last sentence, not the first:
+    “Tony got off the train, tired. Ben had come in the car to meet him. ‘Hullo, Dad!’” is Ben's."""
+    body = ("Tony and Ben lived at the house.\n\n“I am off to London,” said Tony.\n\n“Bring me a kite,” said Ben.\n\n"
+            "* * *\n\nTony got off the train feeling cold, tired and heavy with guilt. Ben had come in the car to meet "
+            "him. “Hullo, Dad! Did you have a good time in London?”")
+    assert speakers(attributed_text(tmp_path, body))[-1] == ("Hullo, Dad! Did you have a good time in London?", "Ben")
+
+
 def test_someone_who_says_nothing_is_not_the_next_speaker(tmp_path: Path) -> None:
     """“He doesn't say anything. He just waits.” before an untagged line: the line is not his."""
     body = ("Jonah opens the door before I knock. He is holding two mugs.\n\n“You didn’t answer my text,” he says.\n\n"

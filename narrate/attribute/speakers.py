@@ -442,14 +442,16 @@ def _is_speech(verb: str, following: str) -> bool:
 
 
 def _beat(state: Reader, segments: list[Segment]) -> Pick | None:
-    """The subject of the paragraph's own narration."""
-    for segment in segments:
-        if segment.kind == "narration":
-            for sentence in sentences(segment.text):
-                for mention in _main_mentions(state.roster, sentence):
-                    name = state.resolve(mention) if _subject_like(sentence, mention, _BEAT_OBJECTS) else None
-                    if name:
-                        return Pick(name, "pronoun beat" if mention.is_pronoun else "beat")
+    """The subject of the paragraph's own narration nearest its first quote: the last sentence before it ("Tony
+    came home. John Andrew had come to meet him. “Hullo, daddy.”"), else the first after it."""
+    first = next(i for i, s in enumerate(segments) if s.kind == "dialogue")
+    before = [t for s in segments[:first] for t in sentences(s.text)][::-1]
+    after = [t for s in segments[first:] if s.kind == "narration" for t in sentences(s.text)]
+    for sentence in before + after:
+        for mention in _main_mentions(state.roster, sentence):
+            name = state.resolve(mention) if _subject_like(sentence, mention, _BEAT_OBJECTS) else None
+            if name:
+                return Pick(name, "pronoun beat" if mention.is_pronoun else "beat")
     return None
 
 
