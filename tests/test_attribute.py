@@ -848,6 +848,14 @@ def test_a_beat_is_the_subject_nearest_the_line(tmp_path: Path) -> None:
     assert speakers(attributed_text(tmp_path, body))[-1] == ("Hullo, Dad! Did you have a good time in London?", "Ben")
 
 
+def test_was_saying_and_had_said_are_speech_tags(tmp_path: Path) -> None:
+    """“...,” Mrs Northcote was saying and “...,” Brenda had said tag their lines as surely as "said" does."""
+    body = ("In the room sat Brenda and Mrs Northcote. Outside waited Jock.\n\n“Hello,” said Jock.\n\n“Four men rule "
+            "your fate,” Mrs Northcote was saying, “one is loyal.”\n\n“Go on,” Brenda had said.")
+    lines = [s for s in attributed_text(tmp_path, body).segments if s.kind == "dialogue"]
+    assert [(s.speaker, s.confidence >= 0.95) for s in lines[1:]] == [("Mrs Northcote", True)] * 2 + [("Brenda", True)]
+
+
 def test_someone_who_says_nothing_is_not_the_next_speaker(tmp_path: Path) -> None:
     """“He doesn't say anything. He just waits.” before an untagged line: the line is not his."""
     body = ("Jonah opens the door before I knock. He is holding two mugs.\n\n“You didn’t answer my text,” he says.\n\n"

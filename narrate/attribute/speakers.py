@@ -62,6 +62,8 @@ TAGS = frozenset({"tag", "role tag"})
 _NEWCOMER_DOUBT = 0.4
 """Taken off a describing role's confidence when the scene brought in someone of its kind: on the corpus such
 "said the man" lines are the newcomer less than half the time."""
+_SAYING = frozenset("saying asking calling crying shouting whispering murmuring muttering answering replying".split())
+"""Speech verbs in the -ing form that tag a quotation after "was" (“...,” Mrs Northcote was saying)."""
 _PRONOUN_TAGS = frozenset({"pronoun tag", "alternating pronoun"})
 """Rules that resolve a "he said" or "she said": the scorer weighs the people it could mean."""
 
@@ -420,9 +422,13 @@ def _pronoun_tag(state: Reader, mention: Mention) -> Pick | None:
 
 
 def _verb_after(sentence: str, at: int) -> bool:
-    """True when a speech verb (optionally after an adverb) follows position `at`."""
-    match = re.match(r"\s+(?:\w+ly\s+)?(\w+)(?:\s+(\w+))?", sentence[at:])
-    return match is not None and _is_speech(match[1].lower(), (match[2] or "").lower())
+    """True when a speech verb (optionally after an adverb, "then", "had" or "would") follows position `at`, or
+    "was saying" does."""
+    match = re.match(r"\s+(?:(?:then|presently|had|would)\s+)?(?:\w+ly\s+)?(\w+)(?:\s+(\w+))?", sentence[at:])
+    if match is None:
+        return False
+    verb, following = match[1].lower(), (match[2] or "").lower()
+    return _is_speech(verb, following) or verb in ("was", "were") and following in _SAYING
 
 
 def _verb_before(sentence: str, at: int) -> bool:
