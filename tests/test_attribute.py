@@ -856,6 +856,17 @@ def test_was_saying_and_had_said_are_speech_tags(tmp_path: Path) -> None:
     assert [(s.speaker, s.confidence >= 0.95) for s in lines[1:]] == [("Mrs Northcote", True)] * 2 + [("Brenda", True)]
 
 
+def test_a_describing_role_the_narration_keeps_for_one_person_is_that_person(tmp_path: Path) -> None:
+    """The narration calls Archer "the young man" paragraph after paragraph; so "said the young man" in a scene
+    with another man (and a passer-by) is Archer's line."""
+    body = ("Archer walked to the club. The young man was tired, and he wanted a drink.\n\n"
+            "Archer sat by the window. The young man ordered a sherry. He drank it slowly.\n\n"
+            "Archer read the paper. The young man frowned at the news.\n\n* * *\n\n"
+            "Jackson and Archer met at the door of the library. He nodded to him. A man passed them in the street.\n\n"
+            "“Good evening,” said Jackson.\n\n“It will rain,” said the young man.")
+    assert speakers(attributed_text(tmp_path, body))[-1] == ("It will rain,", "Archer")
+
+
 def test_someone_who_says_nothing_is_not_the_next_speaker(tmp_path: Path) -> None:
     """“He doesn't say anything. He just waits.” before an untagged line: the line is not his."""
     body = ("Jonah opens the door before I knock. He is holding two mugs.\n\n“You didn’t answer my text,” he says.\n\n"

@@ -28,7 +28,14 @@ from narrate.attribute.names import (
     name_parts,
     titled_roles,
 )
-from narrate.attribute.words import KIN, PAST, RELATIONS, TOKEN, opens_sentence
+from narrate.attribute.words import (
+    KIN,
+    PAST,
+    RELATIONS,
+    SENTENCE,
+    TOKEN,
+    opens_sentence,
+)
 from narrate.model import Gender, Metadata, Script
 
 ROLES: dict[str, Gender] = {
@@ -114,6 +121,8 @@ class Roster:
     """Text -> its mentions, remembered (the same narration is read many times)."""
     called: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     """Quote -> the people it addresses by name, remembered."""
+    epithets: dict[str, str] = field(default_factory=dict)
+    """Describing role -> the one named person the narration keeps calling so ("the lad" of Dorian), if any."""
 
     def aliases(self, name: str) -> tuple[str, ...]:
         """Other surface forms of `name`."""
@@ -189,7 +198,43 @@ def discover(
         counts[clearer] = counts.pop(name, 0)
         if name in inferred:
             inferred[clearer], certainty[clearer] = inferred.pop(name), certainty.pop(name, 0.0)
-    return Roster(forms, inferred, pattern, certainty, dict(counts))
+    roster = Roster(forms, inferred, pattern, certainty, dict(counts))
+    roster.epithets.update(_epithets_of(roster, narration))
+    return roster
+
+
+DESCRIPTIONS = frozenset(
+    f"the {noun}" for noun in ("man", "woman", "boy", "girl", "lady", "gentleman", "young man", "young woman",
+                               "young lady", "old man", "old woman", "old lady", "old gentleman")
+)  # fmt: skip
+"""Roles that describe a person, often one the text has named ("said the girl" of Nancy); the scorer weighs them
+against the named people of their gender."""
+_EPITHET_VOTES = 3
+"""How many paragraphs must call one person by a describing role before it is theirs book-wide."""
+
+
+def _epithets_of(roster: Roster, narration: Sequence[str]) -> dict[str, str]:
+    """Describing role -> the named person the narration calls so: in a paragraph, the role ("the young man") in a
+    sentence after one naming the only person of its gender so far, and not in a sentence with them ("Archer came
+    in. The young man sat down."), at least `_EPITHET_VOTES` times and twice as often as anyone else."""
+    votes: dict[str, Counter[str]] = {}
+    for text in narration:
+        earlier: set[str] = set()
+        for sentence in SENTENCE.findall(text):
+            found = mentions(roster, sentence)
+            named = {m.name for m in found if not m.is_pronoun and m.name in roster.genders and not is_role(m.name)}
+            for m in found:
+                if m.name in DESCRIPTIONS and sentence[m.start : m.start + 4].lower() == "the ":
+                    fitting = {n for n in earlier | named if roster.genders[n] == role_gender(m.name)}
+                    if len(fitting) == 1 and not fitting & named:
+                        votes.setdefault(m.name, Counter())[fitting.pop()] += 1
+            earlier |= named
+    holders = {}
+    for role, counts in votes.items():
+        name, most = counts.most_common(1)[0]
+        if most >= _EPITHET_VOTES and most >= 2 * (counts.total() - most):
+            holders[role] = name
+    return holders
 
 
 def _epithet_roles(forms: Mapping[str, str]) -> dict[str, str]:

@@ -13,7 +13,13 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import groupby
 
-from narrate.attribute.characters import Roster, is_role, mentions, role_gender
+from narrate.attribute.characters import (
+    DESCRIPTIONS,
+    Roster,
+    is_role,
+    mentions,
+    role_gender,
+)
 from narrate.attribute.names import followed
 from narrate.attribute.reader import introductions
 from narrate.attribute.turns import Turn
@@ -21,12 +27,6 @@ from narrate.model import Segment
 
 EPITHETS = frozenset({"the stranger", "the newcomer", "the visitor", "the figure"})
 """Roles that name someone already in the scene, never a new person."""
-DESCRIPTIONS = frozenset(
-    f"the {noun}" for noun in ("man", "woman", "boy", "girl", "lady", "gentleman", "young man", "young woman",
-                               "young lady", "old man", "old woman", "old lady", "old gentleman")
-)  # fmt: skip
-"""Roles that describe a person, often one the text has named ("said the girl" of Nancy); the scorer weighs them
-against the named people of their gender."""
 PLAIN = frozenset(
     f"the {noun}" for noun in ("man", "woman", "boy", "girl", "young man", "young woman", "old man", "old woman", "figure")
 )
@@ -54,6 +54,10 @@ def name_roles(
         for role, names in described.items():  # the girl who was Nancy in one scene is Nancy in the next
             if role not in same and len(names) == 1 and role.split()[-1] not in new:
                 same[role] = next(iter(names))
+        here = _people(scene, roster, told.get(number, []))
+        for role, holder in roster.epithets.items():  # "the young man" the narration calls Archer, if he is here
+            if role not in same and holder in here:
+                same[role] = holder
         for turn in scene:
             for i, pick in turn.picks.items():
                 if pick.speaker in same:
@@ -113,6 +117,12 @@ def _described(scene: list[Turn], roster: Roster, narration: list[Segment]) -> d
         if len(fitting) == 1 and newcomer < named[fitting[0]]:
             same[role] = fitting[0]
     return same
+
+
+def _people(scene: list[Turn], roster: Roster, narration: list[Segment]) -> set[str]:
+    """Everyone a scene gives a line to or its narration names."""
+    speaking = {pick.speaker for turn in scene for pick in (turn.pick, *turn.picks.values())}
+    return speaking | {m.name for s in narration for m in mentions(roster, s.text) if not m.is_pronoun}
 
 
 def _narrated_roles(turn: Turn, roster: Roster) -> list[str]:

@@ -33,7 +33,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from narrate.attribute.characters import Mention, Roster, is_role, mentions
+from narrate.attribute.characters import (
+    DESCRIPTIONS,
+    Mention,
+    Roster,
+    is_role,
+    mentions,
+)
 from narrate.attribute.conversation import second_pass
 from narrate.attribute.reader import (
     FIRST_PERSON,
@@ -46,7 +52,7 @@ from narrate.attribute.reader import (
     remember_turn,
     sentences,
 )
-from narrate.attribute.roles import DESCRIPTIONS, name_roles
+from narrate.attribute.roles import name_roles
 from narrate.attribute.scorer import NOBODY, Evidence, calibrated, rank
 from narrate.attribute.turns import CONFIDENCE, Pick, Turn, paragraphs
 from narrate.attribute.words import (
