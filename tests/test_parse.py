@@ -149,6 +149,9 @@ def test_marked_fixtures_together(tmp_path: Path) -> None:
         ("“”", []),
         ("Then: “No.”", [("n", "Then:"), ("d", "No.")]),
         ("”Backwards,” she typed.", [("d", "Backwards,"), ("n", "she typed.")]),
+        ("“That man (speaking lower) is rude.”", [("d", "That man"), ("n", "(speaking lower)"), ("d", "is rude.")]),
+        ("“Oh! (with a sigh) no.”", [("d", "Oh!"), ("n", "(with a sigh)"), ("d", "no.")]),
+        ("“I (obviously) did it (nothing personal).”", [("d", "I (obviously) did it (nothing personal).")]),
     ],
 )
 def test_split(tmp_path: Path, body: str, expected: list[tuple[str, str]]) -> None:

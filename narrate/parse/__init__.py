@@ -4,7 +4,8 @@ Dialogue is the text inside one pair of quotation marks, marks excluded and
 trimmed. `marks` finds a paragraph's quotations (which family of marks opens
 speech, which single marks are apostrophes), `speech` keeps those that are
 spoken (not a sign, title, mention or scare quote), and `words` holds the word
-lists both read.
+lists both read. A stage direction in parentheses inside a quotation ("(speaking
+lower)", "(with a sigh)") is narration between two dialogue segments.
 
 A speech running over several paragraphs (no closing mark until the last one,
 each paragraph re-opening) is one segment per paragraph; each but the last has
@@ -20,6 +21,7 @@ re-wrapping lines never changes an id. Narration has id "".
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -29,6 +31,11 @@ from narrate.parse.speech import introduces_document, spoken
 
 _LINE_ID_DIGITS = 10
 """Hex digits of a line id's digest."""
+_ASIDE = re.compile(
+    r"\((?!(?:no|some|any|every)thing\b|morning\b|evening\b|during\b|darling\b)"
+    r"(?:[a-z]+ing|with|in a|in an|to [A-Z]\w+|aside)\b[^()]{0,100}\)"
+)
+"""A stage direction inside a quotation, read by the narrator: "(speaking lower)", "(with a sigh)", "(to Emma)"."""
 
 
 def parse(work: Work, chapter: Chapter) -> Script:
@@ -73,7 +80,12 @@ def _split(paragraph: Paragraph, scene: int, index: int, spans: list[Span]) -> l
     cursor = 0
     for open_at, close_at in spans:
         segments += _piece("narration", text, cursor, max(open_at, 0), base, scene, index)
-        segments += _piece("dialogue", text, open_at + 1, close_at, base, scene, index)
+        inside = open_at + 1
+        for aside in _ASIDE.finditer(text, inside, close_at):  # “That young man (speaking lower) is thoughtless.”
+            segments += _piece("dialogue", text, inside, aside.start(), base, scene, index)
+            segments += _piece("narration", text, aside.start(), aside.end(), base, scene, index)
+            inside = aside.end()
+        segments += _piece("dialogue", text, inside, close_at, base, scene, index)
         cursor = close_at + 1
     segments += _piece("narration", text, cursor, len(text), base, scene, index)
     return segments
