@@ -122,7 +122,7 @@ class Roster:
     called: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     """Quote -> the people it addresses by name, remembered."""
     epithets: dict[str, str] = field(default_factory=dict)
-    """Describing role -> the one named person the narration keeps calling so ("the lad" of Dorian), if any."""
+    """Describing role -> the one named person the narration keeps calling so ("the young man": Newland Archer)."""
 
     def aliases(self, name: str) -> tuple[str, ...]:
         """Other surface forms of `name`."""

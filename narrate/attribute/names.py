@@ -606,12 +606,12 @@ def _one_person(forms: list[str], first: str = "") -> bool:
 
 
 def _sides(forms: list[str], names: Counter[str], first: str) -> list[list[str]]:
-    """The forms of one name (with `first`, its first name, if it has one) that are not all one person, in the groups that can be: men's titles
-    ("Mr. Brandon"), married women's ("Mrs. Brandon"), each other woman's title ("Miss Brandon", "Lady Brandon"),
-    and ranks ("Colonel Brandon"), which join the men's titles when the text uses them `_DOMINANT` times as often
-    ("Mr. Brandon" is Colonel Brandon; "Admiral Crawford" is not the much-named Mr. Crawford). The name without a
-    title is a man's when it begins with a man's first name ("John Knightley", not "Mrs. John Knightley", who
-    takes her husband's name); a bare surname joins no side."""
+    """The forms of one name (with `first`, its first name, if it has one) that are not all one person, in the
+    groups that can be: men's titles ("Mr. Brandon"), married women's ("Mrs. Brandon"), each other woman's title
+    ("Miss Brandon", "Lady Brandon"), and ranks ("Colonel Brandon"), which join the men's titles when the text uses
+    them `_DOMINANT` times as often ("Mr. Brandon" is Colonel Brandon; "Admiral Crawford" is not the much-named Mr.
+    Crawford). The name without a title is a man's when it begins with a man's first name ("John Knightley", not
+    "Mrs. John Knightley", who takes her husband's name); a bare surname joins no side."""
     groups: dict[str, list[str]] = defaultdict(list)
     for form in forms:
         gender = _title_gender(form)
