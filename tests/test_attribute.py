@@ -729,6 +729,16 @@ def test_a_fix_that_has_someone_speak_twice_running_leaves_the_lines_before_it(t
     assert kept == [*before[:5], "Hattie"]
 
 
+def test_a_fix_does_not_give_its_speaker_the_next_line_too(tmp_path: Path) -> None:
+    """Ben's line, fixed from Cal to Ben, leaves the next line Ann's, as the first run had it, though a second run
+    gives it to Ben as well; the lines after that still follow the fix."""
+    body = ("Ann, Ben and Cal sat by the fire.\n\n“Cold,” said Ann.\n\n“Freezing.”\n\n“Tea?”\n\n“Please.”\n\n"
+            "“Here.”")
+    kept = _kept_after_fix(tmp_path, body, ["Ann", "Cal", "Ann", "Cal", "Ann"], ["Ann", "Ben", "Ben", "Cal", "Ben"],
+                           1, "Ben")  # the second list: what a second run might say
+    assert kept == ["Ann", "Ben", "Ann", "Cal", "Ben"]
+
+
 def test_a_titled_name_may_be_a_common_word(tmp_path: Path) -> None:
     """"Mrs. Hall" is someone though the text has a hall (a bare "Hall" needs more to be a name)."""
     body = ("Mrs. Hall came out of the hall and stood in the hall; she sighed.\n\n“Dinner,” said Mrs. Hall.")

@@ -103,7 +103,8 @@ def _within_chains(
     corrected line was given to, and who said it); a line given to a third person stays theirs. Lines before a fix
     change only when its speaker was talking there already (someone who joins a conversation says nothing of who
     talked before they came), and not in the line just before it (then the fix says they spoke twice running, not
-    that the lines before were the other way round)."""
+    that the lines before were the other way round); the line just after a fix does not become the fix's speaker's
+    too."""
     dialogue = sorted({(s.scene, s.paragraph) for s in fixed.segments if s.kind == "dialogue"}, key=lambda p: p[1])
     anchored = {s.paragraph for s in fixed.segments if s.kind == "dialogue"
                 and not (rules.get(s.start) in _TURN_TAKING and earlier.get(s.start) in _TURN_TAKING)}
@@ -111,6 +112,7 @@ def _within_chains(
     said = {s.paragraph: s.speaker for s in before.segments if s.kind == "dialogue"}
     corrected = {s.paragraph: (lines[s.id], was[s.id]) for s in fixed.segments if s.kind == "dialogue" and s.id in lines}
     fixes: dict[int, list[tuple[str, str | None]]] = {}  # chained paragraph -> (corrected speaker, who it replaced)
+    next_to: dict[int, str] = {}  # the paragraph just after a fix -> the fix's speaker
     for k, (scene, paragraph) in enumerate(dialogue):
         if paragraph in corrected:
             fixes.setdefault(paragraph, []).append(corrected[paragraph])
@@ -123,6 +125,8 @@ def _within_chains(
                 if step == 1 or chain and said[chain[0]] != speaker and speaker in {said[p] for p in chain}:
                     for p in chain:  # before a fix only when its speaker was talking there, but not just before
                         fixes.setdefault(p, []).append(corrected[paragraph])
+                if step == 1 and chain:
+                    next_to[chain[0]] = speaker
     if not fixes:
         return before
 
@@ -131,6 +135,8 @@ def _within_chains(
             return old
         if new.kind != "dialogue" or new.id in lines:
             return new
+        if next_to.get(new.paragraph) == new.speaker != old.speaker:
+            return old  # a fix does not give its speaker the next line as well
         follows = any(new.speaker == speaker or {new.speaker, old.speaker} <= {speaker, replaced}
                       for speaker, replaced in fixes[new.paragraph])
         return new if follows else old
