@@ -244,10 +244,8 @@ def _epithet_roles(forms: Mapping[str, str]) -> dict[str, str]:
             if noun.capitalize() in forms and role_name(noun) not in forms}
 
 
-_LOOKS = frozenset((
-    "man", "woman", "boy", "girl", "lady", "gentleman", "child", "kid", "figure", "stranger", "visitor", "newcomer",
-    "old man", "old woman", "old lady", "old gentleman", "young man", "young woman", "young lady",
-))  # fmt: skip
+_LOOKS = {role.removeprefix("the ") for role in DESCRIPTIONS} | {"child", "kid", "figure", "stranger", "visitor",
+                                                                  "newcomer"}
 """Role nouns that only say how someone looks: which named person they are is decided scene by scene."""
 
 

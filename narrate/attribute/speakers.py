@@ -428,8 +428,8 @@ def _pronoun_tag(state: Reader, mention: Mention) -> Pick | None:
 
 
 def _verb_after(sentence: str, at: int) -> bool:
-    """True when a speech verb (optionally after an adverb, "then", "had" or "would") follows position `at`, or
-    "was saying" does."""
+    """True when a speech verb (optionally after an adverb, "then", "presently", "had" or "would") follows position
+    `at`, or "was saying" does."""
     match = re.match(r"\s+(?:(?:then|presently|had|would)\s+)?(?:\w+ly\s+)?(\w+)(?:\s+(\w+))?", sentence[at:])
     if match is None:
         return False
@@ -456,7 +456,7 @@ def _is_speech(verb: str, following: str) -> bool:
 def _beat(state: Reader, segments: list[Segment]) -> Pick | None:
     """The subject of the paragraph's own narration nearest its first quote: the last sentence before it ("Tony
     came home. John Andrew had come to meet him. “Hullo, daddy.”"), else the first after it."""
-    first = next(i for i, s in enumerate(segments) if s.kind == "dialogue")
+    first = _first_quote(segments)
     before = [t for s in segments[:first] for t in sentences(s.text)][::-1]
     after = [t for s in segments[first:] if s.kind == "narration" for t in sentences(s.text)]
     for sentence in before + after:
@@ -465,6 +465,11 @@ def _beat(state: Reader, segments: list[Segment]) -> Pick | None:
             if name:
                 return Pick(name, "pronoun beat" if mention.is_pronoun else "beat")
     return None
+
+
+def _first_quote(segments: list[Segment]) -> int:
+    """Where a dialogue paragraph's first quote is among its segments."""
+    return next(i for i, s in enumerate(segments) if s.kind == "dialogue")
 
 
 def _main_mentions(roster: Roster, text: str) -> list[Mention]:
@@ -555,7 +560,7 @@ _SILENT = re.compile(
 def _speaking_before(state: Reader, segments: list[Segment]) -> str | None:
     """The person the last sentence of narration before the quote has speak ("Madame Olenska turned and spoke in
     a low voice."): named a few words before a speech verb."""
-    before = segments[: next(i for i, s in enumerate(segments) if s.kind == "dialogue")]
+    before = segments[: _first_quote(segments)]
     text = " ".join(s.text for s in before) or _narration_before(state)
     last = sentences(text)[-1] if text.strip() else ""
     for mention in reversed(state.mentioned(last)):
