@@ -1006,3 +1006,13 @@ def test_a_guess_may_repeat_the_next_speaker_when_narration_opens_their_paragrap
             "say to him?” I was lying with my face away from her.\n\n“Sent him for champagne. He loves to go for "
             "champagne.”\n\nThen later Brett said: “Do you feel better, darling?”\n\n“It’s better,” I said.")
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][2:4] == ["Brett", "Brett"]
+
+
+def test_a_relation_that_says_nothing_of_who_it_is_names_no_one(tmp_path: Path) -> None:
+    """"his companion" could be anyone: read as whoever spoke last, it made Ruth a recent subject beside Clara,
+    whom the narration brought in, and so the "she" of the next line."""
+    body = ("Ruth Ames opened the door.\n\n“Wait here,” said Ruth. She went upstairs.\n\nA carriage stopped.\n\n"
+            "“Good evening,” said Ben Ward, helping out Clara Vance.\n\nBen stood talking with his companion; then he "
+            "drove off.\n\nWhen she came in she smiled at the room.\n\n“What a funny little house,” she said.")
+    quote, having = _last_evidence(tmp_path, body)
+    assert quote == "What a funny little house," and having("female tag, recent subject") == {"Clara Vance"}

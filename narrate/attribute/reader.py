@@ -283,10 +283,10 @@ def remember_subjects(state: Reader, segments: list[Segment]) -> None:
             found = state.mentioned(sentence)
             if not found:
                 continue
-            subject = state.resolve(found[0])
+            subject = state.resolve(found[0]) if not _vague(found[0]) else None
             if subject and found[0].name in ("he", "she") and is_role(subject) and state.gender(subject) == "unknown":
                 state.learnt[subject] = "male" if found[0].name == "he" else "female"
-            others = [state.resolve(m) for m in found[1:] if not m.is_pronoun]
+            others = [state.resolve(m) for m in found[1:] if not m.is_pronoun and not _vague(m)]
             state.subjects += [n for n in others if n and n != subject]
             state.timeline += [n for n in others if n and n != subject]
             state.present.update(n for n in others if n)
@@ -294,6 +294,12 @@ def remember_subjects(state: Reader, segments: list[Segment]) -> None:
                 state.subjects.append(subject)
                 state.timeline.append(subject)
                 state.present[subject] += 1
+
+
+def _vague(mention: Mention) -> bool:
+    """True for a relation that says nothing of who it is ("his companion", "her friend"): read as anyone recent,
+    it would put a guess among the people a sentence names."""
+    return bool(mention.owner) and RELATIONS[mention.name.split()[-1]] == "unknown"
 
 
 def _spouse(owner: str | None, relation: str) -> str | None:
