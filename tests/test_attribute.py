@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import labels
 from narrate.attribute import attribute, estimate
 from narrate.attribute.characters import discover
+from narrate.attribute.names import find_names
 from narrate.ingest import load
 from narrate.model import Corrections, Script
 from narrate.parse import parse
@@ -1016,3 +1018,20 @@ def test_a_relation_that_says_nothing_of_who_it_is_names_no_one(tmp_path: Path) 
             "drove off.\n\nWhen she came in she smiled at the room.\n\n“What a funny little house,” she said.")
     quote, having = _last_evidence(tmp_path, body)
     assert quote == "What a funny little house," and having("female tag, recent subject") == {"Clara Vance"}
+
+
+def test_a_full_name_said_only_in_dialogue_joins_the_names_the_narration_uses(tmp_path: Path) -> None:
+    """Aziz calls him "Cyril", the narration "Fielding", and one line says "Cyril Fielding": one man, so "Cyril,"
+    said to him is not someone else's name."""
+    body = ("Fielding came in. Aziz rose.\n\n“Cyril, you are late,” said Aziz.\n\n“I am,” said Fielding.\n\n“Sit, "
+            "Cyril.”\n\nAziz laughed. “I see Cyril Fielding to be my best friend.”\n\nFielding smiled.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert roster.forms["Cyril"] == roster.forms["Fielding"]
+
+
+def test_a_knights_name_said_without_his_title_is_no_new_full_name() -> None:
+    """“Walter Elliot is proud” of Sir Walter Elliot: the words are his name already, and as a plain full name
+    they would take in "Mr Elliot", his cousin."""
+    narration = ["Sir Walter Elliot stood up, and then Walter frowned. Mr Elliot bowed to Anne Elliot, and Elliot sat."]
+    names, _, _ = find_names(narration, ["Walter Elliot is proud, Cyril.", "Cyril Elliot says so, Cyril."], Counter(), set())
+    assert "Walter Elliot" not in names and "Cyril Elliot" in names

@@ -127,7 +127,8 @@ def find_names(
     after a preposition (a place), next to a speech verb, with a possessive, or
     followed by a pronoun; a titled name ("Mrs. Long") counts wherever it is.
     A name found "at" or "in" a third of the time or more, never used as a person's, is a place.
-    A full name whose every part is a name ("Wren Calloway") is one too.
+    A full name whose every part is a name ("Wren Calloway") is one too, even said only in dialogue ("Cyril
+    Fielding"), unless it is the words of a titled name ("Walter Elliot" of Sir Walter Elliot).
     """
     evidence: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
@@ -179,11 +180,14 @@ def find_names(
     # it tags speech five times: "said the Voice")
     common |= _epithets(narration, midway, speaking, located, phrases)
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and (_acceptable(p, lower, p in midway) or p in common)})
+    spoken_full: list[str] = []  # full names said in dialogue only ("I see Cyril Fielding to be a very nice chap")
     for text in dialogue:
         for phrase, *_ in _phrases(text):
             if _is_title(phrase.split()[0]) and " " in phrase:
                 phrases[phrase] += 1
                 evidence[phrase] += 1
+            elif " " in phrase and phrase not in phrases:
+                spoken_full.append(phrase)
         for match in _VOCATIVE.finditer(text):
             called[match["name"] or match["first"]] += 1
             ending_name[match["name"] or ""] += 1
@@ -191,6 +195,10 @@ def find_names(
         if count >= 2 or name in phrases or ending_name[name] and name.lower() not in RELATIONS:
             phrases[name] += count
             evidence[name] += count
+    titled = {phrase.split(" ", 1)[1] for phrase in phrases if " " in phrase and _is_title(phrase.split()[0])}
+    for phrase in spoken_full:  # they join names the narration uses ("Cyril" and "Fielding")
+        if all(evidence[w] for w in phrase.split()) and phrase not in titled:  # not "Walter Elliot", Sir Walter
+            phrases[phrase] += 1
     for phrase in phrases:
         words = [w for w in phrase.split() if not _is_title(w)]
         if len(words) > 1 and all(evidence[w] for w in words):
