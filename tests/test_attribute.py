@@ -1035,3 +1035,12 @@ def test_a_knights_name_said_without_his_title_is_no_new_full_name() -> None:
     narration = ["Sir Walter Elliot stood up, and then Walter frowned. Mr Elliot bowed to Anne Elliot, and Elliot sat."]
     names, _, _ = find_names(narration, ["Walter Elliot is proud, Cyril.", "Cyril Elliot says so, Cyril."], Counter(), set())
     assert "Walter Elliot" not in names and "Cyril Elliot" in names
+
+
+def test_a_nickname_said_only_to_someone_is_the_titled_man_of_that_first_name(tmp_path: Path) -> None:
+    """“Harry, you are wicked,” says Dorian; the narration only ever says "Lord Henry": Harry is Lord Henry (not
+    his wife, Lady Henry), so a line said to Harry is not his."""
+    body = ("Lord Henry smiled. Lord Henry lit a cigarette. Lady Henry came in and Lady Henry sat.\n\n“Harry, you are "
+            "wicked,” said Dorian.\n\n“I am,” said Lord Henry.\n\n“Oh, Harry.”")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert roster.forms["Harry"] == roster.forms["Lord Henry"] != roster.forms["Lady Henry"]

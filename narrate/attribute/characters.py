@@ -26,6 +26,7 @@ from narrate.attribute.names import (
     joined_by_gender,
     merge,
     name_parts,
+    spoken_nicknames,
     titled_roles,
 )
 from narrate.attribute.words import (
@@ -151,6 +152,7 @@ def discover(
     if scripts:
         names.update(_declared(scripts[0].work.meta.characters, narration + dialogue, names))
     forms = merge(names)
+    forms.update(spoken_nicknames(forms, narrated))
     counts: Counter[str] = Counter()
     for form, n in narrated.items():
         counts[forms[form]] += n

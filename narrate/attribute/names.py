@@ -452,6 +452,30 @@ def name_parts(forms: dict[str, str], lower: Collection[str]) -> dict[str, str]:
     }
 
 
+def spoken_nicknames(forms: Mapping[str, str], narrated: Mapping[str, int]) -> dict[str, str]:
+    """Form -> canonical name, for a nickname said to someone that the narration hardly uses ("Harry," said to
+    Lord Henry Wotton) and the first name of one titled person ("Lord Henry") stands for: friends call him so, the
+    narration by his title. ("Kitty", whom the narration names often, is not Lady Catherine.)"""
+    titled: dict[tuple[str, str | None], set[str]] = defaultdict(set)  # (first name, title's gender) -> holders
+    named: Counter[str] = Counter()
+    for form, canon in forms.items():
+        named[canon] += narrated.get(form, 0)
+        words = form.split()
+        if len(words) > 1 and words[0].lower().rstrip(".") in _NOBLE:
+            titled[words[1], _title_gender(form)].add(canon)
+    joined = {}
+    for form, canon in forms.items():
+        if " " in form or canon != form or narrated.get(form, 0) > 1:
+            continue
+        gender = name_gender([form])
+        holders = {holder for full in HYPOCORISMS.get(form, ()) for (first, held), people in titled.items()
+                   if first == full and gender in (held, "unknown") for holder in people}
+        holder = _dominant({holder: named[holder] for holder in holders})  # not "Lady Henry", nor "Sir Henry Ashton"
+        if holder:
+            joined.update({other: holder for other, c in forms.items() if c == form})
+    return joined
+
+
 def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: Mapping[str, int]) -> dict[str, str]:
     """Canonical name -> the person it joins once genders are known (`counts`: how often narration names each).
 
@@ -594,7 +618,7 @@ _HONORIFICS = frozenset({"mr", "mister", "mrs", "miss", "ms"})
 _MARRIED = frozenset({"mrs", "madame", "mme"})
 """Titles of a married woman: "Mrs. Bates" is not "Miss Bates"."""
 _NOBLE = frozenset({"lady", "lord", "sir", "count", "countess", "duke", "duchess", "prince", "princess"})
-"""Titles of someone no one calls by a pet name."""
+"""Titles of someone the narration calls by no pet name (friends may: see `spoken_nicknames`)."""
 _UNMARRIED = frozenset({"miss", "mademoiselle", "mlle"})
 """Titles of an unmarried woman (a countess or a lady may be either)."""
 
