@@ -465,14 +465,15 @@ def spoken_nicknames(forms: Mapping[str, str], narrated: Mapping[str, int]) -> d
             titled[words[1], _title_gender(form)].add(canon)
     joined = {}
     for form, canon in forms.items():
-        if " " in form or canon != form or narrated.get(form, 0) > 1:
-            continue
+        own = [other for other, c in forms.items() if c == form]
+        if canon != form or any(" " in other for other in own) or sum(narrated.get(o, 0) for o in own) > 1:
+            continue  # "Tom" of Tom Bertram has a full name of his own
         gender = name_gender([form])
         holders = {holder for full in HYPOCORISMS.get(form, ()) for (first, held), people in titled.items()
                    if first == full and gender in (held, "unknown") for holder in people}
         holder = _dominant({holder: named[holder] for holder in holders})  # not "Lady Henry", nor "Sir Henry Ashton"
         if holder:
-            joined.update({other: holder for other, c in forms.items() if c == form})
+            joined.update({other: holder for other in own})
     return joined
 
 
