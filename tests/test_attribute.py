@@ -467,6 +467,9 @@ def test_a_fix_changes_its_turn_taking_chain_and_nothing_past_the_next_name_tag(
         # a knight is not his son with his pet name
         (("Sir Thomas Bertram came home. Sir Thomas frowned; he was stern. Sir Thomas frowned, and Tom Bertram laughed. Later Tom "
           "ran off.\n\n“Tom!” said Sir Thomas."), {"Sir Thomas Bertram", "Tom Bertram"}),
+        # two ranks are two men: the captain is the general's son
+        (("General Tilney dined; he was proud. Captain Tilney danced with Isabella; he was idle.\n\n“Charming,” "
+          "said Captain Tilney.\n\n“Frederick!” said General Tilney."), {"General Tilney", "Captain Tilney"}),
     ],
 )
 def test_different_people_stay_apart(tmp_path: Path, body: str, people: set[str]) -> None:

@@ -620,6 +620,8 @@ _MARRIED = frozenset({"mrs", "madame", "mme"})
 """Titles of a married woman: "Mrs. Bates" is not "Miss Bates"."""
 _NOBLE = frozenset({"lady", "lord", "sir", "count", "countess", "duke", "duchess", "prince", "princess"})
 """Titles of someone the narration calls by no pet name (friends may: see `spoken_nicknames`)."""
+_MILITARY = frozenset("captain colonel major general admiral lieutenant commander sergeant".split())
+"""Ranks of which one person holds one at a time."""
 _UNMARRIED = frozenset({"miss", "mademoiselle", "mlle"})
 """Titles of an unmarried woman (a countess or a lady may be either)."""
 
@@ -635,7 +637,8 @@ def _one_person(forms: list[str], first: str = "") -> bool:
     ranked = any(title in RANKS and TITLES[title] != "female" or title == "dr" for title in titles)
     firsts = {first} | {_core(name).split()[0] for name in forms if _title_gender(name) is None and " " in _core(name)}
     clash = any(named != "unknown" and genders - {named} for named in (name_gender([f]) for f in firsts - {""}))
-    return len(genders) <= 1 and len(married) <= 1 and not (ranked and married) and not clash
+    two_ranks = len(titles & _MILITARY) > 1  # "Captain Tilney" is not "General Tilney", his father
+    return len(genders) <= 1 and len(married) <= 1 and not (ranked and married) and not clash and not two_ranks
 
 
 def _sides(forms: list[str], names: Counter[str], first: str) -> list[list[str]]:
