@@ -677,10 +677,11 @@ def test_and_she_says_between_two_quotes_tags_the_second(tmp_path: Path) -> None
 
 def _kept_after_fix(
     tmp_path: Path, body: str, before: list[str], second_run: list[str], fixed: int, speaker: str,
-    decided: slice = slice(1, None),
+    decided: slice = slice(1, None), more: dict[int, str] | None = None,
 ) -> list[str | None]:  # fmt: skip
-    """The speakers a fix keeps: quote `fixed` of `body` given to `speaker`, where the first run said `before` and
-    the run with the fix `second_run`, and turn-taking decided the quotes in `decided` both times."""
+    """The speakers a fix keeps: quote `fixed` of `body` given to `speaker` (and the quotes in `more` to theirs),
+    where the first run said `before` and the run with the fix `second_run`, and turn-taking decided the quotes in
+    `decided` both times."""
     from dataclasses import replace
 
     from narrate.attribute import _within_chains
@@ -694,7 +695,8 @@ def _kept_after_fix(
         return replace(script, segments=tuple(replace(s, speaker=said.get(s.id, s.speaker)) for s in script.segments))
 
     turn_taking = {s.start: "turn" for s in quotes[decided]}
-    result = _within_chains(given(second_run), given(before), turn_taking, turn_taking, {quotes[fixed].id: speaker})
+    fixes = {quotes[fixed].id: speaker} | {quotes[k].id: name for k, name in (more or {}).items()}
+    result = _within_chains(given(second_run), given(before), turn_taking, turn_taking, fixes)
     return [s.speaker for s in result.segments if s.kind == "dialogue"]
 
 
@@ -742,6 +744,16 @@ def test_a_fix_does_not_give_its_speaker_the_next_line_too(tmp_path: Path) -> No
     kept = _kept_after_fix(tmp_path, body, ["Ann", "Cal", "Ann", "Cal", "Ann"], ["Ann", "Ben", "Ben", "Cal", "Ben"],
                            1, "Ben")  # the second list: what a second run might say
     assert kept == ["Ann", "Ben", "Ann", "Cal", "Ben"]
+
+
+def test_two_fixes_in_a_row_by_one_person_leave_the_turns_after_them(tmp_path: Path) -> None:
+    """Mrs. Bennet's two lines in a row, fixed from Kitty and from Jane, say she spoke twice running, not that the
+    turns after were the other way round: her next line stays hers."""
+    body = ("Ann, Ben and Dot sat by the fire.\n\n“Cold,” said Ann.\n\n“Freezing.”\n\n“Tea?”\n\n“Please.”\n\n"
+            "“Here.”")
+    kept = _kept_after_fix(tmp_path, body, ["Ann", "Dot", "Ben", "Ann", "Ben"], ["Ann", "Ann", "Ann", "Ben", "Ann"],
+                           2, "Ann", slice(3, None), more={1: "Ann"})
+    assert kept == ["Ann", "Ann", "Ann", "Ann", "Ben"]
 
 
 def test_a_titled_name_may_be_a_common_word(tmp_path: Path) -> None:

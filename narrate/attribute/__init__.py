@@ -104,7 +104,7 @@ def _within_chains(
     change only when its speaker was talking there already (someone who joins a conversation says nothing of who
     talked before they came), and not in the line just before it (then the fix says they spoke twice running, not
     that the lines before were the other way round); the line just after a fix does not become the fix's speaker's
-    too."""
+    too, and after two fixes in a row by one person (who then spoke twice running) the lines stay as they were."""
     dialogue = sorted({(s.scene, s.paragraph) for s in fixed.segments if s.kind == "dialogue"}, key=lambda p: p[1])
     anchored = {s.paragraph for s in fixed.segments if s.kind == "dialogue"
                 and not (rules.get(s.start) in _TURN_TAKING and earlier.get(s.start) in _TURN_TAKING)}
@@ -122,6 +122,8 @@ def _within_chains(
                     chain.append(dialogue[j][1])
                     j += step
                 speaker = corrected[paragraph][0]
+                if step == 1 and k and dialogue[k - 1][0] == scene and corrected.get(dialogue[k - 1][1], ("",))[0] == speaker:
+                    continue  # two fixes in a row by one person: they spoke twice running, the turns after stay
                 if step == 1 or chain and said[chain[0]] != speaker and speaker in {said[p] for p in chain}:
                     for p in chain:  # before a fix only when its speaker was talking there, but not just before
                         fixes.setdefault(p, []).append(corrected[paragraph])
