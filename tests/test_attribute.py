@@ -1059,3 +1059,11 @@ def test_a_nickname_said_only_to_someone_is_the_titled_man_of_that_first_name(tm
             "wicked,” said Dorian.\n\n“I am,” said Lord Henry.\n\n“Oh, Harry.”")
     roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
     assert roster.forms["Harry"] == roster.forms["Lord Henry"] != roster.forms["Lady Henry"]
+
+
+def test_a_name_given_as_an_answer_with_a_tag_calls_no_one(tmp_path: Path) -> None:
+    """“What’s his name?” / “Bast,” said Margaret.: the name answers the question; Bast is not there to speak next."""
+    body = ("Henry and Margaret walked in the garden. Leonard Bast was far away; he worked at a bank.\n\n“Tell me about "
+            "the clerk,” said Henry.\n\n“He is young.”\n\n“What’s his name?”\n\n“Bast,” said Margaret.\n\n“Where was he "
+            "before?”")
+    assert speakers(attributed_text(tmp_path, body))[-1] == ("Where was he before?", "Henry")

@@ -653,9 +653,10 @@ def addressed(roster: Roster, segments: list[Segment]) -> set[str]:
 
 
 def _bare_name(roster: Roster, segments: list[Segment]) -> bool:
-    """True for a paragraph whose only words are a name ("Bingley."): after a question, an answer, not a call."""
+    """True for a paragraph whose only words are a name ("Bingley.", "Bast," said Margaret): after a question, an
+    answer, not a call."""
     quotes = [s.text for s in segments if s.kind == "dialogue"]
-    return len(quotes) == 1 and roster.pattern is not None and roster.pattern.fullmatch(quotes[0].rstrip(".!?… ")) is not None
+    return len(quotes) == 1 and roster.pattern is not None and roster.pattern.fullmatch(quotes[0].rstrip(".,!?… ")) is not None
 
 
 def _called(roster: Roster, text: str) -> frozenset[str]:
