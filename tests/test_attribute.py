@@ -1067,3 +1067,13 @@ def test_a_name_given_as_an_answer_with_a_tag_calls_no_one(tmp_path: Path) -> No
             "the clerk,” said Henry.\n\n“He is young.”\n\n“What’s his name?”\n\n“Bast,” said Margaret.\n\n“Where was he "
             "before?”")
     assert speakers(attributed_text(tmp_path, body))[-1] == ("Where was he before?", "Henry")
+
+
+def test_narration_that_leads_in_with_saying_names_the_one_acting(tmp_path: Path) -> None:
+    """"... when Tom entered the room, calling out," and "Ruth showed it to Ann, saying,": the quote is the one
+    acting's (Tom; Ruth, not Ann, to whom she showed it)."""
+    body = ("Ann and Ruth sat sewing, and Ned read.\n\n“Quiet,” said Ned.\n\nAnn was still sewing when Tom entered the "
+            "room, calling out, “The post is here!”\n\n“At last,” said Ann.\n\nRuth read the letter and showed it to Ann, "
+            "saying, “It is from Father.”")
+    said = dict(speakers(attributed_text(tmp_path, body)))
+    assert said["The post is here!"] == "Tom" and said["It is from Father."] == "Ruth"

@@ -362,16 +362,25 @@ def _leads_on(segments: list[Segment], k: int) -> bool:
             and re.match(r"(?:and|then|while|before|but)\s", text) is not None)
 
 
+_SAYING_AS = frozenset(
+    "saying calling crying exclaiming adding answering replying asking whispering shouting muttering murmuring "
+    "observing remarking continuing repeating declaring".split()
+)
+"""Participles that lead into a quote as its speaker acts ("entered the room, calling out,")."""
+
+
 def _lead_in(state: Reader, sentence: str) -> Pick | None:
     """The speaker of narration that leads into a quote: "Lydia, who ran to her, cried in a whisper,"."""
     tail = _LEAD_IN.search(sentence)
     if tail is None:
         return None
-    verbs = [w for w in re.finditer(r"[\w’']+", tail[0]) if w[0].lower() in SPEECH_VERBS]
+    verbs = [w for w in re.finditer(r"[\w’']+", tail[0]) if w[0].lower() in SPEECH_VERBS | _SAYING_AS]
     if not verbs:
         return None
     lead = sentence[: tail.start() + verbs[-1].start()]
-    before = [m for m in mentions(state.roster, lead) if not m.possessive and (_subject_like(lead, m) or not m.owner)]
+    acting = verbs[-1][0].lower() in _SAYING_AS  # "showed it to Marjorie, saying,": the one acting, not Marjorie
+    before = [m for m in mentions(state.roster, lead)
+              if not m.possessive and (_subject_like(lead, m) or not (m.owner or acting))]
     if not before:
         return None
     last = before[-1]
