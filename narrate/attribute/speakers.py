@@ -369,6 +369,16 @@ _SAYING_AS = frozenset(
 """Participles that lead into a quote as its speaker acts ("entered the room, calling out,")."""
 
 
+_LEAD_OBJECTS = OBJECT_MARKERS - {"by"}
+"""Words that make the person after them an object in a lead-in ("returned to Mr. Crawford, and said"; not "met
+by Lydia, who, flying to her, cried")."""
+
+
+def _object_in(lead: str, mention: Mention) -> bool:
+    """True for someone a lead-in names as an object, the marker right before them ("showed it to Ann, saying,")."""
+    return not lead[: mention.start].rstrip().endswith((",", ";", ":")) and after_object_marker(lead, mention.start, _LEAD_OBJECTS)
+
+
 def _lead_in(state: Reader, sentence: str) -> Pick | None:
     """The speaker of narration that leads into a quote: "Lydia, who ran to her, cried in a whisper,"."""
     tail = _LEAD_IN.search(sentence)
@@ -378,9 +388,7 @@ def _lead_in(state: Reader, sentence: str) -> Pick | None:
     if not verbs:
         return None
     lead = sentence[: tail.start() + verbs[-1].start()]
-    acting = verbs[-1][0].lower() in _SAYING_AS  # "showed it to Marjorie, saying,": the one acting, not Marjorie
-    before = [m for m in mentions(state.roster, lead)
-              if not m.possessive and (_subject_like(lead, m) or not (m.owner or acting))]
+    before = [m for m in mentions(state.roster, lead) if not m.possessive and not _object_in(lead, m)]
     if not before:
         return None
     last = before[-1]
