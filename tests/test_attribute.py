@@ -1087,3 +1087,13 @@ def test_a_lead_in_names_its_speaker_not_the_one_spoken_to(tmp_path: Path) -> No
             "flying to her, cried, “Such fun!”")
     said = dict(speakers(attributed_text(tmp_path, body)))
     assert said["I cannot."] == "Fanny" and said["Such fun!"] == "Lydia"
+
+
+def test_the_people_of_an_aside_in_a_lead_in_do_not_speak(tmp_path: Path) -> None:
+    """"Mr. Crawford, approaching Julia, said," and "Fielding, who did not dislike Miss Derek, replied:": the aside
+    between the commas is about the speaker; Julia and Miss Derek say nothing."""
+    body = ("Julia and Miss Derek sat with Fielding and Mr. Crawford.\n\n“Tea?” said Julia.\n\nMr. Crawford, "
+            "approaching Julia, said, “I hope so.”\n\n“She is late,” said Miss Derek.\n\nFielding, who did not "
+            "dislike Miss Derek, replied: “She wasn’t in.”")
+    said = dict(speakers(attributed_text(tmp_path, body)))
+    assert said["I hope so."] == "Mr. Crawford" and said["She wasn’t in."] == "Fielding"

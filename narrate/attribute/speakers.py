@@ -379,6 +379,25 @@ def _object_in(lead: str, mention: Mention) -> bool:
     return not lead[: mention.start].rstrip().endswith((",", ";", ":")) and after_object_marker(lead, mention.start, _LEAD_OBJECTS)
 
 
+def _aside(lead: str) -> range | None:
+    """Where a lead-in that ends in a comma has a short aside about its speaker between its last two commas, one
+    that opens with "who" or a participle ("Mr. Crawford, approaching Julia, said"; "Fielding, who didn't
+    dislike Miss Derek, replied"): the people in it are not who speaks."""
+    end = len(lead.rstrip())
+    if not lead[:end].endswith(","):
+        return None
+    opening = max(lead.rfind(",", 0, end - 1), lead.rfind(";", 0, end - 1))
+    words = lead[opening + 1 : end - 1].split()
+    if opening < 0 or not words or len(words) > _ASIDE_WORDS:
+        return None
+    first = words[0].lower()
+    return range(opening, end) if first in ("who", "whom", "whose") or first.endswith(("ing", "ed")) else None
+
+
+_ASIDE_WORDS = 8
+"""The most words an aside about a speaker may have."""
+
+
 def _lead_in(state: Reader, sentence: str) -> Pick | None:
     """The speaker of narration that leads into a quote: "Lydia, who ran to her, cried in a whisper,"."""
     tail = _LEAD_IN.search(sentence)
@@ -389,6 +408,9 @@ def _lead_in(state: Reader, sentence: str) -> Pick | None:
         return None
     lead = sentence[: tail.start() + verbs[-1].start()]
     before = [m for m in mentions(state.roster, lead) if not m.possessive and not _object_in(lead, m)]
+    aside = _aside(lead)
+    if aside and any(m.start < aside.start for m in before):  # "Fielding, who didn't dislike Miss Derek, replied:"
+        before = [m for m in before if m.start not in aside]
     if not before:
         return None
     last = before[-1]
