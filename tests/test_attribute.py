@@ -1097,3 +1097,14 @@ def test_the_people_of_an_aside_in_a_lead_in_do_not_speak(tmp_path: Path) -> Non
             "dislike Miss Derek, replied: “She wasn’t in.”")
     said = dict(speakers(attributed_text(tmp_path, body)))
     assert said["I hope so."] == "Mr. Crawford" and said["She wasn’t in."] == "Fielding"
+
+
+def test_narration_between_two_quotes_may_bring_in_the_second_speaker(tmp_path: Path) -> None:
+    """“Yes,” said Cecil, while Miss Bartlett, who was sure of it, added: “Much better not.”: the second quote is Miss
+    Bartlett's; “Well,” he continued, as soon as Lady Bertram began to nod, “I maintain it.” is his throughout."""
+    body = ("Cecil, Miss Bartlett and Lady Bertram sat together.\n\n“Shall I play?” asked Cecil.\n\n“Then I won’t,” said "
+            "Cecil, while Miss Bartlett, who was sure of it, added: “Much better not.”\n\n“Well,” Cecil continued, as "
+            "soon as Lady Bertram began to nod, “I maintain it.”")
+    said = speakers(attributed_text(tmp_path, body))
+    assert said[1:] == [("Then I won’t,", "Cecil"), ("Much better not.", "Miss Bartlett"), ("Well,", "Cecil"),
+                        ("I maintain it.", "Cecil")]

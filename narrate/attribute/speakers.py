@@ -349,10 +349,19 @@ def _tag(state: Reader, segments: list[Segment], i: int) -> Pick | None:
         if narration is not None:
             sentence = sentences(narration.text)[0 if first else -1]
             loose = first and segments[i].text[-1:] in _UNFINISHED
-            pick = _tag_in(state, sentence, loose) or (None if first else _lead_in(state, sentence))
+            if not first and i > 1 and segments[i - 2].kind == "dialogue" and _SECOND_SPEAKER.search(sentence):
+                # between two quotes: “...,” said Lucy, while her brother exclaimed: “...”: the lead-in is this one's
+                pick = _lead_in(state, sentence) or _tag_in(state, sentence)
+            else:
+                pick = _tag_in(state, sentence, loose) or (None if first else _lead_in(state, sentence))
             if pick:
                 return pick
     return None
+
+
+_SECOND_SPEAKER = re.compile(r"\b(?:while|and|whereupon)\s+(?:[A-Z]\w*|the\s+\w+|his\s+\w+|her\s+\w+|he|she)\b.*[,:]\s*$")
+"""Narration between two quotes that brings in someone else to speak the second ("said Lucy, while her brother
+... exclaimed:")."""
 
 
 def _leads_on(segments: list[Segment], k: int) -> bool:
