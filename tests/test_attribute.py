@@ -1108,3 +1108,14 @@ def test_narration_between_two_quotes_may_bring_in_the_second_speaker(tmp_path: 
     said = speakers(attributed_text(tmp_path, body))
     assert said[1:] == [("Then I won’t,", "Cecil"), ("Much better not.", "Miss Bartlett"), ("Well,", "Cecil"),
                         ("I maintain it.", "Cecil")]
+
+
+def test_a_tag_may_name_the_speakers_answer(tmp_path: Path) -> None:
+    """“A lawyer,” was Eleanor’s answer. / “Not very,” was her reply.: the answers are Eleanor's, though Catherine
+    spoke before Henry."""
+    body = ("Henry walked with Catherine and Eleanor.\n\n“Who is she?” asked Catherine.\n\n“What was her father?” "
+            "said Henry.\n\n“A lawyer,” was Eleanor’s answer.\n\n“Are they wealthy?” said Henry.\n\n“Not very,” "
+            "was her reply.")
+    said = {s.text: (s.speaker, s.confidence) for s in attributed_text(tmp_path, body).segments if s.kind == "dialogue"}
+    assert said["A lawyer,"] == ("Eleanor", 0.97)  # a tag's confidence: the answer names her
+    assert said["Not very,"][0] == "Eleanor"

@@ -429,12 +429,26 @@ def _lead_in(state: Reader, sentence: str) -> Pick | None:
     return Pick(last.name, "role tag" if is_role(last.name) else "tag")
 
 
+_ANSWER = re.compile(
+    r"\s*(?:was|were)\s+(?:(?P<pronoun>his|her)|[\w .]+?[’']s)\s+(?:\w+\s+)?"
+    r"(?:answer|reply|remark|response|rejoinder|comment|retort|exclamation)\b"
+)
+"""A tag that names the speaker's answer: “Fine,” was Catherine’s answer / was his quiet reply."""
+
+
 def _tag_in(state: Reader, sentence: str, loose: bool = False) -> Pick | None:
     """The speaker of a "X said" / "said X" clause in `sentence`.
 
     `loose` (the sentence follows a quote ending in a comma, "?", "!" or a
     dash) accepts any verb in the tag's place: “Go,” Tom grinned / cried his wife.
     """
+    answer = _ANSWER.match(sentence)
+    if answer:  # “Fine,” was Catherine’s answer / was his reply
+        if answer["pronoun"]:
+            return _pronoun_tag(state, Mention("he" if answer["pronoun"] == "his" else "she", 0, 0, False, False))
+        owner = next((m for m in mentions(state.roster, sentence) if m.possessive and not m.is_pronoun), None)
+        if owner is not None:
+            return Pick(owner.name, "role tag" if is_role(owner.name) else "tag")
     for mention in mentions(state.roster, sentence):
         spoken = _verb_after(sentence, mention.end) or _verb_before(sentence, mention.start)
         if mention.possessive or not (spoken or loose and _in_tag_place(sentence, mention)):
