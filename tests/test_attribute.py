@@ -1119,3 +1119,12 @@ def test_a_tag_may_name_the_speakers_answer(tmp_path: Path) -> None:
     said = {s.text: (s.speaker, s.confidence) for s in attributed_text(tmp_path, body).segments if s.kind == "dialogue"}
     assert said["A lawyer,"] == ("Eleanor", 0.97)  # a tag's confidence: the answer names her
     assert said["Not very,"][0] == "Eleanor"
+
+
+def test_her_father_may_be_a_knight_of_her_family(tmp_path: Path) -> None:
+    """Anne Elliot's father is Sir Walter, the much-named Elliot, not Mr Elliot, her cousin."""
+    body = ("Then Anne Elliot sat by the fire, and Sir Walter Elliot admired the glass; later Sir Walter smiled, and Sir Walter "
+            "sighed, and Sir Walter slept. Then "
+            "William Elliot came in, and Mr Elliot bowed to Anne.\n\n“Good morning,” said Mr Elliot.\n\nThen Anne sat "
+            "down.\n\n“You are late,” said her father.")
+    assert speakers(attributed_text(tmp_path, body))[-1] == ("You are late,", "Sir Walter")

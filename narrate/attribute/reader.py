@@ -37,8 +37,8 @@ _FAMILY = frozenset("wife husband lady mother father mum mom dad sister brother 
 """Relations who usually share the owner's surname."""
 _PARENTS = frozenset("mother father mum mom dad".split())
 """Relations who are the married ones of the owner's family ("said her mother": Mrs. Bennet)."""
-_MARRIED_TITLES = frozenset("mr mrs mister missus".split())
-"""Titles of a married person (a "Mr." is counted as one)."""
+_MARRIED_TITLES = frozenset("mr mrs mister missus sir lady lord".split())
+"""Titles of a married person (a "Mr." is counted as one, and a knight or a lord)."""
 _MEMORY = 12
 """How many recent speakers and subjects the reader keeps in mind."""
 
@@ -183,8 +183,8 @@ class Reader:
         if spouse in self.roster.genders and len(married) == 1:
             return spouse
         parent = [n for n in self.family(owner, wanted) if self.married(n)] if relation in _PARENTS else []
-        if len(parent) == 1:  # "said her mother": of the Honeychurches, Mrs. Honeychurch
-            return parent[0]
+        if parent:  # "said her mother": of the Honeychurches, Mrs. Honeychurch; Anne Elliot's father is the
+            return max(parent, key=lambda n: self.roster.counts.get(n, 0))  # much-named Sir Walter, not Mr Elliot
         talking = [s for s in self.others(None)[:4] if s != owner and self.gender(s) == wanted]
         if wanted != "unknown" and len(talking) == 1:
             return talking[0]
@@ -203,7 +203,8 @@ class Reader:
         return max((n for n in counts if self.gender(n) == gender), key=lambda n: counts[n], default=None)
 
     def married(self, name: str) -> bool:
-        """True when some form of `name` has a married person's title ("Mrs. Bennet", "Mr. Bennet")."""
+        """True when some form of `name` has a married person's title ("Mrs. Bennet", "Mr. Bennet") or a noble's
+        ("Sir Walter Elliot")."""
         return any(canon == name and form.split()[0].rstrip(".").lower() in _MARRIED_TITLES
                    for form, canon in self.roster.forms.items())
 
