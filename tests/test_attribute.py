@@ -1128,3 +1128,12 @@ def test_her_father_may_be_a_knight_of_her_family(tmp_path: Path) -> None:
             "William Elliot came in, and Mr Elliot bowed to Anne.\n\n“Good morning,” said Mr Elliot.\n\nThen Anne sat "
             "down.\n\n“You are late,” said her father.")
     assert speakers(attributed_text(tmp_path, body))[-1] == ("You are late,", "Sir Walter")
+
+
+def test_the_husband_of_a_wife_named_by_his_full_name_is_that_man(tmp_path: Path) -> None:
+    """"replied her husband" of Mrs. John Dashwood is Mr. John Dashwood, though Mr. Henry Dashwood is a Dashwood
+    too."""
+    body = ("Mr. Henry Dashwood died; Mr. John Dashwood and Edward came. Mrs. John Dashwood frowned; she disapproved.\n\n"
+            "“Think again,” said Mrs. John Dashwood.\n\nShe begged him to think of the boy.\n\n“It was my father’s "
+            "request,” replied her husband.")
+    assert speakers(attributed_text(tmp_path, body))[-1] == ("It was my father’s request,", "Mr. John Dashwood")

@@ -182,6 +182,8 @@ class Reader:
         married = {c for f, c in self.roster.forms.items() if spouse and f.split()[0] == spouse.split()[0] and f.endswith(spouse.split()[-1])}
         if spouse in self.roster.genders and len(married) == 1:
             return spouse
+        if spouse in self.roster.forms and len(spouse.split()) > 2:  # Mrs. John Dashwood's husband, of three
+            return self.roster.forms[spouse]  # Mr. Dashwoods
         parent = [n for n in self.family(owner, wanted) if self.married(n)] if relation in _PARENTS else []
         if parent:  # "said her mother": of the Honeychurches, Mrs. Honeychurch; Anne Elliot's father is the
             return max(parent, key=lambda n: self.roster.counts.get(n, 0))  # much-named Sir Walter, not Mr Elliot
