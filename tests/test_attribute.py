@@ -1137,3 +1137,12 @@ def test_the_husband_of_a_wife_named_by_his_full_name_is_that_man(tmp_path: Path
             "“Think again,” said Mrs. John Dashwood.\n\nShe begged him to think of the boy.\n\n“It was my father’s "
             "request,” replied her husband.")
     assert speakers(attributed_text(tmp_path, body))[-1] == ("It was my father’s request,", "Mr. John Dashwood")
+
+
+def test_whom_an_opening_gerund_phrase_names_is_not_the_sentences_subject(tmp_path: Path) -> None:
+    """"Instead of drawing Mr. Elton off to a window, he was talking to Miss Fairfax." / “I hope you did not get
+    wet,” he said: the "he" is still Mr. Weston."""
+    body = ("Mr. Weston and Mr. Elton came to dinner with Miss Fairfax.\n\n“Welcome,” said Emma Woodhouse.\n\nMr. "
+            "Weston seemed early to devote himself to being agreeable. Instead of drawing Mr. Elton off to a window, he "
+            "was talking to Miss Fairfax.\n\n“I hope you did not get wet,” he said.")
+    assert speakers(attributed_text(tmp_path, body))[-1] == ("I hope you did not get wet,", "Mr. Weston")

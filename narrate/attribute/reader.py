@@ -275,6 +275,10 @@ def introductions(text: str) -> set[str]:
     return {_SINGULAR.get(m[1].lower(), m[1].lower()) for m in _INTRODUCTION.finditer(text)}
 
 
+_GERUND_LEAD = re.compile(r"\s*(?:Instead of|After|Before|Without|On|Upon|Besides|Despite|In)\s+\w+ing\b[^,;]*,")
+"""A sentence's opening phrase around a gerund ("Instead of drawing his brother off,"): whom it names is no subject."""
+
+
 def remember_subjects(state: Reader, segments: list[Segment]) -> None:
     """Record the people of each narration sentence, its subject (the first one named) last, and the people it
     brings in as someone new."""
@@ -286,6 +290,9 @@ def remember_subjects(state: Reader, segments: list[Segment]) -> None:
             found = state.mentioned(sentence)
             if not found:
                 continue
+            lead = _GERUND_LEAD.match(sentence)  # "Instead of drawing his brother off, he was talking": he
+            if lead and any(m.start >= lead.end() for m in found):
+                found = [m for m in found if m.start >= lead.end()] + [m for m in found if m.start < lead.end()]
             subject = state.resolve(found[0]) if not _vague(found[0]) else None
             if subject and found[0].name in ("he", "she") and is_role(subject) and state.gender(subject) == "unknown":
                 state.learnt[subject] = "male" if found[0].name == "he" else "female"
