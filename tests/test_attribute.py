@@ -1146,3 +1146,27 @@ def test_whom_an_opening_gerund_phrase_names_is_not_the_sentences_subject(tmp_pa
             "Weston seemed early to devote himself to being agreeable. Instead of drawing Mr. Elton off to a window, he "
             "was talking to Miss Fairfax.\n\n“I hope you did not get wet,” he said.")
     assert speakers(attributed_text(tmp_path, body))[-1] == ("I hope you did not get wet,", "Mr. Weston")
+
+
+def test_one_person_seldom_speaks_twice_running_whatever_their_words() -> None:
+    """Lines that sound a little like Ann (her "darling", "splendid") between her firm line and Ben's still alternate:
+    on the corpus one person speaks two paragraphs running with no narration between in 1.3% of pairs."""
+    from collections import Counter
+
+    from narrate.attribute.conversation import EVERYONE, _fit
+    from narrate.attribute.turns import Pick, Turn
+    from narrate.model import Segment
+
+    ann = Counter("darling splendid lovely heavens".split() * 6)
+    ben = Counter("indeed certainly quite sir".split() * 6)
+    voices = {"Ann": ann, "Ben": ben, EVERYONE: ann + ben}
+
+    def turn(text: str, k: int) -> Turn:
+        segment = Segment("dialogue", text, 10 * k, 10 * k + len(text), 0, k)
+        return Turn([segment], {0: Pick("Ben", "turn")}, Pick("Ben", "turn"), set(), 0, False)
+
+    stretch = [turn("Darling, how splendid!", 1), turn("Lovely.", 2)]
+    words = [["darling", "how", "splendid"], ["lovely"]]
+    alternating = _fit(stretch, ["Ben", "Ann"], "Ann", "Ben", voices, words)
+    twice = _fit(stretch, ["Ann", "Ann"], "Ann", "Ben", voices, words)
+    assert alternating > twice
