@@ -17,8 +17,9 @@ from narrate.attribute.turns import SOFT, WEAK, Pick, Turn
 
 _EVIDENCE = {"previous": 0.7, "addressed": 0.7, "pronoun previous": 0.3}
 """Log-odds a soft rule's own guess carries when realigning (turn-taking guesses carry none of their own)."""
-_SELF_ADDRESS = -3.9
-"""Log-odds of a speaker calling themselves by name (about 1 in 50)."""
+_SELF_ADDRESS = -5.2
+"""Log-odds of a speaker calling themselves by name (18 of the development corpus's 3,446 lines that call someone
+by a name only one character has)."""
 _TWICE = -4.3
 """Log-odds of one person speaking two paragraphs running with no narration between (1.3% of such pairs in the
 development corpus: 159 of 11,941)."""
