@@ -1170,3 +1170,12 @@ def test_one_person_seldom_speaks_twice_running_whatever_their_words() -> None:
     alternating = _fit(stretch, ["Ben", "Ann"], "Ann", "Ben", voices, words)
     twice = _fit(stretch, ["Ann", "Ann"], "Ann", "Ben", voices, words)
     assert alternating > twice
+
+
+def test_a_chapter_that_opens_in_speech_goes_on_with_the_storyteller(tmp_path: Path) -> None:
+    """Griffin tells his story; Kemp's “Go on.” ends the chapter; the next chapter opens in speech: Griffin's."""
+    chapters = attributed_book(tmp_path, "Chapter 1\n\nKemp sat and listened.\n\n“Tell me,” said Kemp.\n\n“I went "
+                               "out into the street, where nobody could see me, and I walked for a long time in the "
+                               "cold,” said Griffin. “I was hungry and tired and lost.”\n\n“Go on,” said Kemp.\n\n"
+                               "Chapter 2\n\n“So last January I began this new life.\n\n“I had no refuge at all.”")
+    assert {speaker for _, speaker in speakers(chapters[1])} == {"Griffin"}

@@ -162,8 +162,27 @@ def assign(
     if rules is not None:
         rules.update({t.segments[i].start: p.rule for t in turns.values() for i, p in t.picks.items()})
     if book is not None:
-        book.last = next((t.pick.speaker for t in reversed(turns.values()) if t.pick.speaker != UNKNOWN), book.last)
+        book.last = _carried(list(turns.values())) or book.last
     return replace(script, segments=tuple(out))
+
+
+def _carried(turns: list[Turn]) -> str | None:
+    """Who goes on talking if the next chapter opens in speech: the chapter's last speaker, or whoever told the
+    story its last conversation was (they said `_STORYTELLER` times the words of everyone else together: "Yes?"
+    said Kemp. "Go on." / CHAPTER XXII / "So last January ..." is Griffin's)."""
+    spoken = [t for t in turns if t.pick.speaker != UNKNOWN]
+    if not spoken:
+        return None
+    words: Counter[str] = Counter()
+    for turn in spoken:
+        if turn.conversation == spoken[-1].conversation:
+            words[turn.pick.speaker] += sum(len(s.text.split()) for s in turn.segments if s.kind == "dialogue")
+    teller, most = words.most_common(1)[0]
+    return teller if most >= _STORYTELLER * (words.total() - most) else spoken[-1].pick.speaker
+
+
+_STORYTELLER = 3
+"""How many times everyone else's words a storyteller's must be."""
 
 
 def _terse(grouped: list[list[Segment]]) -> float:
