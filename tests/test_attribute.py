@@ -1104,10 +1104,11 @@ def test_narration_between_two_quotes_may_bring_in_the_second_speaker(tmp_path: 
     Bartlett's; “Well,” he continued, as soon as Lady Bertram began to nod, “I maintain it.” is his throughout."""
     body = ("Cecil, Miss Bartlett and Lady Bertram sat together.\n\n“Shall I play?” asked Cecil.\n\n“Then I won’t,” said "
             "Cecil, while Miss Bartlett, who was sure of it, added: “Much better not.”\n\n“Well,” Cecil continued, as "
-            "soon as Lady Bertram began to nod, “I maintain it.”")
+            "soon as Lady Bertram began to nod, “I maintain it.”\n\n“Stupid!” Lady Bertram began, but she stopped, for "
+            "Cecil cried out, “Silence!”")
     said = speakers(attributed_text(tmp_path, body))
     assert said[1:] == [("Then I won’t,", "Cecil"), ("Much better not.", "Miss Bartlett"), ("Well,", "Cecil"),
-                        ("I maintain it.", "Cecil")]
+                        ("I maintain it.", "Cecil"), ("Stupid!", "Lady Bertram"), ("Silence!", "Cecil")]
 
 
 def test_a_tag_may_name_the_speakers_answer(tmp_path: Path) -> None:

@@ -378,9 +378,9 @@ def _tag(state: Reader, segments: list[Segment], i: int) -> Pick | None:
     return None
 
 
-_SECOND_SPEAKER = re.compile(r"\b(?:while|and|whereupon)\s+(?:[A-Z]\w*|the\s+\w+|his\s+\w+|her\s+\w+|he|she)\b.*[,:]\s*$")
+_SECOND_SPEAKER = re.compile(r"\b(?:while|and|whereupon|but|when)\s+(?:[A-Z]\w*|the\s+\w+|his\s+\w+|her\s+\w+|he|she)\b.*[,:]\s*$")
 """Narration between two quotes that brings in someone else to speak the second ("said Lucy, while her brother
-... exclaimed:")."""
+... exclaimed:"; "Ann began, but she stopped, for the clerk cried out,")."""
 
 
 def _leads_on(segments: list[Segment], k: int) -> bool:
@@ -435,7 +435,8 @@ def _lead_in(state: Reader, sentence: str) -> Pick | None:
     if not verbs:
         return None
     lead = sentence[: tail.start() + verbs[-1].start()]
-    before = [m for m in mentions(state.roster, lead) if not m.possessive and not _object_in(lead, m)]
+    before = [m for m in mentions(state.roster, lead)  # "for Cecil cried out,": right before the verb, Cecil says it
+              if not m.possessive and (not _object_in(lead, m) or not lead[m.end :].strip())]
     aside = _aside(lead)
     if aside and any(m.start < aside.start for m in before):  # "Fielding, who didn't dislike Miss Derek, replied:"
         before = [m for m in before if m.start not in aside]
