@@ -1048,7 +1048,8 @@ def test_a_knights_name_said_without_his_title_is_no_new_full_name() -> None:
     """“Walter Elliot is proud” of Sir Walter Elliot: the words are his name already, and as a plain full name
     they would take in "Mr Elliot", his cousin."""
     narration = ["Sir Walter Elliot stood up, and then Walter frowned. Mr Elliot bowed to Anne Elliot, and Elliot sat."]
-    names, _, _ = find_names(narration, ["Walter Elliot is proud, Cyril.", "Cyril Elliot says so, Cyril."], Counter(), set())
+    dialogue = ["Walter Elliot is proud, Cyril.", "Cyril Elliot says so, Cyril."]
+    names, _, _ = find_names(narration, dialogue, Counter(), set())
     assert "Walter Elliot" not in names and "Cyril Elliot" in names
 
 
@@ -1124,10 +1125,9 @@ def test_a_tag_may_name_the_speakers_answer(tmp_path: Path) -> None:
 
 def test_her_father_may_be_a_knight_of_her_family(tmp_path: Path) -> None:
     """Anne Elliot's father is Sir Walter, the much-named Elliot, not Mr Elliot, her cousin."""
-    body = ("Then Anne Elliot sat by the fire, and Sir Walter Elliot admired the glass; later Sir Walter smiled, and Sir Walter "
-            "sighed, and Sir Walter slept. Then "
-            "William Elliot came in, and Mr Elliot bowed to Anne.\n\n“Good morning,” said Mr Elliot.\n\nThen Anne sat "
-            "down.\n\n“You are late,” said her father.")
+    body = ("Then Anne Elliot sat by the fire, and Sir Walter Elliot admired the glass; later Sir Walter smiled, and "
+            "Sir Walter sighed, and Sir Walter slept. Then William Elliot came in, and Mr Elliot bowed to Anne.\n\n"
+            "“Good morning,” said Mr Elliot.\n\nThen Anne sat down.\n\n“You are late,” said her father.")
     assert speakers(attributed_text(tmp_path, body))[-1] == ("You are late,", "Sir Walter")
 
 

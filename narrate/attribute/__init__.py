@@ -122,7 +122,8 @@ def _within_chains(
                     chain.append(dialogue[j][1])
                     j += step
                 speaker = corrected[paragraph][0]
-                if step == 1 and k and dialogue[k - 1][0] == scene and corrected.get(dialogue[k - 1][1], ("",))[0] == speaker:
+                previous = dialogue[k - 1] if k else None
+                if step == 1 and previous and previous[0] == scene and corrected.get(previous[1], ("",))[0] == speaker:
                     continue  # two fixes in a row by one person: they spoke twice running, the turns after stay
                 if step == 1 or chain and said[chain[0]] != speaker and speaker in {said[p] for p in chain}:
                     for p in chain:  # before a fix only when its speaker was talking there, but not just before

@@ -182,8 +182,8 @@ class Reader:
         married = {c for f, c in self.roster.forms.items() if spouse and f.split()[0] == spouse.split()[0] and f.endswith(spouse.split()[-1])}
         if spouse in self.roster.genders and len(married) == 1:
             return spouse
-        if spouse in self.roster.forms and len(spouse.split()) > 2:  # Mrs. John Dashwood's husband, of three
-            return self.roster.forms[spouse]  # Mr. Dashwoods
+        if spouse in self.roster.forms and len(spouse.split()) > 2:  # Mrs. John Dashwood's husband: Mr. John
+            return self.roster.forms[spouse]  # Dashwood, though the text has other Mr. Dashwoods
         parent = [n for n in self.family(owner, wanted) if self.married(n)] if relation in _PARENTS else []
         if parent:  # "said her mother": of the Honeychurches, Mrs. Honeychurch; Anne Elliot's father is the
             return max(parent, key=lambda n: self.roster.counts.get(n, 0))  # much-named Sir Walter, not Mr Elliot
@@ -280,8 +280,8 @@ _GERUND_LEAD = re.compile(r"\s*(?:Instead of|After|Before|Without|On|Upon|Beside
 
 
 def remember_subjects(state: Reader, segments: list[Segment]) -> None:
-    """Record the people of each narration sentence, its subject (the first one named) last, and the people it
-    brings in as someone new."""
+    """Record the people of each narration sentence, its subject (the first one named, outside an opening gerund
+    phrase) last, and the people it brings in as someone new."""
     for segment in segments:
         if segment.kind != "narration":
             continue

@@ -378,7 +378,9 @@ def _tag(state: Reader, segments: list[Segment], i: int) -> Pick | None:
     return None
 
 
-_SECOND_SPEAKER = re.compile(r"\b(?:while|and|whereupon|but|when)\s+(?:[A-Z]\w*|the\s+\w+|his\s+\w+|her\s+\w+|he|she)\b.*[,:]\s*$")
+_SECOND_SPEAKER = re.compile(
+    r"\b(?:while|and|whereupon|but|when)\s+(?:[A-Z]\w*|the\s+\w+|his\s+\w+|her\s+\w+|he|she)\b.*[,:]\s*$"
+)
 """Narration between two quotes that brings in someone else to speak the second ("said Lucy, while her brother
 ... exclaimed:"; "Ann began, but she stopped, for the clerk cried out,")."""
 
@@ -404,7 +406,8 @@ by Lydia, who, flying to her, cried")."""
 
 def _object_in(lead: str, mention: Mention) -> bool:
     """True for someone a lead-in names as an object, the marker right before them ("showed it to Ann, saying,")."""
-    return not lead[: mention.start].rstrip().endswith((",", ";", ":")) and after_object_marker(lead, mention.start, _LEAD_OBJECTS)
+    after_comma = lead[: mention.start].rstrip().endswith((",", ";", ":"))
+    return not after_comma and after_object_marker(lead, mention.start, _LEAD_OBJECTS)
 
 
 def _aside(lead: str) -> range | None:
@@ -427,7 +430,9 @@ _ASIDE_WORDS = 8
 
 
 def _lead_in(state: Reader, sentence: str) -> Pick | None:
-    """The speaker of narration that leads into a quote: "Lydia, who ran to her, cried in a whisper,"."""
+    """The speaker of narration that leads into a quote: the last person it names before its speech verb or
+    participle who is not an object there nor in an aside about the speaker ("Lydia, who ran to her, cried in a
+    whisper,"; "showed it to Ann, saying,": not Ann)."""
     tail = _LEAD_IN.search(sentence)
     if tail is None:
         return None
