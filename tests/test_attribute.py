@@ -1082,12 +1082,13 @@ def test_narration_that_leads_in_with_saying_names_the_one_acting(tmp_path: Path
 
 def test_a_lead_in_names_its_speaker_not_the_one_spoken_to(tmp_path: Path) -> None:
     """"Then Fanny turned to Mr. Crawford, and said," is Fanny's; "she was met by Lydia, who, flying to her, cried" is
-    Lydia's ("by" names who does it)."""
+    Lydia's ("by" names who does it); "an opportunity for Kitty to draw near him and say," is Kitty's."""
     body = ("Fanny sat by Mr. Crawford, and Lydia and Kitty came in.\n\n“Well?” said Mr. Crawford.\n\nThen Fanny turned to "
             "Mr. Crawford, and said, “I cannot.”\n\n“Why?” said Kitty.\n\nLater Fanny went out, and was met by Lydia, who, "
-            "flying to her, cried, “Such fun!”")
+            "flying to her, cried, “Such fun!”\n\nAt last Mr. Crawford gave Fanny an opportunity for Kitty to draw "
+            "near him and say, “Thank you.”")
     said = dict(speakers(attributed_text(tmp_path, body)))
-    assert said["I cannot."] == "Fanny" and said["Such fun!"] == "Lydia"
+    assert said["I cannot."] == "Fanny" and said["Such fun!"] == "Lydia" and said["Thank you."] == "Kitty"
 
 
 def test_the_people_of_an_aside_in_a_lead_in_do_not_speak(tmp_path: Path) -> None:

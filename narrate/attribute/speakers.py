@@ -405,9 +405,11 @@ by Lydia, who, flying to her, cried")."""
 
 
 def _object_in(lead: str, mention: Mention) -> bool:
-    """True for someone a lead-in names as an object, the marker right before them ("showed it to Ann, saying,")."""
+    """True for someone a lead-in names as an object, the marker right before them ("showed it to Ann, saying,"),
+    but not the one an infinitive is about ("opportunity for Frank Churchill to draw near her and say,")."""
     after_comma = lead[: mention.start].rstrip().endswith((",", ";", ":"))
-    return not after_comma and after_object_marker(lead, mention.start, _LEAD_OBJECTS)
+    acting = lead[mention.end :].startswith(" to ")
+    return not after_comma and not acting and after_object_marker(lead, mention.start, _LEAD_OBJECTS)
 
 
 def _aside(lead: str) -> range | None:
