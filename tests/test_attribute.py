@@ -1181,3 +1181,11 @@ def test_a_chapter_that_opens_in_speech_goes_on_with_the_storyteller(tmp_path: P
                                "cold,” said Griffin. “I was hungry and tired and lost.”\n\n“Go on,” said Kemp.\n\n"
                                "Chapter 2\n\n“So last January I began this new life.\n\n“I had no refuge at all.”")
     assert {speaker for _, speaker in speakers(chapters[1])} == {"Griffin"}
+
+
+def test_a_lead_in_may_end_in_a_dash(tmp_path: Path) -> None:
+    """"... and presently, with a little smile, Tom said--" / “I have hardly seen you.”: Tom's, as after a comma."""
+    body = ("Ann and Tom sat by the fire, and Ned read.\n\n“Tea?” said Ned.\n\nThe talk began to flag, and presently, "
+            "with a little smile, Tom said--\n\n“I have hardly seen you since Lyme.”")
+    last = [s for s in attributed_text(tmp_path, body).segments if s.kind == "dialogue"][-1]
+    assert (last.speaker, last.confidence) == ("Tom", 0.97)  # a tag's confidence, not a beat's guess

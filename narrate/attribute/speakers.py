@@ -88,8 +88,8 @@ _UNFINISHED = ",?!—–-…"
 """Last characters of a quote that a speech tag usually follows."""
 _NOT_VERBS = frozenset("and but or who which that as with was is had has to of in on at for".split())
 """Words that show a name after a quote is not the subject of a tag verb."""
-_LEAD_IN = re.compile(r"(?:[\w’'.]+\s+){0,6}[\w’']+\s*[,:]\s*$")
-"""The last few words of narration that ends with a comma or colon before a quote."""
+_LEAD_IN = re.compile(r"(?:[\w’'.]+\s+){0,6}[\w’']+\s*(?:[,:]|--|—)\s*$")
+"""The last few words of narration that ends with a comma, a colon or a dash before a quote."""
 _BEAT_OBJECTS = OBJECT_MARKERS - {"of"}
 """Object markers for a beat: "the voice of Vane's nephew" still places the speaker."""
 _SUBORDINATORS = frozenset("when as while after before once since until if though although because whenever".split())
@@ -358,7 +358,7 @@ def _tag(state: Reader, segments: list[Segment], i: int) -> Pick | None:
     before = segments[i - 1] if i > 0 and segments[i - 1].kind == "narration" else None
     if i == 0 and before is None and state.narration_run and not state.narrated:
         previous = state.narration_run[-1][-1].text
-        if previous.rstrip()[-1:] in ",:":
+        if previous.rstrip()[-1:] in ",:" or previous.rstrip().endswith(("--", "—")):
             pick = _lead_in(state, sentences(previous)[-1])
             if pick:
                 return pick
