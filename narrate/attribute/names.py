@@ -195,7 +195,7 @@ def find_names(
         if count >= 2 or name in phrases or ending_name[name] and name.lower() not in RELATIONS:
             phrases[name] += count
             evidence[name] += count
-    titled = {phrase.split(" ", 1)[1] for phrase in phrases if " " in phrase and _is_title(phrase.split()[0])}
+    titled = {_core(phrase) for phrase in phrases if _is_title(phrase.split()[0])}
     for phrase in spoken_full:  # they join names the narration uses ("Cyril" and "Fielding")
         if all(evidence[w] for w in phrase.split()) and phrase not in titled:  # not "Walter Elliot", Sir Walter
             phrases[phrase] += 1
@@ -457,23 +457,22 @@ def spoken_nicknames(forms: Mapping[str, str], narrated: Mapping[str, int]) -> d
     Lord Henry Wotton) and the first name of one titled person ("Lord Henry") stands for: friends call him so, the
     narration by his title. ("Kitty", whom the narration names often, is not Lady Catherine.)"""
     titled: dict[tuple[str, str | None], set[str]] = defaultdict(set)  # (first name, title's gender) -> holders
-    named: Counter[str] = Counter()
+    groups: dict[str, list[str]] = defaultdict(list)
     for form, canon in forms.items():
-        named[canon] += narrated.get(form, 0)
-        words = form.split()
-        if len(words) > 1 and words[0].lower().rstrip(".") in _NOBLE:
-            titled[words[1], _title_gender(form)].add(canon)
+        groups[canon].append(form)
+        if " " in form and _noble([form]):
+            titled[form.split()[1], _title_gender(form)].add(canon)
+    named = {canon: sum(narrated.get(form, 0) for form in own) for canon, own in groups.items()}
     joined = {}
-    for form, canon in forms.items():
-        own = [other for other, c in forms.items() if c == form]
-        if canon != form or any(" " in other for other in own) or sum(narrated.get(o, 0) for o in own) > 1:
+    for canon, own in groups.items():
+        if any(" " in form for form in own) or named[canon] > 1:
             continue  # "Tom" of Tom Bertram has a full name of his own
-        gender = name_gender([form])
-        holders = {holder for full in HYPOCORISMS.get(form, ()) for (first, held), people in titled.items()
+        gender = name_gender([canon])
+        holders = {holder for full in HYPOCORISMS.get(canon, ()) for (first, held), people in titled.items()
                    if first == full and gender in (held, "unknown") for holder in people}
         holder = _dominant({holder: named[holder] for holder in holders})  # not "Lady Henry", nor "Sir Henry Ashton"
         if holder:
-            joined.update({other: holder for other in own})
+            joined.update({form: holder for form in own})
     return joined
 
 

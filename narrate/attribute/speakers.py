@@ -68,8 +68,12 @@ TAGS = frozenset({"tag", "role tag"})
 _NEWCOMER_DOUBT = 0.4
 """Taken off a describing role's confidence when the scene brought in someone of its kind: on the corpus such
 "said the man" lines are the newcomer less than half the time."""
-_SAYING = frozenset("saying asking calling crying shouting whispering murmuring muttering answering replying".split())
-"""Speech verbs in the -ing form that tag a quotation after "was" (“...,” Mrs Northcote was saying)."""
+_SAYING = frozenset(
+    "saying calling crying exclaiming adding answering replying asking whispering shouting muttering murmuring "
+    "observing remarking continuing repeating declaring".split()
+)
+"""Speech verbs in the -ing form: they tag a quotation after "was" (“...,” Mrs Northcote was saying) and lead into
+one as its speaker acts ("entered the room, calling out,")."""
 _PRONOUN_TAGS = frozenset({"pronoun tag", "alternating pronoun"})
 """Rules that resolve a "he said" or "she said": the scorer weighs the people it could mean."""
 
@@ -392,13 +396,6 @@ def _leads_on(segments: list[Segment], k: int) -> bool:
             and re.match(r"(?:and|then|while|before|but)\s", text) is not None)
 
 
-_SAYING_AS = frozenset(
-    "saying calling crying exclaiming adding answering replying asking whispering shouting muttering murmuring "
-    "observing remarking continuing repeating declaring".split()
-)
-"""Participles that lead into a quote as its speaker acts ("entered the room, calling out,")."""
-
-
 _LEAD_OBJECTS = OBJECT_MARKERS - {"by"}
 """Words that make the person after them an object in a lead-in ("returned to Mr. Crawford, and said"; not "met
 by Lydia, who, flying to her, cried")."""
@@ -406,9 +403,10 @@ by Lydia, who, flying to her, cried")."""
 
 def _object_in(lead: str, mention: Mention) -> bool:
     """True for someone a lead-in names as an object, the marker right before them ("showed it to Ann, saying,"),
-    but not the one an infinitive is about ("opportunity for Frank Churchill to draw near her and say,")."""
+    but not the one an infinitive is about ("opportunity for Frank Churchill to draw near her and say,") nor the
+    one right before the verb ("for Cecil cried out,")."""
     after_comma = lead[: mention.start].rstrip().endswith((",", ";", ":"))
-    acting = lead[mention.end :].startswith(" to ")
+    acting = lead[mention.end :].startswith(" to ") or not lead[mention.end :].strip()
     return not after_comma and not acting and after_object_marker(lead, mention.start, _LEAD_OBJECTS)
 
 
@@ -438,12 +436,11 @@ def _lead_in(state: Reader, sentence: str) -> Pick | None:
     tail = _LEAD_IN.search(sentence)
     if tail is None:
         return None
-    verbs = [w for w in re.finditer(r"[\w’']+", tail[0]) if w[0].lower() in SPEECH_VERBS | _SAYING_AS]
+    verbs = [w for w in re.finditer(r"[\w’']+", tail[0]) if w[0].lower() in SPEECH_VERBS | _SAYING]
     if not verbs:
         return None
     lead = sentence[: tail.start() + verbs[-1].start()]
-    before = [m for m in mentions(state.roster, lead)  # "for Cecil cried out,": right before the verb, Cecil says it
-              if not m.possessive and (not _object_in(lead, m) or not lead[m.end :].strip())]
+    before = [m for m in mentions(state.roster, lead) if not m.possessive and not _object_in(lead, m)]
     aside = _aside(lead)
     if aside and any(m.start < aside.start for m in before):  # "Fielding, who didn't dislike Miss Derek, replied:"
         before = [m for m in before if m.start not in aside]
