@@ -53,7 +53,7 @@ def novel_score(folder: Path) -> dict:
     gold = [json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     pairs = _paired(gold, found)
     characters = json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"]
-    owners = _name_owners(characters)
+    name_words = _name_words(characters)
     spans, right, named = Counter(), Counter(), Counter()
     calibration: list[tuple[float, bool]] = []
     for index, span in enumerate(gold):
@@ -61,11 +61,11 @@ def novel_score(folder: Path) -> dict:
         said = found[pairs[index]][2] if index in pairs else ""
         spans[kind] += 1
         right[kind] += by_corpus_names(said, span)
-        named[kind] += by_names(said, span, owners)
+        named[kind] += by_names(said, span, name_words)
         if index in pairs:
-            calibration.append((confidence[pairs[index]], by_names(said, span, owners)))
+            calibration.append((confidence[pairs[index]], by_names(said, span, name_words)))
     return {"novel": folder.name, "spans": dict(spans), "right": dict(right), "named": dict(named),
-            "people": _people(scripts, gold, characters, owners), "calibration": calibration, "confidence": sum(c for c, _ in calibration) / max(len(calibration), 1),
+            "people": _people(scripts, gold, characters, name_words), "calibration": calibration, "confidence": sum(c for c, _ in calibration) / max(len(calibration), 1),
             "estimate": estimate, "found": len(found), "paired": len(pairs), "seconds": seconds}
 
 
@@ -74,16 +74,19 @@ def by_corpus_names(said: str, span: dict) -> bool:
     return said.strip().casefold() in {span["speaker"].casefold(), *(alias.casefold() for alias in span["aliases"])}
 
 
-def by_names(said: str, span: dict, owners: dict[frozenset[str], str]) -> bool:
-    """`by_corpus_names`, or `said` is a name only the gold speaker's names hold (`owners`, from `_name_owners`)."""
-    return by_corpus_names(said, span) or owners.get(_words(said.strip())) == span["speaker"]
+def by_names(said: str, span: dict, name_words: dict[str, frozenset[str]]) -> bool:
+    """`by_corpus_names`, or every word of `said` is a word of the gold speaker's names and of no other character's
+    (`name_words`, from `_name_words`): the names the text uses for them that the corpus does not list ("Jake" of
+    "Jake Barnes"; "May Welland" of "Miss Welland", listed as "May Wellend")."""
+    words = _words(said.strip())
+    return by_corpus_names(said, span) or bool(words) and [c for c, held in name_words.items() if words <= held] == [span["speaker"]]
 
 
 MANY = 5
 """Characters with at least this many gold spans are checked for splits and gender."""
 
 
-def _people(scripts: list, gold: list[dict], characters: list[dict], owners: dict[frozenset[str], str]) -> dict[str, int]:
+def _people(scripts: list, gold: list[dict], characters: list[dict], name_words: dict[str, frozenset[str]]) -> dict[str, int]:
     """How narrate's characters match the corpus's characters with at least `MANY` spans: how many of those it
     found under a name the text uses, how many it split into several characters, how many of the found ones with a
     known gender it gave the right gender (the gender of its character with most lines)."""
@@ -99,7 +102,7 @@ def _people(scripts: list, gold: list[dict], characters: list[dict], owners: dic
         if character["special"] or spoken[character["name"]] < MANY:
             continue
         as_span = {"speaker": character["name"], "aliases": character["aliases"]}
-        ours = [name for name in lines if by_names(name, as_span, owners)]
+        ours = [name for name in lines if by_names(name, as_span, name_words)]
         counts["characters"] += 1
         counts["found"] += bool(ours)
         counts["split"] += len(ours) > 1
@@ -118,18 +121,9 @@ def _words(name: str) -> frozenset[str]:
     return frozenset(word for word in name.casefold().replace(".", " ").split() if word not in _TITLES)
 
 
-def _name_owners(characters: list[dict]) -> dict[frozenset[str], str]:
-    """Every set of words some name of a character holds (its first name, its surname, the two) -> that character,
-    when only one character's names hold it: the names the text uses for them that the corpus does not list
-    ("Jake" of "Jake Barnes")."""
-    owners: dict[frozenset[str], set[str]] = {}
-    for character in characters:
-        for name in (character["name"], *character["aliases"]):
-            words = sorted(_words(name))
-            for size in range(1, len(words) + 1):
-                for start in range(len(words) - size + 1):
-                    owners.setdefault(frozenset(words[start : start + size]), set()).add(character["name"])
-    return {words: next(iter(names)) for words, names in owners.items() if len(names) == 1 and words}
+def _name_words(characters: list[dict]) -> dict[str, frozenset[str]]:
+    """Each character -> every word of its names (titles left out)."""
+    return {c["name"]: frozenset().union(*(_words(name) for name in (c["name"], *c["aliases"]))) for c in characters}
 
 
 def _paired(gold: list[dict], found: list[tuple[int, int, str]]) -> dict[int, int]:

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from attribution import PDNC, _name_owners, _paired, by_names, fixtures  # noqa: E402
+from attribution import PDNC, _name_words, _paired, by_names, fixtures  # noqa: E402
 from labels import _acceptable  # noqa: E402
 
 from narrate.attribute import attribute  # noqa: E402
@@ -94,14 +94,14 @@ def fixture_result(path: Path, share: float) -> dict:
 def novel_result(folder: Path, share: float) -> dict:
     """Before/after counts for one PDNC novel (scored as bench/attribution.py scores it, by names)."""
     spans = [json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
-    owners = _name_owners(json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"])
+    name_words = _name_words(json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"])
     work = load(folder / "text.txt")
     quotes = [s for chapter in work.chapters for s in parse(work, chapter).segments if s.kind == "dialogue"]
     pairs = _paired(spans, [(s.start, s.end, "") for s in quotes])
     gold = {quotes[at].start: spans[index] for index, at in pairs.items()}
 
     def named(s: Segment) -> bool:
-        return by_names(s.speaker or "", gold[s.start], owners)
+        return by_names(s.speaker or "", gold[s.start], name_words)
 
     speakers = {start: span["speaker"] for start, span in gold.items()}
     first, second, fixes = reviewed(folder / "text.txt", speakers, share, lambda scripts: cast_names(scripts, speakers, named))
@@ -111,7 +111,7 @@ def novel_result(folder: Path, share: float) -> dict:
         for script in scripts:
             for s in script.segments:
                 span = gold.get(s.start) if s.kind == "dialogue" else None
-                if span and by_names(s.speaker or "", span, owners):
+                if span and by_names(s.speaker or "", span, name_words):
                     found.add(s.start)
         return found
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from attribution import PDNC, _name_owners, _paired, by_names  # noqa: E402
+from attribution import PDNC, _name_words, _paired, by_names  # noqa: E402
 
 from narrate.attribute.scorer import CLIP, MAX_TURNS, NOBODY, WEIGHTS  # noqa: E402
 
@@ -68,14 +68,14 @@ def novel_paragraphs(folder: Path) -> list[Paragraph]:
     found = [(s.start, s.end, "") for script in scripts for s in script.segments if s.kind == "dialogue"]
     gold = [json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     quote_gold = {found[at][0]: gold[index] for index, at in _paired(gold, found).items()}
-    owners = _name_owners(json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"])
+    name_words = _name_words(json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"])
     paragraphs = []
     for segments, candidates, turns in evidence:
         first = next(s for s in segments if s.kind == "dialogue")
         span = quote_gold.get(first.start)
         if span is None:
             continue
-        paragraphs.append((turns, [(features, by_names(name, span, owners)) for name, features in candidates.items()]))
+        paragraphs.append((turns, [(features, by_names(name, span, name_words)) for name, features in candidates.items()]))
     return paragraphs
 
 
