@@ -1199,3 +1199,15 @@ def test_a_role_tag_is_less_sure_than_a_name_tag(tmp_path: Path) -> None:
     lines = [s for s in attributed_text(tmp_path, body).segments if s.kind == "dialogue"]
     assert [s.speaker for s in lines] == ["Anna", "the stranger", "Anna"]
     assert lines[1].confidence < 0.7 < lines[0].confidence
+
+
+def test_a_fix_that_keeps_a_line_s_speaker_changes_no_other_line(tmp_path: Path) -> None:
+    """A user who confirms the speakers narrate gave its least sure lines gives it no new evidence: every line keeps
+    its speaker (the re-run with those lines firm once moved "Forty." from Priya to Maggie)."""
+    work = load(FIXTURES / "heldout_d" / "heldout_d_ao3_1.txt")
+    parsed = [parse(work, chapter) for chapter in work.chapters]
+    first = attribute(parsed)
+    quotes = [s for script in first for s in script.segments if s.kind == "dialogue"]
+    confirmed = {s.id: s.speaker for s in sorted(quotes, key=lambda s: s.confidence)[: len(quotes) // 5]}
+    again = attribute(parsed, Corrections(tmp_path / "speakers.toml", confirmed))
+    assert [s.speaker for script in again for s in script.segments] == [s.speaker for script in first for s in script.segments]

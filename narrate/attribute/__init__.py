@@ -100,7 +100,8 @@ def _within_chains(
     them) elsewhere: from each corrected paragraph, the dialogue paragraphs of its scene either way that turn-taking
     decided with and without the fix (`rules`, `earlier`: offset -> rule), up to the first one something else did.
     Within a chain a line goes to the corrected speaker, or trades the two people the fix is about (who the
-    corrected line was given to, and who said it); a line given to a third person stays theirs. Lines before a fix
+    corrected line was given to, and who said it); a line given to a third person stays theirs; a fix that gives a
+    line the speaker it had changes no other line. Lines before a fix
     change only when its speaker was talking there already (someone who joins a conversation says nothing of who
     talked before they came), and not in the line just before it (then the fix says they spoke twice running, not
     that the lines before were the other way round); the line just after a fix does not become the fix's speaker's
@@ -116,6 +117,8 @@ def _within_chains(
     for k, (scene, paragraph) in enumerate(dialogue):
         if paragraph in corrected:
             fixes.setdefault(paragraph, []).append(corrected[paragraph])
+            if corrected[paragraph][0] == corrected[paragraph][1]:
+                continue  # the user confirms narrate's speaker: the turns around it learn nothing new
             for step in (1, -1):
                 j, chain = k + step, []
                 while 0 <= j < len(dialogue) and dialogue[j][0] == scene and dialogue[j][1] not in anchored:
