@@ -1211,3 +1211,12 @@ def test_a_fix_that_keeps_a_line_s_speaker_changes_no_other_line(tmp_path: Path)
     confirmed = {s.id: s.speaker for s in sorted(quotes, key=lambda s: s.confidence)[: len(quotes) // 5]}
     again = attribute(parsed, Corrections(tmp_path / "speakers.toml", confirmed))
     assert [s.speaker for script in again for s in script.segments] == [s.speaker for script in first for s in script.segments]
+
+
+def test_a_name_opening_with_a_particle_is_one_person_in_either_case(tmp_path: Path) -> None:
+    """"De Griers" opening a sentence's name and "Monsieur de Griers" are one man (so are "Van Helsing" and
+    "Dr. van Helsing")."""
+    story = ("Later De Griers came in. Polina looked at Monsieur de Griers. Then De Griers bowed, and Monsieur de "
+             "Griers smiled.\n\n“Good evening,” said De Griers.\n\n“Good evening,” said Polina.")
+    roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
+    assert roster.forms["De Griers"] == roster.forms["Monsieur de Griers"]

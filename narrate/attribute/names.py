@@ -600,10 +600,13 @@ def titled_roles(forms: dict[str, str], counts: Mapping[str, int]) -> dict[str, 
 
 
 def _core(name: str) -> str:
-    """A name without its titles: "Mr. Sherlock Holmes" -> "Sherlock Holmes"."""
+    """A name without its titles, a particle opening it in lower case: "Mr. Sherlock Holmes" -> "Sherlock Holmes",
+    "De Griers" and "Monsieur de Griers" -> "de Griers"."""
     words = name.split()
     while len(words) > 1 and _is_title(words[0]):
         words = words[1:]
+    if len(words) > 1 and words[0].lower() in _PARTICLES:
+        words[0] = words[0].lower()
     return " ".join(words)
 
 
