@@ -1220,3 +1220,13 @@ def test_a_name_opening_with_a_particle_is_one_person_in_either_case(tmp_path: P
              "Griers smiled.\n\n“Good evening,” said De Griers.\n\n“Good evening,” said Polina.")
     roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
     assert roster.forms["De Griers"] == roster.forms["Monsieur de Griers"]
+
+
+def test_a_pet_name_joins_the_first_name_the_narration_uses_alone(tmp_path: Path) -> None:
+    """"Meg" is Margaret, whom the narration calls "Margaret", though two full names begin with it ("Margaret
+    Schlegel" once, and "on Margaret Oniton was", where Oniton is a house)."""
+    story = ("Margaret sat by the fire. Helen came in. Margaret smiled, and Margaret spoke. Then Margaret stood. "
+             "The tired Margaret Schlegel sat again. Helen loved Oniton, and Oniton was old. But on Margaret Oniton "
+             "was lost.\n\n“Meg, come here,” said Helen.\n\n“Yes, Helen,” said Margaret.\n\n“Now, Meg,” said Helen.")
+    roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
+    assert roster.forms["Meg"] == roster.forms["Margaret"]

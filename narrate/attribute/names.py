@@ -689,6 +689,7 @@ def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
     Unless it ends like a pet name (-y, -ie), a name that only begins another must begin a first name ("Cat" is not
     "Caterpillar"), and name lists must not give the two different genders."""
     firsts = {name.split()[0]: name for name in names if not _is_title(name.split()[0])}
+    firsts.update({name: name for name in names if " " not in name and not _is_title(name)})  # "Meg": "Margaret"
     surnames: dict[str, set[str]] = defaultdict(set)
     for name in names:
         if len(words := name.split()) == 2:
