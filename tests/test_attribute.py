@@ -1230,3 +1230,14 @@ def test_a_pet_name_joins_the_first_name_the_narration_uses_alone(tmp_path: Path
              "was lost.\n\n“Meg, come here,” said Helen.\n\n“Yes, Helen,” said Margaret.\n\n“Now, Meg,” said Helen.")
     roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
     assert roster.forms["Meg"] == roster.forms["Margaret"]
+
+
+def test_she_said_before_any_woman_is_named_is_the_woman_the_book_names_most(tmp_path: Path) -> None:
+    """A chapter that opens on "she" with only men named in it: “I am very sorry,” she said is Lucy's, whom the
+    book names most, not one of the men the chapter names."""
+    text = ("Chapter 1\n\nLucy walked home. Lucy saw Mr. Vyse at the gate, and Lucy waved.\n\n"
+            "“Good evening,” said Mr. Vyse.\n\n“Good evening,” said Lucy.\n\n"
+            "Chapter 2\n\nShe had chosen the hour after supper. Mr. Floyd went up to bed, while Mr. Vyse "
+            "lingered by the fire.\n\n“I am very sorry about it,” she said. “We are too different.”")
+    lines = speakers(attributed_book(tmp_path, text)[-1])
+    assert lines[0][1] == "Lucy"

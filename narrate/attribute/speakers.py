@@ -499,8 +499,9 @@ def _in_tag_place(sentence: str, mention: Mention) -> bool:
 
 
 def _pronoun_tag(state: Reader, mention: Mention) -> Pick | None:
-    """Resolve "he said": the latest subject, or the other speaker in a back-and-forth."""
-    name = state.resolve(mention)
+    """Resolve "he said": the latest subject, or the other speaker in a back-and-forth; else the person of that
+    gender the book names most (a chapter's "she said" before anyone is named in it)."""
+    name = state.resolve(mention) or _principal(state, "male" if mention.name in ("he", "his") else "female")
     if name is None:
         return None
     others = [o for o in state.others(name) if state.gender(o) in (state.gender(name), "unknown")]
@@ -511,6 +512,13 @@ def _pronoun_tag(state: Reader, mention: Mention) -> Pick | None:
     if state.gender(pick.speaker) == "unknown" and pick.speaker != FIRST_PERSON:
         state.learnt[pick.speaker] = "male" if mention.name in ("he", "his") else "female"
     return pick
+
+
+def _principal(state: Reader, gender: str) -> str | None:
+    """The named person of `gender` the narration names most, not one the paragraph addresses."""
+    named = [(count, name) for name, count in state.roster.counts.items()
+             if count and state.gender(name) == gender and name not in state.listeners and not is_role(name)]
+    return max(named)[1] if named else None
 
 
 def _verb_after(sentence: str, at: int) -> bool:
