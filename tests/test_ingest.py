@@ -295,7 +295,7 @@ def test_illustration_lines_not_narrated(tmp_path: Path, aside: str) -> None:
 @pytest.mark.parametrize(
     "marker",
     ["***", "* * *", "~~~", "oOo", "OoO", "§", "— — —", "---", "###", "o0o", "x x x", "+++", "<>", "~*~*~", "xXx",
-     "-x-", "Scene Break"],
+     "-x-", "Scene Break", "[II]", "[3]"],
 )  # fmt: skip
 def test_scene_break_markers(tmp_path: Path, marker: str) -> None:
     work = load(write(tmp_path, f"Chapter 1\n\nBefore the break.\n\n{marker}\n\nAfter the break.\n"))
@@ -303,7 +303,7 @@ def test_scene_break_markers(tmp_path: Path, marker: str) -> None:
     assert [[p.text for p in s.paragraphs] for s in scenes] == [["Before the break."], ["After the break."]]
 
 
-@pytest.mark.parametrize("line", ["...", "…", "“…”", "Ooo", "x", "Forward", "Share", "?!"])
+@pytest.mark.parametrize("line", ["...", "…", "“…”", "Ooo", "x", "Forward", "Share", "?!", "[sic]", "I"])
 def test_story_lines_that_are_not_markers(tmp_path: Path, line: str) -> None:
     work = load(write(tmp_path, f"Chapter 1\n\nBefore.\n\n{line}\n\nAfter.\n"))
     scenes = work.chapters[0].scenes

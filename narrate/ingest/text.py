@@ -52,6 +52,9 @@ _AUTHOR_NOTE = re.compile(r"(?:a/n|an|author'?s? ?notes?)\s*[:\-–—]", re.I)
 _FANDOM_NOTE = re.compile(r"\s*\([^()]*\)$")
 _TEXT_MARKER = re.compile(r"[\W_]*(?:scene|line|page|section|pov|time)[ -]?(?:break|change|skip)[\W_]*", re.I)
 
+_SECTION_NUMBER = re.compile(r"\[(?:[IVXLC]+|\d+)\]")
+"""A section number in brackets standing alone ("[II]"): a scene break, not narration."""
+
 _ASIDE_REACH = 20
 """Most lines a bracketed aside ("[Illustration: ...]") spans before its closing bracket."""
 
@@ -286,10 +289,10 @@ def _has_text(lines: list[Line]) -> bool:
 
 
 def is_marker(bare: str) -> bool:
-    """True for a scene-break marker line such as `***`, `oOo`, `x x x` or `§`."""
+    """True for a scene-break marker line such as `***`, `oOo`, `x x x`, `§` or `[II]`."""
     if not bare or any(q in bare for q in QUOTES):
         return False
-    if _TEXT_MARKER.fullmatch(bare):
+    if _TEXT_MARKER.fullmatch(bare) or _SECTION_NUMBER.fullmatch(bare):
         return True
     core = "".join(bare.split())
     letters = [ch for ch in core if ch.isalnum()]
