@@ -1241,3 +1241,13 @@ def test_she_said_before_any_woman_is_named_is_the_woman_the_book_names_most(tmp
             "lingered by the fire.\n\n“I am very sorry about it,” she said. “We are too different.”")
     lines = speakers(attributed_book(tmp_path, text)[-1])
     assert lines[0][1] == "Lucy"
+
+
+def test_the_estimate_knows_the_narrator_by_the_name_the_others_call_them(tmp_path: Path) -> None:
+    """A hidden "I said" the rules give back as "Jake" (the one Bill calls) is found again: Jake is the narrator."""
+    body = ("Bill and I walked down to the river in the morning.\n\n“Are you coming, Jake?” Bill said.\n\n“I am,” I "
+            "said.\n\n“Good, Jake. Bring the rods,” said Bill.\n\n“I have them,” I said.\n\n“Jake, you are a fine "
+            "fellow,” Bill said.\n\n“I know it,” I said.")
+    work = load(_story(tmp_path, body))
+    result = estimate([parse(work, chapter) for chapter in work.chapters])
+    assert result.recovered == result.tagged == 6
