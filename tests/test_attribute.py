@@ -1251,3 +1251,18 @@ def test_the_estimate_knows_the_narrator_by_the_name_the_others_call_them(tmp_pa
     work = load(_story(tmp_path, body))
     result = estimate([parse(work, chapter) for chapter in work.chapters])
     assert result.recovered == result.tagged == 6
+
+
+def test_the_estimate_tests_the_rules_that_stand_in_for_a_hidden_tag_not_a_tag_found_all_the_same(
+    tmp_path: Path,
+) -> None:
+    """Hiding the tag read in “Oh dear! ...” And ..., when Anna called out, still leaves the lead-in "Mrs. Hale
+    instantly answered," before it: a tag, not a rule standing in for one, so not a trial (it had counted as a
+    failed one, pulling every tagged line's score down)."""
+    body = ("Mr. Collins bowed to the room. “May I hope, madam, for a word with your daughter?”\n\nBefore Anna had "
+            "time for anything but a blush of surprise, Mrs. Hale instantly answered,\n\n“Oh dear! Yes, certainly. "
+            "Come, Kitty, I want you upstairs.” And gathering her work together, she was hastening away, when Anna "
+            "called out,\n\n“Dear madam, do not go.”\n\n“Nonsense,” said Mrs. Hale.\n\n“Then I shall stay,” said Kitty.")
+    work = load(_story(tmp_path, body))
+    result = estimate([parse(work, chapter) for chapter in work.chapters])
+    assert result.recovered == result.tagged > 0
