@@ -1266,3 +1266,11 @@ def test_the_estimate_tests_the_rules_that_stand_in_for_a_hidden_tag_not_a_tag_f
     work = load(_story(tmp_path, body))
     result = estimate([parse(work, chapter) for chapter in work.chapters])
     assert result.recovered == result.tagged > 0
+
+
+def test_a_name_with_a_pet_ending_is_that_name(tmp_path: Path) -> None:
+    """"Rozzy" is Roz and "Skaggsy" is Skaggs (the name, its last letter doubled or not, and -y, -ie or -ey)."""
+    story = ("Roz walked in. Skaggs waved at Roz, and Roz sat down. Later Skaggs laughed.\n\n“Morning, Rozzy,” said "
+             "Skaggs.\n\n“Hello, Skaggsy,” said Roz.\n\n“Rozzy, sit,” said Skaggs.\n\n“Fine, Skaggsy,” said Roz.")
+    roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
+    assert (roster.forms["Rozzy"], roster.forms["Skaggsy"]) == ("Roz", "Skaggs")

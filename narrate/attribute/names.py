@@ -684,6 +684,11 @@ def _same_family(short: str, full: str, surnames: Mapping[str, set[str]]) -> boo
     return not own or bool(own & surnames.get(full, set()))
 
 
+def _pet_form(short: str, name: str) -> bool:
+    """True when `short` is `name` with a pet ending: "Roz" -> "Rozzy", "Tom" -> "Tommie", "Skaggs" -> "Skaggsy"."""
+    return any(short in (name + ending, name + name[-1] + ending) for ending in ("y", "ie", "ey"))
+
+
 def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
     """(nickname, full name) pairs among one-word names: "Lizzy" -> "Elizabeth", "Theo" -> "Theodore", "Kowie" -> "Kowalski".
     Unless it ends like a pet name (-y, -ie), a name that only begins another must begin a first name ("Cat" is not
@@ -701,6 +706,7 @@ def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
             longer |= {f for f in firsts if f != short and len(f) > len(short) + 1 and _stem(f) == _stem(short)
                        and (short.endswith(("y", "ie")) or is_first_name(f))}
         longer |= {f for f in HYPOCORISMS.get(short, ()) if f in firsts}
+        longer |= {f for f in firsts if len(f) >= 3 and _pet_form(short, f)}  # "Rozzy", "Skaggsy"
         longer = {firsts[f] for f in longer if _same_gender_possible(short, f) and _same_family(short, f, surnames)}
         if len(longer) == 1:
             pairs.append((short, longer.pop()))
