@@ -1274,3 +1274,11 @@ def test_a_name_with_a_pet_ending_is_that_name(tmp_path: Path) -> None:
              "Skaggs.\n\n“Hello, Skaggsy,” said Roz.\n\n“Rozzy, sit,” said Skaggs.\n\n“Fine, Skaggsy,” said Roz.")
     roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
     assert (roster.forms["Rozzy"], roster.forms["Skaggsy"]) == ("Roz", "Skaggs")
+
+
+def test_sissy_is_cecilia(tmp_path: Path) -> None:
+    """A pet name the name lists give ("Sissy" for Cecilia) joins the full name it stands for."""
+    story = ("Louisa saw that Cecilia Jupe was at the door, and Cecilia Jupe smiled. Then Sissy came in.\n\n“Come "
+             "in, Sissy,” said Louisa.\n\n“Thank you,” said Sissy.")
+    roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
+    assert roster.forms["Sissy"] == roster.forms["Cecilia Jupe"]

@@ -89,6 +89,10 @@ HYPOCORISMS: dict[str, tuple[str, ...]] = {
     "Jemmy": ("James",), "Jamie": ("James",), "Evie": ("Evelyn",), "Teddy": ("Edward", "Theodore"),
     "Fanny": ("Frances",), "Josie": ("Josephine",), "Patty": ("Martha", "Patricia"), "Bertie": ("Albert", "Bertram"),
     "Gus": ("Augustus",), "Nat": ("Nathaniel",), "Tess": ("Theresa",), "Roz": ("Rosalind",),
+    "Sissy": ("Cecilia", "Cecily"), "Cissy": ("Cecilia", "Cecily"), "Lou": ("Louisa", "Louise", "Louis"),
+    "Loo": ("Louisa",), "Lottie": ("Charlotte",), "Sukey": ("Susan",), "Sue": ("Susan",), "Susie": ("Susan",),
+    "Dolly": ("Dorothy",), "Ellie": ("Eleanor", "Ellen"), "Hattie": ("Harriet",), "Tilly": ("Matilda",),
+    "Ginny": ("Virginia",),
 }  # fmt: skip
 """Common English nicknames and the full names they stand for (merged only when both appear)."""
 
