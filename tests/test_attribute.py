@@ -1282,3 +1282,20 @@ def test_sissy_is_cecilia(tmp_path: Path) -> None:
              "in, Sissy,” said Louisa.\n\n“Thank you,” said Sissy.")
     roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
     assert roster.forms["Sissy"] == roster.forms["Cecilia Jupe"]
+
+
+def test_a_fix_does_not_reach_past_the_end_of_its_conversation(tmp_path: Path) -> None:
+    """A fix re-alternates the lines after it up to a long stretch of narration (a new conversation), not beyond:
+    there the first run's turns stay."""
+    lull = " ".join(["The fire burned low and the wind moved in the chimney while the clock ticked on the shelf."] * 9)
+    body = ("Anna and Ben sat by the fire.\n\n“Where were you?” said Anna.\n\n“Out,” said Ben.\n\n“Out where?”\n\n"
+            f"“Just out.”\n\n{lull}\n\n“Is it late?”\n\n“Very late.”\n\n“Then go to bed.”")
+    work = load(_story(tmp_path, body))
+    parsed = [parse(work, chapter) for chapter in work.chapters]
+    first = [s for script in attribute(parsed) for s in script.segments if s.kind == "dialogue"]
+    fixed = next(s for s in first if s.text == "Out where?")
+    who = {"Anna": "Ben", "Ben": "Anna"}[fixed.speaker or ""]
+    again = attribute(parsed, Corrections(tmp_path / "speakers.toml", {fixed.id: who}))
+    lines = [s for script in again for s in script.segments if s.kind == "dialogue"]
+    assert [s.speaker for s in lines[2:4]] == [who, fixed.speaker]
+    assert [s.speaker for s in lines[4:]] == [s.speaker for s in first[4:]]

@@ -22,7 +22,7 @@ from narrate.attribute.gender import with_address
 from narrate.attribute.narrator import as_narrator, name_narrator, narrator_name
 from narrate.attribute.reader import Book
 from narrate.attribute.scorer import Evidence
-from narrate.attribute.speakers import TAGS, assign, explicit_tags, tagged_names
+from narrate.attribute.speakers import BREAK_WORDS, TAGS, assign, explicit_tags, tagged_names
 from narrate.attribute.turns import CONFIDENCE
 from narrate.model import Character, Corrections, Estimate, Script, Segment
 
@@ -104,7 +104,8 @@ def _within_chains(
 ) -> Script:
     """`fixed` (attributed with the user's lines) where a corrected line's turn-taking chain is, `before` (without
     them) elsewhere: from each corrected paragraph, the dialogue paragraphs of its scene either way that turn-taking
-    decided with and without the fix (`rules`, `earlier`: offset -> rule), up to the first one something else did.
+    decided with and without the fix (`rules`, `earlier`: offset -> rule), up to the first one something else did
+    or the end of the conversation (narration of more than `BREAK_WORDS` words).
     Within a chain a line goes to the corrected speaker, or trades the two people the fix is about (who the
     corrected line was given to, and who said it); a line given to a third person stays theirs; a fix that gives a
     line the speaker it had changes no other line. Lines before a fix
@@ -118,6 +119,15 @@ def _within_chains(
     was = {s.id: s.speaker for s in before.segments if s.kind == "dialogue"}
     said = {s.paragraph: s.speaker for s in before.segments if s.kind == "dialogue"}
     corrected = {s.paragraph: (lines[s.id], was[s.id]) for s in fixed.segments if s.kind == "dialogue" and s.id in lines}
+    gap: Counter[int] = Counter()  # dialogue paragraph -> words of the narration-only paragraphs just before it
+    speaking = {paragraph for _, paragraph in dialogue}
+    words = 0
+    for s in fixed.segments:
+        if s.paragraph in speaking:
+            gap[s.paragraph] = gap[s.paragraph] or words
+            words = 0
+        else:
+            words += len(s.text.split())
     fixes: dict[int, list[tuple[str, str | None]]] = {}  # chained paragraph -> (corrected speaker, who it replaced)
     next_to: dict[int, str] = {}  # the paragraph just after a fix -> the fix's speaker
     for k, (scene, paragraph) in enumerate(dialogue):
@@ -127,7 +137,8 @@ def _within_chains(
                 continue  # the user confirms narrate's speaker: the turns around it learn nothing new
             for step in (1, -1):
                 j, chain = k + step, []
-                while 0 <= j < len(dialogue) and dialogue[j][0] == scene and dialogue[j][1] not in anchored:
+                while (0 <= j < len(dialogue) and dialogue[j][0] == scene and dialogue[j][1] not in anchored
+                       and gap[dialogue[j if step == 1 else j + 1][1]] <= BREAK_WORDS):  # nor past a conversation's end
                     chain.append(dialogue[j][1])
                     j += step
                 speaker = corrected[paragraph][0]

@@ -112,7 +112,7 @@ _LOOKAHEAD = 8
 _LOOKBACK = 3
 _SHORT_WORDS = 25
 """Narration no longer than this before a quote is a beat of its own ("He stepped closer.")."""
-_BREAK_WORDS = 120
+BREAK_WORDS = 120
 """Narration longer than this between two quotes ends a conversation."""
 
 
@@ -152,10 +152,10 @@ def assign(
             remember_subjects(state, seen)
             state.narration_run.append(seen)
             words = sum(len(s.text.split()) for s in seen)
-            if state.run_words <= _BREAK_WORDS < state.run_words + words:
+            if state.run_words <= BREAK_WORDS < state.run_words + words:
                 state.present = Counter(n for p in state.narration_run for s in p for n in state.people_in(s))
             state.run_words += words
-            if state.run_words > _BREAK_WORDS:
+            if state.run_words > BREAK_WORDS:
                 state.conversation += 1
                 state.opened = len(state.speakers)
     name_roles(list(turns.values()), roster, narration, book.described if book else None)
