@@ -22,7 +22,13 @@ from narrate.attribute.gender import with_address
 from narrate.attribute.narrator import as_narrator, name_narrator, narrator_name
 from narrate.attribute.reader import Book
 from narrate.attribute.scorer import Evidence
-from narrate.attribute.speakers import BREAK_WORDS, TAGS, assign, explicit_tags, tagged_names
+from narrate.attribute.speakers import (
+    BREAK_WORDS,
+    TAGS,
+    assign,
+    explicit_tags,
+    tagged_names,
+)
 from narrate.attribute.turns import CONFIDENCE
 from narrate.model import Character, Corrections, Estimate, Script, Segment
 
