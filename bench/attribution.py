@@ -8,10 +8,11 @@ evaluation and tuning only, nothing of it copied here) is scored as its README s
 with the narrate quote that overlaps it most (covering at least half of it, one to one), and is right when that
 quote's speaker is the gold speaker or one of its aliases, case-insensitively; a missed quote is wrong. Printed
 per novel and by quote type (explicit, anaphoric, implicit), with quote detection's recall, precision and F1,
-then micro over all spans; then the calibration (quotes by confidence, and how often each bin is right) and each
-novel's accuracy beside its self-estimate (the one `narrate script` prints) and its mean confidence. -v lists every wrong line of the fixtures. Fixtures: the sample chapter
-(input/chapter4.txt with tests/fixtures/chapter4.labels.jsonl), tests/fixtures/attribution/*.txt (one hard case
-each) and tests/fixtures/heldout*/*.txt (whole chapters).
+then micro over all spans; then the characters, which rule decided the lines and the errors, the calibration
+(quotes by confidence, and how often each bin is right) and each novel's accuracy beside its self-estimate (the
+one `narrate script` prints) and its mean confidence. -v lists every wrong line of the fixtures. Fixtures: the
+sample chapter (input/chapter4.txt with tests/fixtures/chapter4.labels.jsonl), tests/fixtures/attribution/*.txt
+(one hard case each) and tests/fixtures/heldout*/*.txt (whole chapters).
 """
 
 from __future__ import annotations
@@ -39,22 +40,27 @@ TYPES = ("explicit", "anaphoric", "implicit")
 
 
 def novel_score(folder: Path) -> dict:
-    """Counts for one PDNC novel: spans and right ones per type, quotes found and paired, seconds taken."""
+    """Counts for one PDNC novel: spans and right ones per type and per deciding rule, quotes found and paired,
+    seconds taken."""
     from narrate import pipeline
+    from narrate.attribute import attribute
 
     started = time.perf_counter()
+    decided: dict[int, str] = {}
     with tempfile.TemporaryDirectory() as empty:
         folders = pipeline.Folders(Path(empty), Path(empty))
-        scripts = pipeline.load_scripts(str(folder / "text.txt"), folders)
+        work, corrections = pipeline.load_input(str(folder / "text.txt"), folders)
+        scripts = attribute(pipeline.parsed(work), corrections, decided=decided)
         seconds = time.perf_counter() - started
         estimate = pipeline.speaker_estimate(scripts, folders).accuracy
-    found = [(s.start, s.end, s.speaker or "") for script in scripts for s in script.segments if s.kind == "dialogue"]
-    confidence = [s.confidence for script in scripts for s in script.segments if s.kind == "dialogue"]
+    quotes = [s for script in scripts for s in script.segments if s.kind == "dialogue"]
+    found = [(s.start, s.end, s.speaker or "") for s in quotes]
+    confidence = [s.confidence for s in quotes]
     gold = [json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     pairs = _paired(gold, found)
     characters = json.loads((folder / "characters.json").read_text(encoding="utf-8"))["characters"]
     name_words = _name_words(characters)
-    spans, right, named = Counter(), Counter(), Counter()
+    spans, right, named, by_rule, right_by_rule = Counter(), Counter(), Counter(), Counter(), Counter()
     calibration: list[tuple[float, bool]] = []
     for index, span in enumerate(gold):
         kind = span["type"] if span["type"] in TYPES else "unknown"
@@ -62,9 +68,13 @@ def novel_score(folder: Path) -> dict:
         spans[kind] += 1
         right[kind] += by_corpus_names(said, span)
         named[kind] += by_names(said, span, name_words)
+        rule = decided.get(quotes[pairs[index]].start, "?") if index in pairs else "(quote missed)"
+        by_rule[rule] += 1
+        right_by_rule[rule] += by_names(said, span, name_words)
         if index in pairs:
             calibration.append((confidence[pairs[index]], by_names(said, span, name_words)))
     return {"novel": folder.name, "spans": dict(spans), "right": dict(right), "named": dict(named),
+            "by rule": dict(by_rule), "right by rule": dict(right_by_rule),
             "people": _people(scripts, gold, characters, name_words), "calibration": calibration, "confidence": sum(c for c, _ in calibration) / max(len(calibration), 1),
             "estimate": estimate, "found": len(found), "paired": len(pairs), "seconds": seconds}
 
@@ -178,6 +188,7 @@ def print_pdnc(folder: Path, jobs: int) -> None:
     print(f"{'spans by type':34} {'':6} {'':6} {'':6} " + " ".join(f"{totals[kind]:8}" for kind in TYPES))
     print()
     print_people(results)
+    print_rules(results)
     print_calibration([pair for result in results for pair in result["calibration"]])
     print("what narrate expects of itself: the self-estimate `narrate script` prints, and the mean confidence")
     print(f"{'novel':34} {'named':>6} {'estimate':>9} {'off':>6} {'mean confidence':>16}")
@@ -206,6 +217,19 @@ def _people_row(label: str, people: Counter) -> str:
     found = max(people["found"], 1)
     return (f"{label:34} {people['characters']:6} {people['found']:6} {people['split'] / found:6.1%} "
             f"{people['gender right'] / max(people['gendered'], 1):7.1%}")
+
+
+def print_rules(results: list[dict]) -> None:
+    """Which evidence decided the lines and their errors: per rule, the lines it decided, how often rightly (by
+    names), and its share of all the wrong lines."""
+    lines = sum((Counter(result["by rule"]) for result in results), Counter())
+    right = sum((Counter(result["right by rule"]) for result in results), Counter())
+    wrong = lines.total() - right.total()
+    print("what decided each line, and each error: lines by the rule that decided them, right (named), share of errors")
+    print(f"{'rule':22} {'lines':>7} {'right':>7} {'errors':>7}")
+    for rule, count in lines.most_common():
+        print(f"{rule:22} {count:7} {right[rule] / count:7.1%} {(count - right[rule]) / max(wrong, 1):7.1%}")
+    print()
 
 
 BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)

@@ -1299,3 +1299,12 @@ def test_a_fix_does_not_reach_past_the_end_of_its_conversation(tmp_path: Path) -
     lines = [s for script in again for s in script.segments if s.kind == "dialogue"]
     assert [s.speaker for s in lines[2:4]] == [who, fixed.speaker]
     assert [s.speaker for s in lines[4:]] == [s.speaker for s in first[4:]]
+
+
+def test_attribute_says_which_rule_decided_each_quote(tmp_path: Path) -> None:
+    """`decided` receives each quote's offset and the rule behind its speaker: the bench's errors-by-evidence table."""
+    body = "Anna and Ben sat down.\n\n“Where were you?” said Anna.\n\n“Out,” said Ben.\n\n“Out where?”"
+    work = load(_story(tmp_path, body))
+    decided: dict[int, str] = {}
+    script = attribute([parse(work, work.chapters[0])], decided=decided)[0]
+    assert [decided[s.start] for s in script.segments if s.kind == "dialogue"] == ["tag", "tag", "turn"]

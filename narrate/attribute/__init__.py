@@ -46,14 +46,15 @@ _PRIOR_WEIGHT = 16
 
 def attribute(
     scripts: Sequence[Script], corrections: Corrections | None = None,
-    evidence: list[Evidence] | None = None,
+    evidence: list[Evidence] | None = None, decided: dict[int, str] | None = None,
 ) -> list[Script]:  # fmt: skip
     """The chapters of a work with every quote's speaker and confidence set, and their speaking characters.
 
     A speaker the user gave a line (`corrections`), by any name the text uses for them ("Noor Haddad" for Noor),
     changes only the turn-taking chain that line belongs to: the untagged paragraphs around it up to the nearest
     name tags. `evidence`, when given, receives each untagged paragraph's candidates and their evidence (for
-    training).
+    training); `decided`, each quote's offset -> the rule that decided it ("tag", "turn"...; with corrections, in
+    the run that had them).
     """
     unwrapped = [_unwrapped(script) for script in scripts]
     roster = _roster(unwrapped, corrections)
@@ -64,6 +65,8 @@ def attribute(
         earlier: dict[int, str] = {}
         before, _ = _attributed(unwrapped, roster, {}, earlier, None)
         attributed = [_within_chains(fixed, old, rules, earlier, lines) for fixed, old in zip(attributed, before)]
+    if decided is not None:
+        decided.update(rules)
     return [
         replace(script, segments=tuple(replace(s, text=o.text) for s, o in zip(script.segments, original.segments)),
                 characters=_characters(script, roster))
