@@ -14,13 +14,13 @@ well it probably did.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from narrate.attribute.characters import Roster, discover, role_gender
 from narrate.attribute.gender import with_address
 from narrate.attribute.narrator import as_narrator, name_narrator, narrator_name
-from narrate.attribute.reader import Book
+from narrate.attribute.reader import FIRST_PERSON, Book
 from narrate.attribute.scorer import Evidence
 from narrate.attribute.speakers import (
     BREAK_WORDS,
@@ -88,7 +88,7 @@ def _attributed(
         roster = addressed
         book = Book()
         attributed = [assign(script, roster, lines, tagged=people, rules=rules, book=book) for script in scripts]
-    narrator = _narrator(scripts, attributed, roster, rules)
+    narrator = _narrator([explicit_tags(script, roster) for script in scripts], attributed, roster, rules)
     final = as_narrator(roster, narrator) if narrator else roster
     if evidence is not None or narrator:
         lines = {line: final.forms.get(name, name) for line, name in lines.items()}  # a fix to "Jake" is the narrator's
@@ -100,10 +100,12 @@ def _attributed(
     return attributed, roster
 
 
-def _narrator(scripts: Sequence[Script], attributed: Sequence[Script], roster: Roster, rules: dict[int, str]) -> str | None:
+def _narrator(
+    tags: Sequence[dict[int, tuple[int, str]]], attributed: Sequence[Script], roster: Roster, rules: dict[int, str]
+) -> str | None:  # fmt: skip
     """The name the others call the first-person narrator by in the `attributed` first pass (`rules`: offset ->
-    the rule that decided it), never one that a tag or a firm rule shows speaking."""
-    heard = {name for script in scripts for _, name in explicit_tags(script, roster).values()}
+    the rule that decided it), never one that a tag (`tags`, each chapter's) or a firm rule shows speaking."""
+    heard = {name for tagged in tags for _, name in tagged.values()}
     heard |= {s.speaker for script in attributed for s in script.segments if rules.get(s.start) in _FIRM and s.speaker}
     return narrator_name(attributed, roster, heard)
 
@@ -206,19 +208,15 @@ def estimate(scripts: Sequence[Script], corrections: Corrections | None = None) 
     book = Book()
     rules: dict[int, str] = {}
     attributed = [assign(script, roster, tagged=people, rules=rules, book=book) for script in scripts]
-    narrator = _narrator(scripts, attributed, roster, rules)
-    if narrator:  # the hidden tags' "I said" is the narrator the others call by name
-        roster = as_narrator(roster, narrator)
-        tags = [explicit_tags(script, roster) for script in scripts]
-        rules, book = {}, Book()
-        attributed = [assign(script, roster, tagged=people, rules=rules, book=book) for script in scripts]
+    narrator = _narrator(tags, attributed, roster, rules)  # a hidden "I said" the rules give back as them is right
+    same = {FIRST_PERSON: narrator, narrator: FIRST_PERSON} if narrator else {}
     for script, first, tagged in zip(scripts, attributed, tags):
         sure += sum(s.confidence for s in first.segments if s.kind == "dialogue")
         order = sorted(tagged)
         for fold in folds:
             hidden = frozenset(order[fold::_FOLDS])
             if hidden:
-                _test_rules(script, roster, people, hidden, tagged, tested, passed)
+                _test_rules(script, roster, people, hidden, tagged, tested, passed, same)
     used.update(rules.values())
     expected = (sum(count * _rate(rule, tested, passed) for rule, count in used.items()) + sure) / 2
     return Estimate(sum(used.values()), sum(tested.values()), sum(passed.values()), expected)
@@ -226,10 +224,11 @@ def estimate(scripts: Sequence[Script], corrections: Corrections | None = None) 
 
 def _test_rules(
     script: Script, roster: Roster, people: set[str], hidden: frozenset[int],
-    tags: dict[int, tuple[int, str]], tested: Counter[str], passed: Counter[str],
+    tags: dict[int, tuple[int, str]], tested: Counter[str], passed: Counter[str], same: Mapping[str, str],
 ) -> None:  # fmt: skip
     """Attribute `script` with the tags of the `hidden` paragraphs hidden; count, per rule, the tagged speakers found
-    again (not for a name tag found all the same, one the hiding missed: the test is of the rules a tag stands in for)."""
+    again, under either of two names that are one person (`same`: the narrator and "I"); not for a name tag found
+    all the same, one the hiding missed: the test is of the rules a tag stands in for."""
     rules: dict[int, str] = {}
     guessed = assign(script, roster, hidden=hidden, tagged=people, rules=rules)
     for segment in guessed.segments:
@@ -238,7 +237,8 @@ def _test_rules(
             if rule in TAGS:
                 continue
             tested[rule] += 1
-            passed[rule] += segment.speaker == tags[segment.paragraph][1]
+            speaker = tags[segment.paragraph][1]
+            passed[rule] += segment.speaker in (speaker, same.get(speaker, speaker))
 
 
 def _rate(rule: str, tested: Counter[str], passed: Counter[str]) -> float:
