@@ -1308,3 +1308,12 @@ def test_attribute_says_which_rule_decided_each_quote(tmp_path: Path) -> None:
     decided: dict[int, str] = {}
     script = attribute([parse(work, work.chapters[0])], decided=decided)[0]
     assert [decided[s.start] for s in script.segments if s.kind == "dialogue"] == ["tag", "tag", "turn"]
+
+
+def test_a_title_standing_as_a_name_gives_its_gender(tmp_path: Path) -> None:
+    """"the Duchess", a title the narration writes as a name, is a woman though no pronoun says so."""
+    story = ("Alice went in, and the Duchess sat on a stool. Alice looked at the Duchess, and the cook looked at the "
+             "Duchess too. Then the Duchess sneezed, and the baby howled at the Duchess.\n\n“Hold the baby,” said the "
+             "Duchess.\n\n“Yes,” said Alice.\n\n“Now,” said the Duchess.")
+    roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
+    assert roster.gender(roster.forms["Duchess"]) == "female"

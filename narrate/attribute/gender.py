@@ -114,8 +114,10 @@ def scored_gender(title: Gender | None, male: float, female: float, named: Gende
 
 
 def title_gender(forms: Iterable[str]) -> Gender | None:
-    """The gender the titles of a person's name forms agree on ("Mrs. Bennet": female), else None."""
-    genders = {TITLES.get(form.split()[0].lower().rstrip(".")) for form in forms if " " in form} - {None, "unknown"}
+    """The gender the titles of a person's name forms agree on ("Mrs. Bennet": female; a title alone, "the
+    Duchess": female), else None."""
+    genders = {TITLES.get(form.split()[0].lower().rstrip(".")) for form in forms
+               if " " in form or form.lower() in TITLES} - {None, "unknown"}
     return genders.pop() if len(genders) == 1 else None  # type: ignore[return-value]
 
 
