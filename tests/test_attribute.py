@@ -12,6 +12,7 @@ import labels
 from narrate.attribute import attribute, estimate
 from narrate.attribute.characters import discover
 from narrate.attribute.names import find_names
+from narrate.attribute.speakers import tagged_names
 from narrate.ingest import load
 from narrate.model import Corrections, Script
 from narrate.parse import parse
@@ -1317,3 +1318,18 @@ def test_a_title_standing_as_a_name_gives_its_gender(tmp_path: Path) -> None:
              "Duchess.\n\n“Yes,” said Alice.\n\n“Now,” said the Duchess.")
     roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
     assert roster.gender(roster.forms["Duchess"]) == "female"
+
+
+@pytest.mark.parametrize(("person", "speaks"), [(("Anna", "she", "her"), False), (("I", "I", "my"), True)])
+def test_i_is_a_speaker_only_in_a_first_person_narration(
+    tmp_path: Path, person: tuple[str, str, str], speaks: bool
+) -> None:
+    """A third-person novel's "I said" is in a letter or a story someone tells: "I" speaks only where the narration
+    says "I" about as often as "he" and "she"."""
+    name, subject, own = person
+    body = (f"{name} read the letter by the fire. Then {subject} put it down, and {subject} sighed; {subject} was "
+            f"tired. The letter ran: the roads are bad, as I said. Ben came in to {own} side and he sat down; he was "
+            "cold, and he was late.\n\n“Where were you?” said Ben.\n\n“Out,” said Anna.")
+    work = load(_story(tmp_path, body))
+    scripts = [parse(work, chapter) for chapter in work.chapters]
+    assert ("I" in tagged_names(scripts, discover(scripts))) == speaks
