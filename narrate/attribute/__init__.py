@@ -130,12 +130,12 @@ def _within_chains(
     was = {s.id: s.speaker for s in before.segments if s.kind == "dialogue"}
     said = {s.paragraph: s.speaker for s in before.segments if s.kind == "dialogue"}
     corrected = {s.paragraph: (lines[s.id], was[s.id]) for s in fixed.segments if s.kind == "dialogue" and s.id in lines}
-    gap: Counter[int] = Counter()  # dialogue paragraph -> words of the narration-only paragraphs just before it
+    gap: dict[int, int] = {}  # dialogue paragraph -> words of the narration-only paragraphs just before it
     speaking = {paragraph for _, paragraph in dialogue}
     words = 0
     for s in fixed.segments:
         if s.paragraph in speaking:
-            gap[s.paragraph] = gap[s.paragraph] or words
+            gap.setdefault(s.paragraph, words)
             words = 0
         else:
             words += len(s.text.split())

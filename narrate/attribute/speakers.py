@@ -61,7 +61,7 @@ from narrate.attribute.words import (
     SPEECH_VERBS,
     after_object_marker,
 )
-from narrate.model import Script, Segment
+from narrate.model import Gender, Script, Segment
 
 TAGS = frozenset({"tag", "role tag"})
 """Rules that read the speaker's name off an explicit speech tag."""
@@ -514,7 +514,7 @@ def _pronoun_tag(state: Reader, mention: Mention) -> Pick | None:
     return pick
 
 
-def _principal(state: Reader, gender: str) -> str | None:
+def _principal(state: Reader, gender: Gender) -> str | None:
     """The named person of `gender` the narration names most, not one the paragraph addresses."""
     named = [(count, name) for name, count in state.roster.counts.items()
              if count and state.gender(name) == gender and name not in state.listeners and not is_role(name)]
