@@ -65,14 +65,15 @@ def novel_score(folder: Path) -> dict:
     for index, span in enumerate(gold):
         kind = span["type"] if span["type"] in TYPES else "unknown"
         said = found[pairs[index]][2] if index in pairs else ""
+        is_named = by_names(said, span, name_words)
         spans[kind] += 1
         right[kind] += by_corpus_names(said, span)
-        named[kind] += by_names(said, span, name_words)
+        named[kind] += is_named
         rule = decided.get(quotes[pairs[index]].start, "?") if index in pairs else "(quote missed)"
         by_rule[rule] += 1
-        right_by_rule[rule] += by_names(said, span, name_words)
+        right_by_rule[rule] += is_named
         if index in pairs:
-            calibration.append((confidence[pairs[index]], by_names(said, span, name_words)))
+            calibration.append((confidence[pairs[index]], is_named))
     return {"novel": folder.name, "spans": dict(spans), "right": dict(right), "named": dict(named),
             "by rule": dict(by_rule), "right by rule": dict(right_by_rule),
             "people": _people(scripts, gold, characters, name_words), "calibration": calibration, "confidence": sum(c for c, _ in calibration) / max(len(calibration), 1),

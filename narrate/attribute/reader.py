@@ -130,7 +130,7 @@ class Reader:
             return mention.name if self.is_person(mention.name) else None
         if mention.name == "i":
             return FIRST_PERSON
-        wanted: Gender = "male" if mention.name in ("he", "his") else "female"
+        wanted = pronoun_gender(mention)
         subjects = [s for s in reversed(self.subjects[-_MEMORY:]) if s not in self.listeners]
         recent = [s for s in reversed(self.subjects[-_MEMORY:] + self.speakers[-2:]) if s not in self.listeners]
         unknown = [s for s in self.others(None) if s not in self.listeners]
@@ -199,10 +199,11 @@ class Reader:
         found = next((s for s in candidates if wanted == "unknown" or self.gender(s) == wanted), None)
         return found or mention.name
 
-    def most_named(self, gender: Gender) -> str | None:
-        """The person of `gender` the narration names most often."""
+    def most_named(self, gender: Gender, besides: set[str] | frozenset[str] = frozenset()) -> str | None:
+        """The person of `gender` the narration names most often (not one of `besides`)."""
         counts = self.roster.counts
-        return max((n for n in counts if self.gender(n) == gender), key=lambda n: counts[n], default=None)
+        return max((n for n in counts if self.gender(n) == gender and n not in besides), key=lambda n: counts[n],
+                   default=None)
 
     def married(self, name: str) -> bool:
         """True when some form of `name` has a married person's title ("Mrs. Bennet", "Mr. Bennet") or a noble's
@@ -277,6 +278,11 @@ def introductions(text: str) -> set[str]:
 
 _GERUND_LEAD = re.compile(r"\s*(?:Instead of|After|Before|Without|On|Upon|Besides|Despite|In)\s+\w+ing\b[^,;]*,")
 """A sentence's opening phrase around a gerund ("Instead of drawing his brother off,"): whom it names is no subject."""
+
+
+def pronoun_gender(mention: Mention) -> Gender:
+    """The gender a third-person pronoun ("he", "his", "she", "her") gives."""
+    return "male" if mention.name in ("he", "his") else "female"
 
 
 def remember_subjects(state: Reader, segments: list[Segment]) -> None:

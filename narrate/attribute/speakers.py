@@ -48,6 +48,7 @@ from narrate.attribute.reader import (
     Reader,
     enter_scene,
     introductions,
+    pronoun_gender,
     remember_subjects,
     remember_turn,
     sentences,
@@ -61,7 +62,7 @@ from narrate.attribute.words import (
     SPEECH_VERBS,
     after_object_marker,
 )
-from narrate.model import Gender, Script, Segment
+from narrate.model import Script, Segment
 
 TAGS = frozenset({"tag", "role tag"})
 """Rules that read the speaker's name off an explicit speech tag."""
@@ -362,10 +363,9 @@ def _tag(state: Reader, segments: list[Segment], i: int) -> Pick | None:
     before = segments[i - 1] if i > 0 and segments[i - 1].kind == "narration" else None
     if i == 0 and before is None and state.narration_run and not state.narrated:
         previous = state.narration_run[-1][-1].text
-        if previous.rstrip()[-1:] in ",:" or previous.rstrip().endswith(("--", "—")):
-            pick = _lead_in(state, sentences(previous)[-1])
-            if pick:
-                return pick
+        pick = _lead_in(state, sentences(previous)[-1])  # narration ending in a comma, colon or dash
+        if pick:
+            return pick
     if after is not None and _leads_on(segments, i + 1):
         after = None  # “...,” and Noor says, “...”: the tag is the next quote's
     for narration, first in ((after, True), (before, False)):
@@ -501,7 +501,7 @@ def _in_tag_place(sentence: str, mention: Mention) -> bool:
 def _pronoun_tag(state: Reader, mention: Mention) -> Pick | None:
     """Resolve "he said": the latest subject, or the other speaker in a back-and-forth; else the person of that
     gender the book names most (a chapter's "she said" before anyone is named in it)."""
-    name = state.resolve(mention) or _principal(state, "male" if mention.name in ("he", "his") else "female")
+    name = state.resolve(mention) or state.most_named(pronoun_gender(mention), besides=state.listeners)
     if name is None:
         return None
     others = [o for o in state.others(name) if state.gender(o) in (state.gender(name), "unknown")]
@@ -510,15 +510,8 @@ def _pronoun_tag(state: Reader, mention: Mention) -> Pick | None:
     if state.speakers and state.speakers[-1] == name and back_and_forth and others:
         pick = Pick(others[0], "alternating pronoun")
     if state.gender(pick.speaker) == "unknown" and pick.speaker != FIRST_PERSON:
-        state.learnt[pick.speaker] = "male" if mention.name in ("he", "his") else "female"
+        state.learnt[pick.speaker] = pronoun_gender(mention)
     return pick
-
-
-def _principal(state: Reader, gender: Gender) -> str | None:
-    """The named person of `gender` the narration names most, not one the paragraph addresses."""
-    named = [(count, name) for name, count in state.roster.counts.items()
-             if count and state.gender(name) == gender and name not in state.listeners and not is_role(name)]
-    return max(named)[1] if named else None
 
 
 def _verb_after(sentence: str, at: int) -> bool:
