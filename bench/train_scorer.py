@@ -1,14 +1,15 @@
 """Learn the weights of narrate's speaker scorer (narrate/attribute/scorer.py) on the PDNC development corpus.
 
-    .venv/bin/python bench/train_scorer.py [--pdnc DIR] [--jobs N] [--write] [--no-report]
+    .venv/bin/python bench/train_scorer.py [--pdnc DIR] [--jobs N] [--write | --calibrate] [--no-report]
 
 Every paragraph narrate attributes by weighing candidates (no speech tag names its speaker) is paired with the
 corpus's speaker of its first quote (as bench/attribution.py pairs quotes); a candidate is right when its name is
 the speaker's name, a corpus alias or a name only that speaker's names hold. A conditional logit (softmax over a
 paragraph's candidates, L2-regularised) is fitted on the paragraphs some candidate gets right. Printed: the
 accuracy of the fitted weights on each novel when that novel was left out of the fitting (so on text the weights
-never saw), then the weights fitted on all novels. --write puts those into scorer.py's WEIGHTS. The weights feed
-back into what the reader remembers (who spoke last), so fit, write and fit again until they settle.
+never saw), then the weights fitted on all novels. --write puts those into scorer.py's WEIGHTS and their
+calibration into CALIBRATION; --calibrate refits only CALIBRATION, for the WEIGHTS scorer.py has. The weights
+feed back into what the reader remembers (who spoke last), so fit, write and fit again until they settle.
 Nothing of the corpus is written anywhere but the weights.
 """
 
@@ -33,6 +34,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from attribution import PDNC, _name_words, _paired, by_names  # noqa: E402
 
 from narrate.attribute.scorer import CLIP, MAX_TURNS, NOBODY, WEIGHTS  # noqa: E402
+
+NARRATOR = "narrator"
+"""The feature marking the first-person narrator as a candidate (speakers._evidence)."""
 
 SCORER = ROOT / "narrate" / "attribute" / "scorer.py"
 FIXTURES = [ROOT / "input" / "chapter4.txt", *sorted((ROOT / "tests" / "fixtures" / "attribution").glob("*.txt"))]
@@ -129,17 +133,18 @@ def fit(paragraphs: list[Paragraph], names: list[str], ours: list[Paragraph] = (
 
 
 def calibration(paragraphs: list[Paragraph], names: list[str], weights: np.ndarray) -> dict[str, tuple[float, ...]]:
-    """Platt scaling per kind of paragraph (untagged, "he/she said", "said the girl"): (slope, intercept, per turn) mapping the
-    log-odds of the best candidate's probability, and the turn-taking run before it, to how often it is right,
-    over every paragraph (right candidate or not)."""
+    """Platt scaling per kind of paragraph (untagged, "he/she said", "said the girl"): (slope, intercept, per turn,
+    narrator) mapping the log-odds of the best candidate's probability, the turn-taking run before it and whether
+    it is the first-person narrator, to how often it is right, over every paragraph (right candidate or not)."""
     matrix = Matrix(paragraphs, names)
     p = matrix.probabilities(weights)
+    narrator = matrix.x[:, names.index(NARRATOR)] if NARRATOR in names else np.zeros(len(p))
     kinds: dict[str, tuple[list, list]] = {"untagged": ([], []), "pronoun tag": ([], []), "role tag": ([], [])}
     for (turns, paragraph), best in zip(paragraphs, matrix.best(p)):
         prefixes = {name.split(", ")[0] for features, _ in paragraph for name in features}
         kind = "role tag" if "role tag" in prefixes else "pronoun tag" if prefixes & {"male tag", "female tag"} else "untagged"
         clipped = min(CLIP, max(1 - CLIP, p[best]))
-        kinds[kind][0].append((np.log(clipped / (1 - clipped)), 1.0, min(turns, MAX_TURNS)))
+        kinds[kind][0].append((np.log(clipped / (1 - clipped)), 1.0, min(turns, MAX_TURNS), narrator[best]))
         kinds[kind][1].append(matrix.right[best])
     fitted = {}
     for kind, (rows_x, rows_y) in kinds.items():
@@ -153,8 +158,8 @@ def calibration(paragraphs: list[Paragraph], names: list[str], weights: np.ndarr
 
 
 def _platt(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Logistic regression of rightness `y` on the rows of `x` (log-odds, 1, turns) by gradient ascent."""
-    coefficients = np.array([1.0, 0.0, 0.0])
+    """Logistic regression of rightness `y` on the rows of `x` (log-odds, 1, turns, narrator) by gradient ascent."""
+    coefficients = np.array([1.0, 0.0, 0.0, 0.0])
     for _ in range(3000):
         q = 1 / (1 + np.exp(-(x @ coefficients)))
         coefficients += 0.3 * x.T @ (y - q) / len(y)
@@ -199,6 +204,7 @@ def main() -> None:
     parser.add_argument("--pdnc", type=Path, default=PDNC)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--write", action="store_true", help="write the fitted weights into scorer.py")
+    parser.add_argument("--calibrate", action="store_true", help="refit and write only the calibration of the weights")
     parser.add_argument("--no-report", action="store_true", help="skip the left-out novels' table (one fit, not 24)")
     options = parser.parse_args()
     novels = sorted(path for path in options.pdnc.iterdir() if (path / "gold.jsonl").exists())
@@ -209,6 +215,9 @@ def main() -> None:
     total_right = total = 0
 
     current = np.array([WEIGHTS.get(name, 0.0) for name in names])
+    if options.calibrate:
+        _write_calibration(calibration([p for ps in corpus.values() for p in ps], names, current))
+        return
     now_right = 0
     print(f"{'left-out novel':34} {'paragraphs':>10} {'oracle':>7} {'now':>7} {'fitted':>7}")
     for novel, paragraphs in ({} if options.no_report else corpus).items():
@@ -231,9 +240,15 @@ def main() -> None:
         body = "\n".join(f'    "{n}": {w:.2f},' for n, w in zip(names, weights))
         source = re.sub(r"WEIGHTS: dict\[str, float\] = \{.*?\n\}", f"WEIGHTS: dict[str, float] = {{\n{body}\n}}", source,
                         flags=re.DOTALL)
-        fitted = calibration([p for ps in corpus.values() for p in ps], names, weights)
-        source = re.sub(r"CALIBRATION = \{.*?\}\n", f"CALIBRATION = {fitted!r}\n".replace("'", '"'), source)
         SCORER.write_text(source, encoding="utf-8")
+        _write_calibration(calibration([p for ps in corpus.values() for p in ps], names, weights))
+
+
+def _write_calibration(fitted: dict[str, tuple[float, ...]]) -> None:
+    """Put `fitted` into scorer.py's CALIBRATION."""
+    print(f"CALIBRATION = {fitted}")
+    source = re.sub(r"CALIBRATION = \{.*?\}\n", f"CALIBRATION = {fitted!r}\n".replace("'", '"'), SCORER.read_text(encoding="utf-8"))
+    SCORER.write_text(source, encoding="utf-8")
 
 
 if __name__ == "__main__":

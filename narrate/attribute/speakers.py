@@ -281,7 +281,8 @@ def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], tag:
     rule = next((p.rule for p in proposals if p.speaker == best), proposals[0].rule if tag else "turn")
     if best == UNKNOWN:  # no one yet: a chapter that opens in the middle of the last one's speech goes on with it
         return Pick(state.carried, "guess") if state.carried and not state.speakers else Pick(best, "unknown")
-    return Pick(best, rule, confidence=min(calibrated(probability, kind, state.turns), _WEIGHED_AT_MOST))
+    sure = calibrated(probability, kind, state.turns, narrator=best == FIRST_PERSON)
+    return Pick(best, rule, confidence=min(sure, _WEIGHED_AT_MOST))
 
 
 def _epithet(state: Reader, segments: list[Segment], role: str) -> bool:
