@@ -8,7 +8,9 @@ evaluation and tuning only, nothing of it copied here) is scored as its README s
 with the narrate quote that overlaps it most (covering at least half of it, one to one), and is right when that
 quote's speaker is the gold speaker or one of its aliases, case-insensitively; a missed quote is wrong. Printed
 per novel and by quote type (explicit, anaphoric, implicit), with quote detection's recall, precision and F1,
-then micro over all spans; then the characters, which rule decided the lines and the errors, the calibration
+then micro over all spans, and detection again counting as found the pieces the corpus splits one speech into
+around a quotation inside it ("'My dear,' said I, 'you ...'": spans of the speaker of the span the quote is
+paired with, at least half inside that quote), which narrate reads as the one quote they are; then the characters, which rule decided the lines and the errors, the calibration
 (quotes by confidence, and how often each bin is right) and each novel's accuracy beside its self-estimate (the
 one `narrate script` prints) and its mean confidence. -v lists every wrong line of the fixtures. Fixtures: the
 sample chapter (input/chapter4.txt with tests/fixtures/chapter4.labels.jsonl), tests/fixtures/attribution/*.txt
@@ -18,6 +20,7 @@ sample chapter (input/chapter4.txt with tests/fixtures/chapter4.labels.jsonl), t
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import shutil
 import sys
@@ -77,7 +80,8 @@ def novel_score(folder: Path) -> dict:
     return {"novel": folder.name, "spans": dict(spans), "right": dict(right), "named": dict(named),
             "by rule": dict(by_rule), "right by rule": dict(right_by_rule),
             "people": _people(scripts, gold, characters, name_words), "calibration": calibration, "confidence": sum(c for c, _ in calibration) / max(len(calibration), 1),
-            "estimate": estimate, "found": len(found), "paired": len(pairs), "seconds": seconds}
+            "estimate": estimate, "found": len(found), "paired": len(pairs), "pieces": _pieces(gold, found, pairs),
+            "seconds": seconds}
 
 
 def by_corpus_names(said: str, span: dict) -> bool:
@@ -160,6 +164,21 @@ def _paired(gold: list[dict], found: list[tuple[int, int, str]]) -> dict[int, in
     return pairs
 
 
+def _pieces(gold: list[dict], found: list[tuple[int, int, str]], pairs: dict[int, int]) -> int:
+    """How many unpaired gold spans lie at least half inside a quote that is paired with a span of the same
+    speaker: pieces of one speech the corpus splits around a quotation inside it."""
+    speaker = {at: gold[index]["speaker"] for index, at in pairs.items()}
+    ends = [end for _, end, _ in found]
+    count = 0
+    for index, span in enumerate(gold):
+        at = bisect.bisect_right(ends, span["start"])  # the first quote ending after the span starts
+        if index in pairs or at == len(found) or speaker.get(at) != span["speaker"]:
+            continue
+        start, end, _ = found[at]
+        count += 2 * (min(end, span["end"]) - max(start, span["start"])) >= span["end"] - span["start"]
+    return count
+
+
 def print_pdnc(folder: Path, jobs: int) -> None:
     """Score every novel of the corpus in `folder` and print the table."""
     novels = sorted(path for path in folder.iterdir() if (path / "gold.jsonl").exists())
@@ -170,7 +189,7 @@ def print_pdnc(folder: Path, jobs: int) -> None:
     header = f"{'novel':34} {'spans':>6} {'acc':>6} {'named':>6} " + " ".join(f"{kind[:8]:>8}" for kind in TYPES)
     print(header + f" {'recall':>7} {'prec':>6} {'F1':>6} {'secs':>6}")
     totals, rights, nameds = Counter(), Counter(), Counter()
-    found = paired = 0
+    found = paired = pieces = 0
     for result in results:
         spans, right, named = Counter(result["spans"]), Counter(result["right"]), Counter(result["named"])
         totals += spans
@@ -178,15 +197,18 @@ def print_pdnc(folder: Path, jobs: int) -> None:
         nameds += named
         found += result["found"]
         paired += result["paired"]
+        pieces += result["pieces"]
         print(f"{result['novel']:34} {spans.total():6} {right.total() / spans.total():6.1%} "
               f"{named.total() / spans.total():6.1%} "
               + " ".join(f"{right[kind] / max(spans[kind], 1):8.1%}" for kind in TYPES)
-              + f" {_detection(result['paired'], spans.total(), result['found'])} {result['seconds']:6.0f}")
+              + f" {_detection(result['paired'], spans.total(), result['paired'], result['found'])} {result['seconds']:6.0f}")
     print(f"{'micro, all novels':34} {totals.total():6} {rights.total() / totals.total():6.1%} "
           f"{nameds.total() / totals.total():6.1%} "
           + " ".join(f"{rights[kind] / max(totals[kind], 1):8.1%}" for kind in TYPES)
-          + f" {_detection(paired, totals.total(), found)}")
+          + f" {_detection(paired, totals.total(), paired, found)}")
     print(f"{'spans by type':34} {'':6} {'':6} {'':6} " + " ".join(f"{totals[kind]:8}" for kind in TYPES))
+    print(f"{'detection, a speech split by the corpus read whole':61} {'':17} "
+          f"{_detection(paired + pieces, totals.total(), paired, found)}")
     print()
     print_people(results)
     print_rules(results)
@@ -249,9 +271,10 @@ def print_calibration(pairs: list[tuple[float, bool]]) -> None:
     print()
 
 
-def _detection(paired: int, gold: int, found: int) -> str:
-    """Quote detection's recall, precision and F1 as printed columns."""
-    recall, precision = paired / max(gold, 1), paired / max(found, 1)
+def _detection(recalled: int, gold: int, matched: int, found: int) -> str:
+    """Quote detection's recall (`recalled` of `gold` spans), precision (`matched` of `found` quotes) and F1 as
+    printed columns."""
+    recall, precision = recalled / max(gold, 1), matched / max(found, 1)
     f1 = 2 * recall * precision / max(recall + precision, 1e-9)
     return f"{recall:7.1%} {precision:6.1%} {f1:6.1%}"
 
