@@ -10,7 +10,7 @@ import pytest
 
 import labels
 from narrate.attribute import attribute, estimate
-from narrate.attribute.characters import discover
+from narrate.attribute.characters import discover, lower_case_words
 from narrate.attribute.names import find_names
 from narrate.attribute.speakers import tagged_names
 from narrate.ingest import load
@@ -1333,3 +1333,18 @@ def test_i_is_a_speaker_only_in_a_first_person_narration(
     work = load(_story(tmp_path, body))
     scripts = [parse(work, chapter) for chapter in work.chapters]
     assert ("I" in tagged_names(scripts, discover(scripts))) == speaks
+
+
+def test_a_name_written_in_lower_case_in_a_text_message_is_still_a_name(tmp_path: Path) -> None:
+    """“omg noor” in a text message does not make "Noor" a common word: her tagged lines stay hers."""
+    body = ("Bea was late. Noor sat at the window table with Cass.\n\n“She’ll be here,” said Cass.\n\n"
+            "“Eventually,” Noor said.\n\n**Bea:** omg noor i’m so sorry **Bea:** bus broke down. like actually broke\n\n"
+            "“Told you,” Cass said.\n\n“You guessed,” Noor said.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Cass", "Noor", "Cass", "Noor"]
+
+
+def test_only_text_messages_lose_their_lower_case_words() -> None:
+    """The words of messages after a sender's colon are left out; prose after a colon is not."""
+    assert lower_case_words("**Bea:** omg noor. bus broke **Noor:** where r u") == []
+    assert lower_case_words("Her phone buzzed. Bea: omg noor. Then it buzzed.") == ["phone", "buzzed", "it", "buzzed"]
+    assert "vile" in lower_case_words("It was answered by another Jew: younger than Fagin, but nearly as vile.")

@@ -144,7 +144,7 @@ def discover(
     """
     segments = [s for script in scripts for s in script.segments]
     narration = [s.text for s in segments if s.kind == "narration"]
-    lower = Counter(w for s in segments for w in TOKEN.findall(s.text) if w[0].islower())
+    lower = Counter(word for s in segments for word in lower_case_words(s.text))
     dialogue = [s.text for s in segments if s.kind == "dialogue"]
     speaking = {s.paragraph for s in segments if s.kind == "dialogue"}
     tags = [s.text for s in segments if s.kind == "narration" and s.paragraph in speaking]
@@ -203,6 +203,39 @@ def discover(
     roster = Roster(forms, inferred, pattern, certainty, dict(counts))
     roster.epithets.update(_epithets_of(roster, narration))
     return roster
+
+
+_SENDER = re.compile(r"(?:^|(?<=[.!?…]\s)|(?<=[.!?…][\"”’]\s))[*_\[]*[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?[*_\]]*:")
+"""The name and colon a text message opens with ("**Bea:** omg", "Noor: hi"), opening a paragraph or a sentence."""
+_SENTENCE_END = re.compile(r"[.!?…]+\s*")
+"""Where a sentence ends."""
+
+
+def lower_case_words(text: str) -> list[str]:
+    """The words `text` writes in lower case, but for text messages that do ("Bea: omg noor i'm so sorry. bus broke
+    down **Noor:** where r u"), which say nothing of which words are names."""
+    kept, at = [], 0
+    for sender in _SENDER.finditer(text):
+        if sender.start() >= at:
+            kept.append(text[at : sender.end()])
+            at = _messages_end(text, sender.end())
+    kept.append(text[at:])
+    return [word for word in TOKEN.findall(" ".join(kept)) if word[0].islower()]
+
+
+def _messages_end(text: str, at: int) -> int:
+    """Where the messages after a sender's colon at `at` end: the sentences that open in lower case, and the
+    messages after the next colon when they run up to it (the next sender's name is part of them)."""
+    while re.match(r"[\s*_]*[a-z]", text[at:]):
+        ended = _SENTENCE_END.search(text, at)
+        colon = text.find(":", at)
+        if colon != -1 and (ended is None or colon < ended.start()):
+            at = colon + 1  # "omg noor **Bea:** bus broke down"
+        elif ended is None:
+            return len(text)
+        else:
+            at = ended.end()
+    return at
 
 
 DESCRIPTIONS = frozenset(
