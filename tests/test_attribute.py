@@ -1348,3 +1348,4 @@ def test_only_text_messages_lose_their_lower_case_words() -> None:
     assert lower_case_words("**Bea:** omg noor. bus broke **Noor:** where r u") == []
     assert lower_case_words("Her phone buzzed. Bea: omg noor. Then it buzzed.") == ["phone", "buzzed", "it", "buzzed"]
     assert "vile" in lower_case_words("It was answered by another Jew: younger than Fagin, but nearly as vile.")
+    assert lower_case_words("noor_h: lol same") == []  # a user name in lower case is no word either

@@ -205,19 +205,22 @@ def discover(
     return roster
 
 
-_SENDER = re.compile(r"(?:^|(?<=[.!?…]\s)|(?<=[.!?…][\"”’]\s))[*_\[]*[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?[*_\]]*:")
-"""The name and colon a text message opens with ("**Bea:** omg", "Noor: hi"), opening a paragraph or a sentence."""
+_SENDER = re.compile(
+    r"(?:^|(?<=[.!?…]\s)|(?<=[.!?…][\"”’]\s))[*_\[]*[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?[*_\]]*:|^[*_\[]*[\w.-]+[*_\]]*:"
+)
+"""The name and colon a text message opens with ("**Bea:** omg", "Noor: hi"), opening a paragraph or a sentence;
+or a user name, in lower case too, opening a paragraph ("bigbrainbea: lol")."""
 _SENTENCE_END = re.compile(r"[.!?…]+\s*")
 """Where a sentence ends."""
 
 
 def lower_case_words(text: str) -> list[str]:
-    """The words `text` writes in lower case, but for text messages that do ("Bea: omg noor i'm so sorry. bus broke
-    down **Noor:** where r u"), which say nothing of which words are names."""
+    """The words `text` writes in lower case, but for text messages that do and their senders' user names ("Bea:
+    omg noor i'm so sorry. bus broke down **noor_h:** where r u"), which say nothing of which words are names."""
     kept, at = [], 0
     for sender in _SENDER.finditer(text):
         if sender.start() >= at:
-            kept.append(text[at : sender.end()])
+            kept.append(text[at : sender.start()])
             at = _messages_end(text, sender.end())
     kept.append(text[at:])
     return [word for word in TOKEN.findall(" ".join(kept)) if word[0].islower()]
