@@ -12,6 +12,7 @@ import labels
 from narrate.attribute import attribute, estimate
 from narrate.attribute.characters import discover, lower_case_words
 from narrate.attribute.names import find_names
+from narrate.attribute.reader import UNKNOWN
 from narrate.attribute.speakers import tagged_names
 from narrate.ingest import load
 from narrate.model import Corrections, Script
@@ -1349,3 +1350,20 @@ def test_only_text_messages_lose_their_lower_case_words() -> None:
     assert lower_case_words("Her phone buzzed. Bea: omg noor. Then it buzzed.") == ["phone", "buzzed", "it", "buzzed"]
     assert "vile" in lower_case_words("It was answered by another Jew: younger than Fagin, but nearly as vile.")
     assert lower_case_words("noor_h: lol same") == []  # a user name in lower case is no word either
+
+
+def test_a_first_name_that_is_also_a_word_is_a_name_when_it_acts(tmp_path: Path) -> None:
+    """"Will" beside the verb "will": "Will sat", "Will laughed" and "Will said" make him a person; "Grace" is no
+    title word."""
+    body = ("Will found Grace on the roof.\n\n“You’ll freeze,” he said.\n\n“I will not.” She pulled her knees up.\n\n"
+            "Grace glared at him, but she shifted over. Will sat.\n\n“Hope called,” Will said.\n\n“Of course she did.”\n\n"
+            "Will laughed, and after a second, so did she.\n\n“You will come on Sunday,” said Grace.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == [
+        "Will", "Grace", "Will", "Grace", "Grace"]
+
+
+def test_he_said_with_no_man_known_is_not_a_woman(tmp_path: Path) -> None:
+    """The only person named is a woman: “...,” he said is someone unknown, not her."""
+    body = ("Grace sat on the roof, and Grace did not want company.\n\n“You’ll freeze,” he said.\n\n"
+            "“I will not,” said Grace.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == [UNKNOWN, "Grace"]

@@ -41,7 +41,7 @@ _STOP = frozenset(
     ms miss dr sir madam chapter part book prologue epilogue monday tuesday wednesday
     thursday friday saturday sunday january february september october november december
     christmas easter heaven hell today tonight tomorrow yesterday highness majesty lordship ladyship
-    excellency grace honour honor sire hey hi hello goodbye bye please thanks thank sorry
+    excellency honour honor sire hey hi hello goodbye bye please thanks thank sorry
     whatever however meanwhile instead otherwise somehow anyway together alone except
     suddenly finally quietly slowly aye nay alas hush hurrah bravo pshaw pooh indeed eh ha hm hmm lo yea egad
     zounds esquire esq junior senior jr sr hullo
@@ -144,6 +144,7 @@ def find_names(
     inside: Counter[str] = Counter()
     personal: set[str] = set()
     speaking: Counter[str] = Counter()
+    acted: Counter[str] = Counter()  # "Will sat", "Will laughed": a first name, not the verb "will"
     midway: Counter[str] = Counter()
     for text in narration:
         for phrase, end, initial, tagged, possessive, before in _phrases(text):
@@ -158,6 +159,7 @@ def find_names(
             if tagged or _is_title(phrase.split()[0]) or possessive and not placed:
                 personal.add(phrase)
             speaking[phrase] += tagged
+            acted[phrase] += tagged or _did(text, end)
             participle = " " not in phrase and phrase.endswith(("ing", "ly", "ed"))
             spoken = tagged and (not placed or before == "the")
             kin = possessive and KIN.match(text, end) is not None
@@ -177,7 +179,7 @@ def find_names(
         named = any(evidence[word] for word in place.split() if word != place)
         if place not in personal and not named and 3 * located[place] >= phrases[place]:
             evidence[place] = 0
-    common = _common_first_names(phrases, evidence, speaking, lower, midway) | {
+    common = _common_first_names(phrases, evidence, speaking, acted, lower, midway) | {
         p for p, n in midway.items() if " " not in p and speaking[p] and n >= _EPITHET
         and n >= (1 if speaking[p] >= _EPITHET else 2) * lower[p.lower()]
     }  # "the Grandmother", capitalised inside sentences far more often than "grandmother" is written (as often, when
@@ -257,13 +259,16 @@ def _epithets(
 
 
 def _common_first_names(
-    phrases: Counter[str], evidence: Counter[str], speaking: Counter[str], lower: Collection[str], midway: Counter[str]
+    phrases: Counter[str], evidence: Counter[str], speaking: Counter[str], acted: Counter[str], lower: Collection[str],
+    midway: Counter[str],
 ) -> set[str]:
     """Common words that are first names here: each begins a full name ("Bill Gorton", "Rose Maylie") and tags
-    speech on its own `_SPOKEN` times or more ("said Bill")."""
+    speech on its own `_SPOKEN` times or more ("said Bill"), or is a first name in the name lists that tags speech
+    or comes before a verb in the past (`acted`) as often ("Will sat", "said Will": not the verb "will")."""
     firsts = {p.split()[0] for p in phrases if " " in p and evidence[p] and not _is_title(p.split()[0])
               and _acceptable(p, lower, p in midway)}
-    return {word for word in firsts if speaking[word] >= _SPOKEN and _acceptable(word, set())}
+    listed = {p for p in phrases if " " not in p and acted[p] >= _SPOKEN and is_first_name(p)}
+    return {word for word in {w for w in firsts if speaking[w] >= _SPOKEN} | listed if _acceptable(word, set())}
 
 
 def _opening_word(phrase: str, evidence: Counter[str]) -> bool:
@@ -277,6 +282,16 @@ def _acting(text: str, at: int) -> bool:
     """True when the word after position `at` is a verb in the past or present tense ("stood", "smiled", "runs")."""
     word = re.match(r"\s+([a-z]+)\b", text[at:])
     return word is not None and (word[1] in PAST or word[1].endswith("ed") or word[1].endswith("s") and not word[1].endswith("ss"))
+
+
+_BEING = frozenset({"was", "were", "had", "did"})
+"""Verbs in the past that say nothing of a person ("Love was", "May had")."""
+
+
+def _did(text: str, at: int) -> bool:
+    """True when the word after position `at` is a verb in the past that is not "was", "had" or "did"."""
+    word = re.match(r"\s+([a-z]+)\b", text[at:])
+    return word is not None and word[1] not in _BEING and (word[1] in PAST or word[1].endswith("ed"))
 
 
 def _pronoun_follows(text: str, at: int) -> bool:

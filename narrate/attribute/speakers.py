@@ -501,10 +501,10 @@ def _in_tag_place(sentence: str, mention: Mention) -> bool:
 
 def _pronoun_tag(state: Reader, mention: Mention) -> Pick | None:
     """Resolve "he said": the latest subject, or the other speaker in a back-and-forth; else the person of that
-    gender the book names most (a chapter's "she said" before anyone is named in it)."""
+    gender the book names most (a chapter's "she said" before anyone is named in it); else someone unknown."""
     name = state.resolve(mention) or state.most_named(pronoun_gender(mention), besides=state.listeners)
     if name is None:
-        return None
+        return Pick(UNKNOWN, "unknown")  # no one of that gender yet: someone unnamed, not whoever else is here
     others = [o for o in state.others(name) if state.gender(o) in (state.gender(name), "unknown")]
     back_and_forth = not state.narration_run and not state.narrated
     pick = Pick(name, "pronoun tag")
