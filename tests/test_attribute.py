@@ -1367,3 +1367,13 @@ def test_he_said_with_no_man_known_is_not_a_woman(tmp_path: Path) -> None:
     body = ("Grace sat on the roof, and Grace did not want company.\n\n“You’ll freeze,” he said.\n\n"
             "“I will not,” said Grace.")
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == [UNKNOWN, "Grace"]
+
+
+def test_his_grace_is_a_duke_not_a_woman_named_grace(tmp_path: Path) -> None:
+    """“...,” said His Grace is the duke's line; "Grace" here is no first name."""
+    body = ("The Duke came down at noon.\n\n“Your Grace,” said Mrs. Penrose, “the carriage is ready.”\n\n"
+            "“Send it away,” said His Grace.\n\n“Away,” said His Grace, and turned on his heel.\n\n"
+            "“And no tea,” said His Grace.")
+    lines = speakers(attributed_text(tmp_path, body))
+    assert "Grace" not in {speaker for _, speaker in lines}
+    assert [speaker for _, speaker in lines][2:] == ["the duke"] * 3

@@ -157,6 +157,7 @@ def discover(
     for form, n in narrated.items():
         counts[forms[form]] += n
     forms.update(titled_roles(forms, counts))
+    forms.update(_styled(narration, forms))
     forms.update(_epithet_roles(forms))
     forms.update(_appositive_roles(narration, forms))
     for part, name in name_parts(forms, lower).items():
@@ -273,6 +274,15 @@ def _epithets_of(roster: Roster, narration: Sequence[str]) -> dict[str, str]:
         if most >= _EPITHET_VOTES and most >= 2 * (counts.total() - most):
             holders[role] = name
     return holders
+
+
+_STYLES = {"His Grace": "the duke", "Her Grace": "the duchess"}
+"""How the narration speaks of a duke or a duchess, and the role that is."""
+
+
+def _styled(narration: Sequence[str], forms: Mapping[str, str]) -> dict[str, str]:
+    """"His Grace" -> the duke (the person the text calls Duke Somebody, if it does), when the narration says it."""
+    return {style: forms.get(role, role) for style, role in _STYLES.items() if any(style in text for text in narration)}
 
 
 def _epithet_roles(forms: Mapping[str, str]) -> dict[str, str]:

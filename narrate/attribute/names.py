@@ -96,6 +96,11 @@ HYPOCORISMS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 """Common English nicknames and the full names they stand for (merged only when both appear)."""
 
+_STYLED = frozenset({"Grace", "Honor", "Honour"})
+"""First names that are also how one speaks of a duke or a judge ("His Grace", "Your Honor")."""
+_STYLE = re.compile(r"\b(?:[Hh]is|[Hh]er|[Yy]our)\s+$")
+"""The word before a style of address: "His Grace"."""
+
 _VOCATIVE = re.compile(
     r"^(?P<first>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=,)"
     r"|(?:,\s+|\b(?:[Dd]ear|[Mm]y)\s+)(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=\s*(?:[,!?…—–]|\.\s*$|$))"
@@ -148,6 +153,8 @@ def find_names(
     midway: Counter[str] = Counter()
     for text in narration:
         for phrase, end, initial, tagged, possessive, before in _phrases(text):
+            if phrase in _STYLED and _STYLE.search(text, 0, end - len(phrase) - 2 * possessive):
+                continue  # "His Grace" is a duke, not a Grace
             tagged = tagged and text in beside_speech
             dated = phrase.lower() in _MONTHS and (before in _DATE_WORDS or re.match(r"\s+\d", text[end:]) is not None)
             placed = before in _PLACE_WORDS or dated
