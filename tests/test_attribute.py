@@ -1377,3 +1377,13 @@ def test_his_grace_is_a_duke_not_a_woman_named_grace(tmp_path: Path) -> None:
     lines = speakers(attributed_text(tmp_path, body))
     assert "Grace" not in {speaker for _, speaker in lines}
     assert [speaker for _, speaker in lines][2:] == ["the duke"] * 3
+
+
+def test_a_name_with_a_suffix_of_respect_is_the_name(tmp_path: Path) -> None:
+    """"Kakashi-sensei" is Kakashi: the "he said" after him is his, and says he is a man."""
+    body = ("Sakura waited on the bridge with Sasuke.\n\n“He’s always late,” Sakura said.\n\n“Hn,” said Sasuke.\n\n"
+            "A puff of smoke, and Kakashi-sensei was crouched on the railing beside them, book open.\n\n"
+            "“Yo,” he said. “Sorry. I got lost.”\n\nKakashi turned a page.")
+    script = attributed_text(tmp_path, body)
+    assert [speaker for _, speaker in speakers(script)][-2:] == ["Kakashi", "Kakashi"]
+    assert {c.name: c.gender for c in script.characters}["Kakashi"] == "male"

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from narrate.attribute.characters import Roster, discover, role_gender
-from narrate.attribute.gender import with_address
+from narrate.attribute.gender import with_address, with_learnt
 from narrate.attribute.narrator import as_narrator, name_narrator, narrator_name
 from narrate.attribute.reader import FIRST_PERSON, Book
 from narrate.attribute.scorer import Evidence
@@ -97,7 +97,7 @@ def _attributed(
     if narrator:
         attributed = name_narrator(attributed, narrator)
         roster = with_address(roster, attributed)  # "sir" said to the narrator
-    return attributed, roster
+    return attributed, with_learnt(roster, book.learnt)
 
 
 def _narrator(

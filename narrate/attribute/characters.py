@@ -20,6 +20,7 @@ from narrate.attribute.gender import (
     title_gender,
 )
 from narrate.attribute.names import (
+    HONORIFIC_SUFFIX,
     distinct_names,
     find_names,
     first_names,
@@ -423,4 +424,4 @@ def _pattern(forms: dict[str, str]) -> re.Pattern[str] | None:
     if not forms:
         return None
     alternation = "|".join(re.escape(f).replace(r"\.\ ", r"\.?\ ") for f in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w’'-])(?P<name>{alternation})(?P<pos>[’']s)?(?![\w-])")
+    return re.compile(rf"(?<![\w’'-])(?P<name>{alternation})(?:{HONORIFIC_SUFFIX})?(?P<pos>[’']s)?(?![\w-])")

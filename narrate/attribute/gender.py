@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -141,6 +141,15 @@ def with_address(roster: Roster, scripts: Sequence[Script]) -> Roster:
         return roster
     certainty = roster.certainty | {name: 0.6 for name in learnt}
     return replace(roster, genders=roster.genders | learnt, certainty=certainty, seen={}, called={})
+
+
+def with_learnt(roster: Roster, learnt: Mapping[str, Gender]) -> Roster:
+    """The roster with the genders reading the chapters showed (`learnt`: "“Yo,” he said" of Kaito) for people
+    it had none for."""
+    found = {name: gender for name, gender in learnt.items() if roster.genders.get(name) == "unknown"}
+    if not found:
+        return roster
+    return replace(roster, genders=roster.genders | found, certainty=roster.certainty | {name: 0.6 for name in found})
 
 
 def _addressed_gender(text: str) -> int | None:

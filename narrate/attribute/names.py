@@ -336,10 +336,19 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
             said = tokens[i - 2][0].lower() if i > 1 and prev == "the" else prev  # a verb before "the" tags the name after it
             tagged = said in SPEECH_VERBS or nxt in SPEECH_VERBS
             initial = opens_sentence(text, tokens[first].start())
-            out.append((re.sub(r"[’']s$", "", phrase), tokens[j - 1].end(), initial, tagged, possessive, prev))
+            out.append((_HONORIFIC.sub("", re.sub(r"[’']s$", "", phrase)), tokens[j - 1].end(), initial, tagged,
+                        possessive, prev))
         i = j
     return out
 
+
+HONORIFIC_SUFFIX = (
+    r"-(?:san|kun|chan|sama|sensei|senpai|sempai|dono|hime|nii|nee|ssi|hyung|noona|nuna|oppa|unnie|sunbae|gege|jiejie"
+    r"|didi|meimei|xiong|ge|jie|shixiong|shijie|shidi|shimei|jun|qianbei)"
+)
+_HONORIFIC = re.compile(HONORIFIC_SUFFIX + "$")
+"""A suffix of respect or kinship on a name ("Kaito-sensei", "Hana-chan", "Wei-xiong"): the name is the part
+before it."""
 
 _PARTICLES = frozenset("de du des da di del della van von der den ter le la".split())
 """Lower-case words inside a name ("Professor de Worms", "Mr. van der Luyden")."""

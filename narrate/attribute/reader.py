@@ -51,6 +51,8 @@ class Book:
     """Describing role ("the girl") -> whom the chapters so far found it to be."""
     last: str | None = None
     """The last speaker of the chapter before."""
+    learnt: dict[str, Gender] = field(default_factory=dict)
+    """Genders a "he said" / "she said" or the narration showed for people the text left open."""
 
 
 @dataclass
@@ -139,9 +141,8 @@ class Reader:
             next((s for s in subjects if self.fits(s, wanted) and (self.heard(s) or not kin(s))), None)
             or next((s for s in recent if self.gender(s) == wanted and (self.heard(s) or not kin(s))), None)
             or next((s for s in named if self.gender(s) == wanted), None)
-            or next((s for s in subjects if self.open_speaker(s)), None)
-            or next((s for s in unknown if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
             or next((s for s in subjects if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
+            or next((s for s in unknown if self.gender(s) == "unknown" and s != FIRST_PERSON), None)
         )
 
     def heard(self, name: str) -> bool:
@@ -157,10 +158,6 @@ class Reader:
     def mentioned(self, sentence: str) -> list[Mention]:
         """The people a narration sentence mentions, leaving out any inside a quotation it carries."""
         return [m for m in mentions(self.roster, sentence) if not inside_quotation(sentence, m.start)]
-
-    def open_speaker(self, name: str) -> bool:
-        """True for someone heard speaking whose gender nothing has shown yet."""
-        return self.gender(name) == "unknown" and name != FIRST_PERSON and (name in self.tagged or name in self.speakers)
 
     def fits(self, name: str, gender: Gender) -> bool:
         """True when `name` can be called by a pronoun of `gender` (an ungendered role like "the captain" can)."""

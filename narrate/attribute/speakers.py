@@ -168,6 +168,7 @@ def assign(
         rules.update({t.segments[i].start: p.rule for t in turns.values() for i, p in t.picks.items()})
     if book is not None:
         book.last = _carried(list(turns.values())) or book.last
+        book.learnt.update(state.learnt)
     return replace(script, segments=tuple(out))
 
 
