@@ -12,7 +12,7 @@ import labels
 from narrate.attribute import attribute, estimate
 from narrate.attribute.characters import discover, lower_case_words
 from narrate.attribute.names import find_names
-from narrate.attribute.reader import UNKNOWN
+from narrate.attribute.reader import FIRST_PERSON, UNKNOWN
 from narrate.attribute.speakers import tagged_names
 from narrate.ingest import load
 from narrate.model import Corrections, Script
@@ -1387,3 +1387,13 @@ def test_a_name_with_a_suffix_of_respect_is_the_name(tmp_path: Path) -> None:
     script = attributed_text(tmp_path, body)
     assert [speaker for _, speaker in speakers(script)][-2:] == ["Kakashi", "Kakashi"]
     assert {c.name: c.gender for c in script.characters}["Kakashi"] == "male"
+
+
+def test_you_speak_in_a_story_told_in_the_second_person(tmp_path: Path) -> None:
+    """A reader-insert story: “...,” you said is the narrator's line, as “...,” I said is in the first person."""
+    body = ("The library was empty except for Bucky, who sat by the window.\n\n“You’re late,” he said.\n\n"
+            "“I’m not late. You’re early,” you said, dropping your bag onto the chair.\n\nBucky looked up. “Same thing.”\n\n"
+            "You took the coffee he slid across. “Is this a bribe?”\n\n“Depends. Is it working?”")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == [
+        "Bucky", FIRST_PERSON, "Bucky", FIRST_PERSON, "Bucky"]
+

@@ -125,6 +125,8 @@ class Roster:
     """Quote -> the people it addresses by name, remembered."""
     epithets: dict[str, str] = field(default_factory=dict)
     """Describing role -> the one named person the narration keeps calling so ("the young man": Newland Archer)."""
+    second_person: bool = False
+    """True when the narration tells the story of "you" ("“Hi,” you say."): "you" is the narrator, like "I"."""
 
     def aliases(self, name: str) -> tuple[str, ...]:
         """Other surface forms of `name`."""
@@ -202,7 +204,7 @@ def discover(
         counts[clearer] = counts.pop(name, 0)
         if name in inferred:
             inferred[clearer], certainty[clearer] = inferred.pop(name), certainty.pop(name, 0.0)
-    roster = Roster(forms, inferred, pattern, certainty, dict(counts))
+    roster = Roster(forms, inferred, pattern, certainty, dict(counts), second_person=_second_person(narration))
     roster.epithets.update(_epithets_of(roster, narration))
     return roster
 
@@ -383,12 +385,28 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
         if not any(f.start <= m.start() < f.end for f in found):
             name = roster.forms.get(role_name(m[1]), role_name(m[1]))
             found.append(Mention(name, m.start(), m.end(), opens_sentence(text, m.start()), text[m.end() : m.end() + 2] in ("’s", "'s")))
-    for m in re.finditer(r"\b([Hh]e|[Ss]he|I|His|Her)\b", text):
+    for m in (_PRONOUNS_YOU if roster.second_person else _PRONOUNS).finditer(text):
         initial = opens_sentence(text, m.start())
         if m[1] in ("His", "Her") and not initial or any(f.start <= m.start() < f.end for f in found):
             continue
-        found.append(Mention(m[1].lower(), m.start(), m.end(), initial, m[1] in ("His", "Her")))
+        name = "i" if m[1] in ("You", "you") else m[1].lower()
+        found.append(Mention(name, m.start(), m.end(), initial, m[1] in ("His", "Her")))
     return tuple(sorted(found, key=lambda f: f.start))
+
+
+_PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her)\b")
+"""Pronouns that may be someone's mention."""
+_PRONOUNS_YOU = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her|[Yy]ou)\b")
+"""The same, with the "you" of a story told in the second person."""
+_SECOND_PERSON_SHARE = 0.25
+"""How often a narration says "you" at least, against "he" and "she" together, to be told in the second person
+(and more often than "I": a first-person narrator may talk to the reader)."""
+
+
+def _second_person(narration: Sequence[str]) -> bool:
+    """True when the `narration` is told in the second person ("You took it. “Is this a bribe?”")."""
+    counts = Counter(m[0].lower() for text in narration for m in re.finditer(r"\b(?:[Yy]ou|[Hh]e|[Ss]he|I)\b", text))
+    return counts["you"] > counts["i"] and counts["you"] >= _SECOND_PERSON_SHARE * (counts["he"] + counts["she"])
 
 
 def _acts(text: str, at: int) -> bool:
