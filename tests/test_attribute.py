@@ -11,6 +11,7 @@ import pytest
 import labels
 from narrate.attribute import attribute, estimate
 from narrate.attribute.characters import discover, lower_case_words
+from narrate.attribute.firstnames import name_gender
 from narrate.attribute.names import find_names
 from narrate.attribute.reader import FIRST_PERSON, UNKNOWN
 from narrate.attribute.speakers import tagged_names
@@ -1397,3 +1398,9 @@ def test_you_speak_in_a_story_told_in_the_second_person(tmp_path: Path) -> None:
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == [
         "Bucky", FIRST_PERSON, "Bucky", FIRST_PERSON, "Bucky"]
 
+
+
+def test_a_hyphenated_first_name_has_the_gender_of_its_parts() -> None:
+    """"Mary-Kate" is a woman's name as Mary and Kate are; "Jean-Luc" a man's, as Luc is (Jean may be either)."""
+    assert name_gender(["Mary-Kate"]) == "female"
+    assert name_gender(["Jean-Luc"]) == "male"

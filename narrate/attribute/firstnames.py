@@ -24,8 +24,18 @@ _NAME_BEARERS = 500
 def name_gender(first_names: Iterable[str]) -> Gender:
     """The gender the first names a person goes by give ("Edna": female), from nomquamgender's consensus of name
     lists: "unknown" unless the lists clearly give each of them, and all of them, to one gender."""
-    sides = {_first_name_side(_plain(name)) for name in first_names}
+    sides = {_hyphenated_side(_plain(name)) for name in first_names}
     return "unknown" if len(sides) != 1 or None in sides else ("male", "female")[sides.pop()]  # type: ignore[index]
+
+
+def _hyphenated_side(name: str) -> int | None:
+    """`_first_name_side` of a name, or of a hyphenated one's parts when the lists give those one side ("Mary-Kate":
+    Mary and Kate; "Jean-Luc": Luc, Jean being either)."""
+    side = _first_name_side(name)
+    if side is not None or "-" not in name:
+        return side
+    sides = {_first_name_side(part) for part in name.split("-")} - {None}
+    return sides.pop() if len(sides) == 1 else None
 
 
 def _plain(name: str) -> str:
