@@ -60,7 +60,7 @@ def attribute(
     roster = _roster(unwrapped, corrections)
     lines = {line: roster.forms.get(name, name) for line, name in (corrections.lines if corrections else {}).items()}
     rules: dict[int, str] = {}
-    attributed, roster = _attributed(unwrapped, roster, lines, rules, evidence)
+    attributed, learnt = _attributed(unwrapped, roster, lines, rules, evidence)
     if lines:
         earlier: dict[int, str] = {}
         before, _ = _attributed(unwrapped, roster, {}, earlier, None)
@@ -69,7 +69,7 @@ def attribute(
         decided.update(rules)
     return [
         replace(script, segments=tuple(replace(s, text=o.text) for s, o in zip(script.segments, original.segments)),
-                characters=_characters(script, roster))
+                characters=_characters(script, learnt))
         for script, original in zip(attributed, scripts)
     ]  # fmt: skip
 
@@ -78,8 +78,9 @@ def _attributed(
     scripts: Sequence[Script], roster: Roster, lines: dict[str, str], rules: dict[int, str],
     evidence: list[Evidence] | None,
 ) -> tuple[list[Script], Roster]:  # fmt: skip
-    """`attribute` for unwrapped `scripts` with the user's `lines`: the scripts and the roster (with genders
-    learnt from forms of address); `rules` receives each quote's offset -> the rule that decided it."""
+    """`attribute` for unwrapped `scripts` with the user's `lines`: the scripts and the roster with the genders
+    reading them showed (forms of address, "he said"); `rules` receives each quote's offset -> the rule that
+    decided it."""
     people = tagged_names(scripts, roster)
     book = Book()  # what each chapter leaves for the next (each pass afresh)
     attributed = [assign(script, roster, lines, tagged=people, rules=rules, book=book) for script in scripts]
