@@ -1404,3 +1404,16 @@ def test_a_hyphenated_first_name_has_the_gender_of_its_parts() -> None:
     """"Mary-Kate" is a woman's name as Mary and Kate are; "Jean-Luc" a man's, as Luc is (Jean may be either)."""
     assert name_gender(["Mary-Kate"]) == "female"
     assert name_gender(["Jean-Luc"]) == "male"
+
+
+def test_a_character_tag_with_two_names_is_one_person(tmp_path: Path) -> None:
+    """AO3's "Wei Ying | Wei Wuxian" tag: the text's "Wei Ying" and "Wei Wuxian" are one character."""
+    header = ("Category:\nM/M\nFandom:\nOriginal Work\nCharacters:\nWei Ying | Wei Wuxian, Lan Zhan | Lan Wangji\n"
+              "Language:\nEnglish\nStats:\nWords:\n90\nRoof\nsomeone\nChapter Text\n")
+    body = ("Wei Ying sat on the roof. Lan Zhan stood below.\n\n“Come up,” said Wei Ying.\n\n“No,” said Lan Zhan.\n\n"
+            "“Lan Wangji,” said Wei Wuxian, “you are no fun.”\n\n“Mn,” said Lan Wangji.")
+    path = tmp_path / "roof.txt"
+    path.write_text(header + body + "\n", encoding="utf-8")
+    script = attributed(path)
+    assert {c.name for c in script.characters} == {"Wei Ying", "Lan Zhan"}
+    assert [speaker for _, speaker in speakers(script)] == ["Wei Ying", "Lan Zhan", "Wei Ying", "Wei Ying", "Lan Zhan"]

@@ -152,8 +152,8 @@ def discover(
     speaking = {s.paragraph for s in segments if s.kind == "dialogue"}
     tags = [s.text for s in segments if s.kind == "narration" and s.paragraph in speaking]
     names, narrated, places = find_names(narration, dialogue, lower, set(tags))
-    if scripts:
-        names.update(_declared(scripts[0].work.meta.characters, narration + dialogue, names))
+    declared = [part.strip() for tag in (scripts[0].work.meta.characters if scripts else ()) for part in tag.split("|")]
+    names.update(_declared([part for part in declared if part], narration + dialogue, names))
     forms = merge(names)
     forms.update(spoken_nicknames(forms, narrated))
     counts: Counter[str] = Counter()
@@ -165,7 +165,8 @@ def discover(
     forms.update(_appositive_roles(narration, forms))
     for part, name in name_parts(forms, lower).items():
         forms.setdefault(part, name)
-    for alias, name in (aliases or {}).items():
+    tagged = _tag_aliases(scripts[0].work.meta.characters if scripts else (), names)
+    for alias, name in (tagged | dict(aliases or {})).items():
         joined = {forms.get(alias, alias), forms.get(name, name)}
         forms.update({form: name for form, canon in forms.items() if canon in joined})
         forms[alias] = forms[name] = name
@@ -337,8 +338,8 @@ def _paired_genders(meta: Metadata) -> dict[str, Gender]:
     gender = paired.get(meta.category.strip().casefold())
     if gender is None:
         return {}
-    people = (re.sub(r"\s*\([^()]*\)$", "", person.strip()) for pair in meta.relationships if "/" in pair
-              for person in pair.split("/"))
+    people = (re.sub(r"\s*\([^()]*\)$", "", name.strip()) for pair in meta.relationships if "/" in pair
+              for person in pair.split("/") for name in person.split("|"))  # "Lan Zhan | Lan Wangji": two names
     return {person: gender for person in people if person}
 
 
@@ -355,6 +356,18 @@ def _declared(characters: Sequence[str], texts: Sequence[str], names: Counter[st
             full = len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", joined))
             found[name] = 1 + full + sum(names[part] for part in parts)
     return found
+
+
+def _tag_aliases(characters: Sequence[str], names: Counter[str]) -> dict[str, str]:
+    """Alias -> name, from the work's Character tags that give one person several names ("Wei Ying | Wei
+    Wuxian"): each name of a tag the text uses joins the one it uses most."""
+    joined: dict[str, str] = {}
+    for tag in characters:
+        parts = [part.strip() for part in tag.split("|") if names[part.strip()]]
+        if len(parts) > 1:
+            most = max(parts, key=lambda part: names[part])
+            joined.update({part: most for part in parts if part != most})
+    return joined
 
 
 def mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
