@@ -1417,3 +1417,14 @@ def test_a_character_tag_with_two_names_is_one_person(tmp_path: Path) -> None:
     script = attributed(path)
     assert {c.name for c in script.characters} == {"Wei Ying", "Lan Zhan"}
     assert [speaker for _, speaker in speakers(script)] == ["Wei Ying", "Lan Zhan", "Wei Ying", "Wei Ying", "Lan Zhan"]
+
+
+def test_a_relation_before_a_name_is_that_person(tmp_path: Path) -> None:
+    """"My sister Hannah comes down": Hannah is the subject, so her "she asks" is hers, not Mum's; and "Mum",
+    called so, is a woman."""
+    body = ("I come in, and Mum is piping roses onto cupcakes.\n\n“Don’t touch the trays,” says Mum.\n\n"
+            "“I wasn’t going to.”\n\nMy sister Hannah comes down the stairs two at a time, already in her coat.\n\n"
+            "“Is Theo here yet?” she asks.")
+    script = attributed_text(tmp_path, body)
+    assert [speaker for _, speaker in speakers(script)][-1] == "Hannah"
+    assert {c.name: c.gender for c in script.characters}["Mum"] == "female"

@@ -404,7 +404,15 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
             continue
         name = "i" if m[1] in ("You", "you") else m[1].lower()
         found.append(Mention(name, m.start(), m.end(), initial, m[1] in ("His", "Her")))
-    return tuple(sorted(found, key=lambda f: f.start))
+    named = {f.start for f in found if not f.is_pronoun and not f.owner}
+    return tuple(sorted((f for f in found if not _before_name(text, f, named)), key=lambda f: f.start))
+
+
+def _before_name(text: str, mention: Mention, named: set[int]) -> bool:
+    """True for a relation right before the name of the person it is ("my sister Hannah", "her father, Mr.
+    Bennet,"): the name is the mention."""
+    gap = re.match(r",?\s+", text[mention.end :])
+    return bool(mention.owner) and gap is not None and mention.end + gap.end() in named
 
 
 _PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her)\b")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from narrate.attribute.names import TITLES
 from narrate.attribute.turns import spoken
-from narrate.attribute.words import STOP, after_object_marker
+from narrate.attribute.words import RELATIONS, STOP, after_object_marker
 from narrate.model import Gender, Script
 
 if TYPE_CHECKING:
@@ -115,9 +115,9 @@ def scored_gender(title: Gender | None, male: float, female: float, named: Gende
 
 def title_gender(forms: Iterable[str]) -> Gender | None:
     """The gender the titles of a person's name forms agree on ("Mrs. Bennet": female; a title alone, "the
-    Duchess": female), else None."""
-    genders = {TITLES.get(form.split()[0].lower().rstrip(".")) for form in forms
-               if " " in form or form.lower() in TITLES} - {None, "unknown"}
+    Duchess": female; a relation called so, "Mum": female), else None."""
+    genders = {TITLES.get(form.split()[0].lower().rstrip(".")) if " " in form
+               else TITLES.get(form.lower(), RELATIONS.get(form.lower())) for form in forms} - {None, "unknown"}
     return genders.pop() if len(genders) == 1 else None  # type: ignore[return-value]
 
 

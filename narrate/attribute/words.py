@@ -36,7 +36,9 @@ RELATIONS: dict[str, Gender] = {
     "lady": "female", "lord": "male", "master": "male", "mistress": "female", "guest": "unknown",
     "host": "unknown", "visitor": "unknown", "partner": "unknown", "mum": "female", "mom": "female",
     "dad": "male", "grandmother": "female", "grandfather": "male", "sweetheart": "unknown",
-    "boyfriend": "male", "girlfriend": "female", "fiancé": "male", "fiancée": "female",
+    "boyfriend": "male", "girlfriend": "female", "fiancé": "male", "fiancée": "female", "grandma": "female",
+    "grandpa": "male", "gran": "female", "granny": "female", "nan": "female", "nana": "female", "mama": "female",
+    "mummy": "female", "mommy": "female", "papa": "male", "daddy": "male",
 }  # fmt: skip
 """Nouns that name a person by their tie to another ("his wife", "Scrooge’s nephew"), with their gender."""
 
