@@ -1428,3 +1428,12 @@ def test_a_relation_before_a_name_is_that_person(tmp_path: Path) -> None:
     script = attributed_text(tmp_path, body)
     assert [speaker for _, speaker in speakers(script)][-1] == "Hannah"
     assert {c.name: c.gender for c in script.characters}["Mum"] == "female"
+
+
+def test_a_name_of_initials_is_a_name(tmp_path: Path) -> None:
+    """"J.J." and "T.J." who speak are people; "the A.B.C." that nobody is, is not."""
+    body = ("J.J. was late, and T.J. was furious about it at the A.B.C. on the corner.\n\n“He said six,” T.J. said.\n\n"
+            "The door opened and J.J. came in, soaked. “Sorry. Bus.”\n\n“It is always the bus,” said T.J.")
+    script = attributed_text(tmp_path, body)
+    assert [speaker for _, speaker in speakers(script)] == ["T.J.", "J.J.", "T.J."]
+    assert "A.B.C." not in {c.name for c in script.characters}

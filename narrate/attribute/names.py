@@ -224,7 +224,7 @@ def find_names(
         2 * (phrases[one] + (" " not in p) * ending[one]) >= phrases[p] for one in {p[:-1], p[:-2] if p.endswith("es") else p[:-1]})}
     opening = {p for p in phrases if " " in p and not midway[p] and _opening_word(p, evidence)}  # "Presently Lucy"
     names = Counter({p: n for p, n in phrases.items() if evidence[p] and (_acceptable(p, lower, p in midway) or p in common)
-                     and p not in plural and p not in opening})
+                     and p not in plural and p not in opening and (acted[p] or not _INITIALS.fullmatch(p))})
     places = {p for p in names if _PLACED * located[p] >= phrases[p]}
     silent = {p for p in names if phrases[p] >= _EPITHET and not _is_title(p.split()[0]) and (
         _PLACED * inside[p] >= phrases[p] and not speaking[p]  # "in New York"
@@ -314,14 +314,14 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
     A run inside a quotation the narration carries (a title, a sign, a note: “The Ferryman's Daughter”) is left out.
     """
     out = []
-    tokens = list(TOKEN.finditer(text))
+    tokens = list(_NAME_TOKEN.finditer(text))
     i = 0
     while i < len(tokens):
         if not tokens[i][0][0].isupper():
             i += 1
             continue
         j = i + 1
-        while j < len(tokens) and _joined(text, tokens[j - 1], tokens[j]) and (
+        while j < len(tokens) and not _INITIALS.fullmatch(tokens[i][0]) and _joined(text, tokens[j - 1], tokens[j]) and (
             tokens[j][0][0].isupper() or _particle(tokens, j) and _joined(text, tokens[j], tokens[j + 1])
         ):
             j += 1 if tokens[j][0][0].isupper() else 2  # "Professor de Worms", "Mr. van der Luyden"
@@ -347,6 +347,10 @@ HONORIFIC_SUFFIX = (
     r"|didi|meimei|xiong|ge|jie|shixiong|shijie|shidi|shimei|jun|qianbei)"
 )
 _HONORIFIC = re.compile(HONORIFIC_SUFFIX + "$")
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+"""A name of initials ("J.J.", "T.J.")."""
+_NAME_TOKEN = re.compile(rf"{_INITIALS.pattern}|{TOKEN.pattern}")
+"""A word, or a name of initials."""
 """A suffix of respect or kinship on a name ("Kaito-sensei", "Hana-chan", "Wei-xiong"): the name is the part
 before it."""
 
@@ -383,7 +387,7 @@ def _acceptable(phrase: str, lower: Collection[str], inside: bool = True) -> boo
     core = [w for w in phrase.split() if not _is_title(w) and w not in _PARTICLES]
     checked = [] if _is_title(phrase.split()[0]) else core[-1:] if inside else core  # "Mrs. Hall" beside "the hall"
     return bool(core) and all(w.lower() not in lower for w in checked) and all(
-        not (w.isupper() and len(w) > 1) and w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and len(w) > 1
+        not (w.isupper() and len(w) > 1 and not _INITIALS.fullmatch(w)) and w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and len(w) > 1
         for w in core
     )
 
