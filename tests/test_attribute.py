@@ -1437,3 +1437,29 @@ def test_a_name_of_initials_is_a_name(tmp_path: Path) -> None:
     script = attributed_text(tmp_path, body)
     assert [speaker for _, speaker in speakers(script)] == ["T.J.", "J.J.", "T.J."]
     assert "A.B.C." not in {c.name for c in script.characters}
+
+
+def test_a_role_the_reply_calls_by_name_is_that_person(tmp_path: Path) -> None:
+    """“What did you break?” said a man’s voice. / “Hi, Tobias.”: the voice on the phone is Tobias."""
+    body = ("Mara put the phone on speaker and set it on the table. It rang twice before someone picked up.\n\n"
+            "“What did you break?” said a man’s voice, tinny and cheerful.\n\n“Hi, Tobias. Nothing.”\n\n"
+            "“You only call when you break things.”\n\n“It is not me this time,” said Mara.\n\n“Then who?” said Tobias.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == [
+        "Tobias", "Mara", "Tobias", "Mara", "Tobias"]
+
+
+def test_a_role_the_reply_calls_by_name_is_that_person_in_the_scene(tmp_path: Path) -> None:
+    """“You are late,” said the duchess. / “Forgive me, Gladys,” said Dorian.: the duchess is Gladys."""
+    body = ("The duchess swept in, and Dorian rose.\n\n“You are late,” said the duchess.\n\n"
+            "“Forgive me, Gladys,” said Dorian. “The fog.”\n\n“Never,” said the duchess.\n\n"
+            "“Then I am lost, Gladys,” said Dorian.")
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][0] == "Gladys"
+
+
+def test_a_name_given_when_a_role_asks_for_it_is_no_call(tmp_path: Path) -> None:
+    """“Tell us your name!” said the man. / “Pip, sir.”: the man is not Pip."""
+    body = ("I called myself Pip, and came to be called Pip.\n\n"
+            "A fearful man started up from among the graves and seized me by the chin.\n\n"
+            "“Tell us your name!” said the man. “Quick!”\n\n“Pip, sir.”\n\n“Once more,” said the man. “Give it mouth!”"
+            "\n\n“Pip. Pip, sir.”\n\n“Show us where you live,” said the man.")
+    assert "Pip" not in [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][::2]

@@ -393,8 +393,8 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
         found.append(Mention(name, m.start(), m.end(), opens_sentence(text, m.start()), False, m["owner"].lower()))
     for m in _ROLE.finditer(text):
         indefinite = m[0][:2].lower() in ("a ", "an")
-        if indefinite and not opens_sentence(text, m.start()) and not _acts(text, m.end()):
-            continue
+        if indefinite and not opens_sentence(text, m.start()) and not _acts(text, m.end()) and not _VOICE.match(text, m.end()):
+            continue  # "a man came in", "said a man’s voice"; not "waved at a man"
         if not any(f.start <= m.start() < f.end for f in found):
             name = roster.forms.get(role_name(m[1]), role_name(m[1]))
             found.append(Mention(name, m.start(), m.end(), opens_sentence(text, m.start()), text[m.end() : m.end() + 2] in ("’s", "'s")))
@@ -428,6 +428,10 @@ def _second_person(narration: Sequence[str]) -> bool:
     """True when the `narration` is told in the second person ("You took it. “Is this a bribe?”")."""
     counts = Counter(m[0].lower() for text in narration for m in re.finditer(r"\b(?:[Yy]ou|[Hh]e|[Ss]he|I)\b", text))
     return counts["you"] > counts["i"] and counts["you"] >= _SECOND_PERSON_SHARE * (counts["he"] + counts["she"])
+
+
+_VOICE = re.compile(r"[’']s\s+voice\b")
+"""A possessive before "voice": "said a man’s voice" is the man speaking."""
 
 
 def _acts(text: str, at: int) -> bool:

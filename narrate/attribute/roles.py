@@ -10,6 +10,7 @@ is Sorrel.'") is that name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from itertools import groupby
 
@@ -43,13 +44,14 @@ def name_roles(
     for segment in narration:
         told.setdefault(segment.scene, []).append(segment)
     scenes = [(number, list(group)) for number, group in groupby(turns, key=lambda t: t.segments[0].scene)]
-    identities = [_identities(scene, roster, told.get(number, [])) for number, scene in scenes]
+    found = [_identities(scene, roster, told.get(number, [])) for number, scene in scenes]
+    identities = [same for same, _ in found]
     described = {} if described is None else described  # "the girl" -> whom the scenes so far found her to be
     for same in identities:
         for role, name in same.items():
             if role in DESCRIPTIONS and not is_role(name):
                 described.setdefault(role, set()).add(name)
-    for (number, scene), same in zip(scenes, identities):
+    for (number, scene), same, (_, answered) in zip(scenes, identities, found):
         new = set().union(*(introductions(s.text) for s in told.get(number, [])))
         for role, names in described.items():  # the girl who was Nancy in one scene is Nancy in the next
             if role not in same and len(names) == 1 and role.split()[-1] not in new:
@@ -58,6 +60,9 @@ def name_roles(
         for role, holder in roster.epithets.items():  # "the young man" the narration calls Archer, if he is here
             if role not in same and holder in here:
                 same[role] = holder
+        for role, name in answered.items():  # “What did you break?” said a man’s voice. / “Hi, Sami.”: Sami
+            if role not in same and name not in same.values():
+                same[role] = name
         for turn in scene:
             for i, pick in turn.picks.items():
                 if pick.speaker in same:
@@ -66,11 +71,15 @@ def name_roles(
                 turn.pick = replace(turn.pick, speaker=followed(same, turn.pick.speaker))
 
 
-def _identities(scene: list[Turn], roster: Roster, narration: list[Segment]) -> dict[str, str]:
-    """Role -> who it is, for the roles of one scene that turn out to be someone else."""
+def _identities(
+    scene: list[Turn], roster: Roster, narration: list[Segment]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Role -> who it is, for the roles of one scene that turn out to be someone else; and role -> the person the
+    reply to its first line calls by name, who it may be when nothing else says."""
     same: dict[str, str] = {}
     heard: list[str] = []
-    last = ""
+    answered: dict[str, str] = {}  # role -> the name the reply to its first line calls
+    last, asking = "", set()  # roles that asked someone's name: a name in the answers is no call to them
     for turn in scene:
         speaker = turn.pick.speaker
         if is_role(speaker) and speaker not in heard:
@@ -78,14 +87,21 @@ def _identities(scene: list[Turn], roster: Roster, narration: list[Segment]) -> 
             if speaker in EPITHETS and earlier:
                 same[earlier] = speaker
             heard.append(speaker)
+        if is_role(last) and last not in asking and speaker != last and not is_role(speaker):
+            called = [n for n in turn.addressed if n != speaker and not is_role(n)
+                      and roster.gender(n) in (role_gender(last), "unknown")]
+            if len(called) == 1:
+                answered.setdefault(last, called[0])
         if turn.pick.rule == "introduction" and not is_role(speaker):
             role = next(iter(_narrated_roles(turn, roster)), None) or (last if is_role(last) else None)
             role = followed(same, role) if role else None
             if role and is_role(role):
                 same[role] = speaker
+        if _asks_name(" ".join(s.text for s in turn.segments if s.kind == "dialogue")):
+            asking.add(speaker)
         last = speaker
     described = _described(scene, roster, narration)
-    return same | {role: name for role, name in described.items() if role not in same and role not in same.values()}
+    return same | {role: name for role, name in described.items() if role not in same and role not in same.values()}, answered
 
 
 def _described(scene: list[Turn], roster: Roster, narration: list[Segment]) -> dict[str, str]:
@@ -128,6 +144,11 @@ def _people(scene: list[Turn], roster: Roster, narration: list[Segment]) -> set[
 def _narrated_roles(turn: Turn, roster: Roster) -> list[str]:
     """Roles the paragraph's own narration names ("The stranger drank")."""
     return [m.name for s in turn.segments if s.kind == "narration" for m in mentions(roster, s.text) if is_role(m.name)]
+
+
+def _asks_name(line: str) -> bool:
+    """True when a line asks who someone is ("Tell us your name!"): a name in the answer is no call."""
+    return re.search(r"\b(?:name|who)\b", line, re.IGNORECASE) is not None
 
 
 def _compatible(role: str, other: str) -> bool:

@@ -476,8 +476,10 @@ def _tag_in(state: Reader, sentence: str, loose: bool = False) -> Pick | None:
         if owner is not None:
             return Pick(owner.name, "role tag" if is_role(owner.name) else "tag")
     for mention in mentions(state.roster, sentence):
-        spoken = _verb_after(sentence, mention.end) or _verb_before(sentence, mention.start)
-        if mention.possessive or not (spoken or loose and _in_tag_place(sentence, mention)):
+        voice = re.match(r"\s+voice\b", sentence[mention.end :]) if mention.possessive else None
+        end = mention.end + voice.end() if voice else mention.end  # "said Sami’s voice", "a man’s voice said"
+        spoken = _verb_after(sentence, end) or _verb_before(sentence, mention.start)
+        if mention.possessive and not voice or not (spoken or loose and _in_tag_place(sentence, mention)):
             continue
         if mention.name == "i":
             return Pick(FIRST_PERSON, "tag")
