@@ -1439,8 +1439,9 @@ def test_a_name_of_initials_is_a_name(tmp_path: Path) -> None:
     assert "A.B.C." not in {c.name for c in script.characters}
 
 
-def test_a_role_the_reply_calls_by_name_is_that_person(tmp_path: Path) -> None:
-    """“What did you break?” said a man’s voice. / “Hi, Tobias.”: the voice on the phone is Tobias."""
+def test_said_a_mans_voice_is_the_mans_line(tmp_path: Path) -> None:
+    """“What did you break?” said a man’s voice: the man speaks, and the reply (“Hi, Tobias.”) and his later tag
+    name him Tobias."""
     body = ("Mara put the phone on speaker and set it on the table. It rang twice before someone picked up.\n\n"
             "“What did you break?” said a man’s voice, tinny and cheerful.\n\n“Hi, Tobias. Nothing.”\n\n"
             "“You only call when you break things.”\n\n“It is not me this time,” said Mara.\n\n“Then who?” said Tobias.")
