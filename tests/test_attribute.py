@@ -1464,3 +1464,12 @@ def test_a_name_given_when_a_role_asks_for_it_is_no_call(tmp_path: Path) -> None
             "“Tell us your name!” said the man. “Quick!”\n\n“Pip, sir.”\n\n“Once more,” said the man. “Give it mouth!”"
             "\n\n“Pip. Pip, sir.”\n\n“Show us where you live,” said the man.")
     assert "Pip" not in [speaker for _, speaker in speakers(attributed_text(tmp_path, body))][::2]
+
+
+def test_a_narrator_called_once_by_a_name_the_narration_never_writes_is_that_name(tmp_path: Path) -> None:
+    """“Live a little, Sam.” in a first-person chapter: Sam is the narrator, not a second person beside "I"."""
+    body = ("I knew it was a bad idea the second Jonah suggested it.\n\n“It’s a corn maze,” he said.\n\n"
+            "“We die in a corn maze,” I said.\n\nJonah bumped his shoulder into mine. “Live a little, Sam.”\n\n"
+            "“I live plenty.”\n\n“You alphabetise your spice rack.”\n\n“That’s efficient living,” I said.")
+    names = {speaker for _, speaker in speakers(attributed_text(tmp_path, body))}
+    assert names == {"Jonah", "Sam"}

@@ -9,6 +9,7 @@ Watson." / "How did you know?" I asked.).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -20,7 +21,8 @@ from narrate.attribute.turns import spoken
 from narrate.model import Script, Segment
 
 _MIN_CALLS = 2
-"""How many times others must call the narrator by a name before it is theirs."""
+"""How many times others must call the narrator by a name before it is theirs (once is enough for the only name
+called that the narration never writes, even inside another name)."""
 _LEADING_SHARE = 0.5
 """A name called far less often than the name called most (one heard speaking, so not the narrator's) is someone
 else they talk to: the narrator's name must be called at least this share as often; else the narrator stays "I"."""
@@ -52,7 +54,10 @@ def _unnarrated(scripts: Sequence[Script], roster: Roster) -> str | None:
     unnarrated = [(count, name) for name, count in calls.items() if not roster.counts.get(name)]
     count, name = max(unnarrated, default=(0, ""))
     leading = max(calls.values(), default=0)
-    return name if count >= max(_MIN_CALLS, _LEADING_SHARE * leading) else None
+    narration = " ".join(s.text for script in scripts for s in script.segments if s.kind == "narration")
+    alone = len(unnarrated) == 1 and re.search(rf"\b{re.escape(name)}\b", narration) is None
+    # the one name called that the narration never writes, even as part of another: "Live a little, Sam." is "I"
+    return name if count >= max(1 if alone else _MIN_CALLS, _LEADING_SHARE * leading) else None
 
 
 def as_narrator(roster: Roster, name: str) -> Roster:
