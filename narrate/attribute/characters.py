@@ -152,7 +152,8 @@ def discover(
     speaking = {s.paragraph for s in segments if s.kind == "dialogue"}
     tags = [s.text for s in segments if s.kind == "narration" and s.paragraph in speaking]
     names, narrated, places = find_names(narration, dialogue, lower, set(tags))
-    declared = [part.strip() for tag in (scripts[0].work.meta.characters if scripts else ()) for part in tag.split("|")]
+    tags_declared = scripts[0].work.meta.characters if scripts else ()
+    declared = [part.strip() for tag in tags_declared for part in tag.split("|")]
     names.update(_declared([part for part in declared if part], narration + dialogue, names))
     forms = merge(names)
     forms.update(spoken_nicknames(forms, narrated))
@@ -165,8 +166,7 @@ def discover(
     forms.update(_appositive_roles(narration, forms))
     for part, name in name_parts(forms, lower).items():
         forms.setdefault(part, name)
-    tagged = _tag_aliases(scripts[0].work.meta.characters if scripts else (), names)
-    for alias, name in (tagged | dict(aliases or {})).items():
+    for alias, name in (_tag_aliases(tags_declared, names) | dict(aliases or {})).items():
         joined = {forms.get(alias, alias), forms.get(name, name)}
         forms.update({form: name for form, canon in forms.items() if canon in joined})
         forms[alias] = forms[name] = name

@@ -287,8 +287,8 @@ def _opening_word(phrase: str, evidence: Counter[str]) -> bool:
 
 def _acting(text: str, at: int) -> bool:
     """True when the word after position `at` is a verb in the past or present tense ("stood", "smiled", "runs")."""
-    word = re.match(r"\s+([a-z]+)\b", text[at:])
-    return word is not None and (word[1] in PAST or word[1].endswith("ed") or word[1].endswith("s") and not word[1].endswith("ss"))
+    word = _next_word(text, at)
+    return _past(word) or word.endswith("s") and not word.endswith("ss")
 
 
 _BEING = frozenset({"was", "were", "had", "did"})
@@ -297,8 +297,19 @@ _BEING = frozenset({"was", "were", "had", "did"})
 
 def _did(text: str, at: int) -> bool:
     """True when the word after position `at` is a verb in the past that is not "was", "had" or "did"."""
+    word = _next_word(text, at)
+    return word not in _BEING and _past(word)
+
+
+def _next_word(text: str, at: int) -> str:
+    """The lower-case word right after position `at`, or ""."""
     word = re.match(r"\s+([a-z]+)\b", text[at:])
-    return word is not None and word[1] not in _BEING and (word[1] in PAST or word[1].endswith("ed"))
+    return word[1] if word else ""
+
+
+def _past(word: str) -> bool:
+    """True for a verb in the past ("stood", "laughed")."""
+    return word in PAST or word.endswith("ed")
 
 
 def _pronoun_follows(text: str, at: int) -> bool:
@@ -321,7 +332,8 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
             i += 1
             continue
         j = i + 1
-        while j < len(tokens) and not _INITIALS.fullmatch(tokens[i][0]) and _joined(text, tokens[j - 1], tokens[j]) and (
+        alone = _INITIALS.fullmatch(tokens[i][0]) is not None  # "J.J." joins no other word
+        while j < len(tokens) and not alone and _joined(text, tokens[j - 1], tokens[j]) and (
             tokens[j][0][0].isupper() or _particle(tokens, j) and _joined(text, tokens[j], tokens[j + 1])
         ):
             j += 1 if tokens[j][0][0].isupper() else 2  # "Professor de Worms", "Mr. van der Luyden"
@@ -346,13 +358,14 @@ HONORIFIC_SUFFIX = (
     r"-(?:san|kun|chan|sama|sensei|senpai|sempai|dono|hime|nii|nee|ssi|hyung|noona|nuna|oppa|unnie|sunbae|gege|jiejie"
     r"|didi|meimei|xiong|ge|jie|shixiong|shijie|shidi|shimei|jun|qianbei)"
 )
+"""A suffix of respect or kinship on a name ("Kaito-sensei", "Hana-chan", "Wei-xiong"): the name is the part
+before it."""
 _HONORIFIC = re.compile(HONORIFIC_SUFFIX + "$")
+"""That suffix ending a name phrase."""
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 """A name of initials ("J.J.", "T.J.")."""
 _NAME_TOKEN = re.compile(rf"{_INITIALS.pattern}|{TOKEN.pattern}")
 """A word, or a name of initials."""
-"""A suffix of respect or kinship on a name ("Kaito-sensei", "Hana-chan", "Wei-xiong"): the name is the part
-before it."""
 
 _PARTICLES = frozenset("de du des da di del della van von der den ter le la".split())
 """Lower-case words inside a name ("Professor de Worms", "Mr. van der Luyden")."""

@@ -54,10 +54,14 @@ def _unnarrated(scripts: Sequence[Script], roster: Roster) -> str | None:
     unnarrated = [(count, name) for name, count in calls.items() if not roster.counts.get(name)]
     count, name = max(unnarrated, default=(0, ""))
     leading = max(calls.values(), default=0)
-    narration = " ".join(s.text for script in scripts for s in script.segments if s.kind == "narration")
-    alone = len(unnarrated) == 1 and re.search(rf"\b{re.escape(name)}\b", narration) is None
-    # the one name called that the narration never writes, even as part of another: "Live a little, Sam." is "I"
+    alone = len(unnarrated) == 1 and not _written(name, scripts)  # "Live a little, Sam.": Sam is "I"
     return name if count >= max(1 if alone else _MIN_CALLS, _LEADING_SHARE * leading) else None
+
+
+def _written(name: str, scripts: Sequence[Script]) -> bool:
+    """True when some narration writes `name`, even inside another name ("Vinegar-faced Joseph")."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return any(word.search(s.text) for script in scripts for s in script.segments if s.kind == "narration")
 
 
 def as_narrator(roster: Roster, name: str) -> Roster:

@@ -44,14 +44,13 @@ def name_roles(
     for segment in narration:
         told.setdefault(segment.scene, []).append(segment)
     scenes = [(number, list(group)) for number, group in groupby(turns, key=lambda t: t.segments[0].scene)]
-    found = [_identities(scene, roster, told.get(number, [])) for number, scene in scenes]
-    identities = [same for same, _ in found]
+    identities = [_identities(scene, roster, told.get(number, [])) for number, scene in scenes]
     described = {} if described is None else described  # "the girl" -> whom the scenes so far found her to be
-    for same in identities:
+    for same, _ in identities:
         for role, name in same.items():
             if role in DESCRIPTIONS and not is_role(name):
                 described.setdefault(role, set()).add(name)
-    for (number, scene), same, (_, answered) in zip(scenes, identities, found):
+    for (number, scene), (same, answered) in zip(scenes, identities):
         new = set().union(*(introductions(s.text) for s in told.get(number, [])))
         for role, names in described.items():  # the girl who was Nancy in one scene is Nancy in the next
             if role not in same and len(names) == 1 and role.split()[-1] not in new:
@@ -97,7 +96,7 @@ def _identities(
             role = followed(same, role) if role else None
             if role and is_role(role):
                 same[role] = speaker
-        if _asks_name(" ".join(s.text for s in turn.segments if s.kind == "dialogue")):
+        if any(_ASKS_NAME.search(s.text) for s in turn.segments if s.kind == "dialogue"):
             asking.add(speaker)
         last = speaker
     described = _described(scene, roster, narration)
@@ -146,9 +145,8 @@ def _narrated_roles(turn: Turn, roster: Roster) -> list[str]:
     return [m.name for s in turn.segments if s.kind == "narration" for m in mentions(roster, s.text) if is_role(m.name)]
 
 
-def _asks_name(line: str) -> bool:
-    """True when a line asks who someone is ("Tell us your name!"): a name in the answer is no call."""
-    return re.search(r"\b(?:name|who)\b", line, re.IGNORECASE) is not None
+_ASKS_NAME = re.compile(r"\b(?:name|who)\b", re.IGNORECASE)
+"""Words of a line that asks who someone is ("Tell us your name!"): a name in the answer is no call."""
 
 
 def _compatible(role: str, other: str) -> bool:
