@@ -853,6 +853,18 @@ def test_mr_and_a_surname_is_the_only_man_of_that_surname_unless_a_mrs_is_his_wi
         assert (roster.forms["Mr. Cuthbert"] == roster.forms["Matthew Cuthbert"]) == same
 
 
+def test_mr_and_a_surname_is_the_husband_of_mrs_when_named_about_as_often_as_him(tmp_path: Path) -> None:
+    """With a Mrs. Inglethorp in the story, "Mr. Inglethorp" (or Poirot's "Monsieur Inglethorp") is still Alfred
+    Inglethorp, whom the text also calls "Mr. Alfred Inglethorp", when it names him so at least a third as often:
+    he is her husband. (Mrs. Price's husband, named far less than their son William, is not William.)"""
+    story = ("Mrs. Inglethorp married Mr. Alfred Inglethorp. Alfred Inglethorp wore a beard. Poirot watched Alfred "
+             "Inglethorp, and Alfred Inglethorp smiled. Mr. Inglethorp sat down. Mr. Inglethorp read. Mr. Inglethorp "
+             "left.\n\n“I was at the village,” said Mr. Inglethorp.\n\n“Were you, Monsieur Inglethorp?” said Poirot.")
+    roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
+    assert roster.forms["Mr. Inglethorp"] == roster.forms["Alfred Inglethorp"] == roster.forms["Monsieur Inglethorp"]
+    assert roster.forms["Mrs. Inglethorp"] != roster.forms["Alfred Inglethorp"]
+
+
 def test_a_bare_name_after_a_yes_or_no_question_calls_that_person(tmp_path: Path) -> None:
     """“Can I say it?” “Noor.” is a warning to Noor, who answers; after “Who said so?” a bare name is an answer."""
     body = ("Bea and Noor sat at the table with their tea.\n\n“Can I say the thing I wanted to say in the car?” Noor asked."

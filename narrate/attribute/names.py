@@ -535,8 +535,8 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
     the one of its gender (a man's when its gender is unknown: narration calls men by the bare surname), else the
     person of its gender whose full name ends in it ("Oakley" of "Maurice Oakley" when there is a "Mrs. Oakley");
     "Miss Woodhouse" joins the woman with a first name before that surname ("Emma Woodhouse"), and "Mr.
-    Crawford" the man ("Henry Crawford") unless the text calls him, and no other, "Mr. Henry Crawford" (to tell him
-    from another Mr. Crawford). Of several, the one named `_DOMINANT` times as often as the rest.
+    Crawford" (or "Monsieur Crawford") the man ("Henry Crawford") unless the text calls him, and no other, "Mr. Henry
+    Crawford" (to tell him from another Mr. Crawford). Of several, the one named `_DOMINANT` times as often as the rest.
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for form, name in forms.items():
@@ -553,7 +553,7 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
     mistered: dict[str, set[str]] = defaultdict(set)  # "Mr. John Knightley": the text tells him from "Mr. Knightley"
     for name, group in groups.items():
         for form in group:
-            if _honorific(form) in ("mr", "mister") and len(_core(form).split()) == 2:
+            if _honorific(form) in _MISTER and len(_core(form).split()) == 2:
                 mistered[_core(form).split()[1]].add(name)
     wives = {_core(form) for form in forms if _honorific(form) in _MARRIED}  # "Mrs. Price": there is a Mr. Price
     moved: dict[str, str] = {}
@@ -569,12 +569,14 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
             if len(targets) > 1:  # "Mr. Knightley" rather than "Uncle Knightley"
                 targets = {t for t in targets if any(_honorific(f) for f in groups[t])}
             target = _dominant({t: counts.get(t, 0) for t in targets or full[word, gender] - {name}})
-        elif titles == {"miss"} or titles <= {"mr", "mister"}:  # "Miss Woodhouse", "Mr. Crawford"
+        elif titles == {"miss"} or titles <= _MISTER:  # "Miss Woodhouse", "Mr. Crawford"
             told = mistered[word] if len(mistered[word]) == 1 else set()  # not when it tells two apart
-            if (full[word, "male"] - {name} <= told and word not in wives
-                    and all(counts.get(name, 0) < _DOMINANT * counts.get(t, 0) for t in told)):
+            if (full[word, "male"] - {name} <= told
+                    and all(counts.get(name, 0) < _DOMINANT * counts.get(t, 0) for t in told)
+                    and (word not in wives or all(_DOMINANT * counts.get(name, 0) >= counts.get(t, 0) for t in told))):
                 told = set()  # nor when he is the only one, "Mr. X" is not named far more (Emma's Mr. Knightley), and
-                # no Mrs. X is Mr. X's wife ("Mr. Cuthbert" is Matthew, "Mr. Jackson" Sillerton Jackson)
+                # no Mrs. X is Mr. X's wife ("Mr. Cuthbert" is Matthew, "Mr. Jackson" Sillerton Jackson) or "Mr. X" is
+                # named at least a third as often as him: her husband ("Mr. Inglethorp"; not "Mr. Price", not William)
             targets = (full[word, "female"] if titles == {"miss"} else full[word, "male"] - told) - {name}
             target = _dominant({t: counts.get(t, 0) for t in targets})
         else:
@@ -594,7 +596,7 @@ def first_names(forms: Mapping[str, str]) -> dict[str, set[str]]:
         if not form.startswith("the "):
             core = _core(form).split()
             cores[name].append(core)
-            if len(core) > 1 or _honorific(form) not in ("", "miss"):
+            if len(core) > 1 or _honorific(form) not in ("", *_UNMARRIED):
                 surnames[name].add(core[-1])
     return {name: {core[0] for core in found if len(core) > 1 or core[0] not in surnames[name]}
             for name, found in cores.items()}
@@ -668,8 +670,10 @@ def _title_gender(name: str) -> str | None:
     return TITLES.get(first.lower().rstrip(".")) if _is_title(first) and " " in name else None
 
 
-_HONORIFICS = frozenset({"mr", "mister", "mrs", "miss", "ms"})
+_HONORIFICS = frozenset({"mr", "mister", "monsieur", "mrs", "madame", "mme", "miss", "mademoiselle", "mlle", "ms"})
 """Titles that are how narration calls a person by surname (not kin: "Uncle Knightley")."""
+_MISTER = frozenset({"mr", "mister", "monsieur"})
+"""A man's honorifics."""
 _MARRIED = frozenset({"mrs", "madame", "mme"})
 """Titles of a married woman: "Mrs. Bates" is not "Miss Bates"."""
 _NOBLE = frozenset({"lady", "lord", "sir", "count", "countess", "duke", "duchess", "prince", "princess"})
