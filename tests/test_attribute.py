@@ -865,6 +865,16 @@ def test_mr_and_a_surname_is_the_husband_of_mrs_when_named_about_as_often_as_him
     assert roster.forms["Mrs. Inglethorp"] != roster.forms["Alfred Inglethorp"]
 
 
+def test_mr_and_a_surname_joins_no_son_when_the_text_tells_one_son_from_him(tmp_path: Path) -> None:
+    """"Mr. Charles Wilcox" tells Charles from Mr. Wilcox, their father: "Mr. Wilcox" is then not his brother Paul
+    Wilcox either, the one other Wilcox the text gives a first name."""
+    story = ("Mr. Wilcox came in. Mr. Wilcox sat down, and Mr. Wilcox read the paper. Then Charles Wilcox drove, and "
+             "Charles Wilcox swore, and Mr. Charles Wilcox parked. Then Paul Wilcox laughed, and Paul Wilcox left."
+             "\n\n“Good,” said Mr. Wilcox.\n\n“Yes,” said Paul.")
+    roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
+    assert len({roster.forms["Mr. Wilcox"], roster.forms["Paul Wilcox"], roster.forms["Charles Wilcox"]}) == 3
+
+
 def test_a_bare_name_after_a_yes_or_no_question_calls_that_person(tmp_path: Path) -> None:
     """“Can I say it?” “Noor.” is a warning to Noor, who answers; after “Who said so?” a bare name is an answer."""
     body = ("Bea and Noor sat at the table with their tea.\n\n“Can I say the thing I wanted to say in the car?” Noor asked."

@@ -536,7 +536,8 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
     person of its gender whose full name ends in it ("Oakley" of "Maurice Oakley" when there is a "Mrs. Oakley");
     "Miss Woodhouse" joins the woman with a first name before that surname ("Emma Woodhouse"), and "Mr.
     Crawford" (or "Monsieur Crawford") the man ("Henry Crawford") unless the text calls him, and no other, "Mr. Henry
-    Crawford" (to tell him from another Mr. Crawford). Of several, the one named `_DOMINANT` times as often as the rest.
+    Crawford" (to tell him from another Mr. Crawford, who is then none of the men it gives a first name: "Mr. Charles
+    Wilcox" and "Paul Wilcox" are their father's sons). Of several, the one named `_DOMINANT` times as often as the rest.
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for form, name in forms.items():
@@ -577,7 +578,7 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
                 told = set()  # nor when he is the only one, "Mr. X" is not named far more (Emma's Mr. Knightley), and
                 # no Mrs. X is Mr. X's wife ("Mr. Cuthbert" is Matthew, "Mr. Jackson" Sillerton Jackson) or "Mr. X" is
                 # named at least a third as often as him: her husband ("Mr. Inglethorp"; not "Mr. Price", not William)
-            targets = (full[word, "female"] if titles == {"miss"} else full[word, "male"] - told) - {name}
+            targets = (full[word, "female"] if titles == {"miss"} else full[word, "male"] if not told else set()) - {name}
             target = _dominant({t: counts.get(t, 0) for t in targets})
         else:
             continue
