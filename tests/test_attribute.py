@@ -320,6 +320,20 @@ def test_the_captain_is_the_one_captain(tmp_path: Path) -> None:
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Captain Imogen Roake", "Teddy"]
 
 
+def test_the_princess_is_the_one_princess_and_a_titled_surname_of_several_words_is_her_full_name(tmp_path: Path) -> None:
+    """"Princess Abdul Akbar" is Jenny Abdul Akbar (a surname of two words, as "Mr. van der Luyden" is Mr. Henry
+    van der Luyden and not Mrs. Henry van der Luyden), and "the princess" the one princess of the story."""
+    body = ("Then Jenny Abdul Akbar sat down, and Jenny Abdul Akbar sighed. Tony watched Princess Abdul Akbar.\n\n"
+            "“I am so unhappy,” said the princess.\n\n“Are you?” said Tony.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert roster.forms["Princess Abdul Akbar"] == roster.forms["the princess"] == roster.forms["Jenny Abdul Akbar"]
+    family = ("Then Mr. Henry van der Luyden came in with Mrs. Henry van der Luyden. Archer bowed to Mr. van der "
+              "Luyden, and Mrs. van der Luyden smiled.")
+    roster = discover([parse(work := load(_story(tmp_path, family)), work.chapters[0])])
+    assert roster.forms["Mr. van der Luyden"] == roster.forms["Mr. Henry van der Luyden"]
+    assert roster.forms["Mrs. van der Luyden"] == roster.forms["Mrs. Henry van der Luyden"] != roster.forms["Mr. van der Luyden"]
+
+
 def test_her_father_shares_her_surname(tmp_path: Path) -> None:
     body = (
         "By the fire sat Nell Marsh with Mr. Knox and Mr. Marsh. Everyone called her Miss Marsh. "

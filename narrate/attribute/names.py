@@ -118,7 +118,7 @@ _PLACE_WORDS = frozenset("in at to from into on near of towards toward through a
 
 RANKS = frozenset(
     "captain doctor professor inspector sergeant officer colonel major count countess duke duchess "
-    "coach lieutenant commander admiral".split()
+    "coach lieutenant commander admiral prince princess marquis marchioness earl".split()
 )
 """Titles that "the captain" style mentions mean one holder of (unlike "the lady")."""
 
@@ -410,7 +410,8 @@ def merge(names: Counter[str]) -> dict[str, str]:
 
     Forms with the same name under compatible titles join ("Holmes", "Mr. Holmes");
     a name that is part of exactly one longer name joins it ("Holmes" ->
-    "Sherlock Holmes"); so do known nicknames. "Mr. Bennet" and "Mrs. Bennet"
+    "Sherlock Holmes"), as does a titled surname of several words that ends
+    one ("Princess Abdul Akbar" -> "Jenny Abdul Akbar"); so do known nicknames. "Mr. Bennet" and "Mrs. Bennet"
     never join, and a bare "Bennet" then joins neither.
     """
     parent = {name: name for name in names}
@@ -446,21 +447,26 @@ def merge(names: Counter[str]) -> dict[str, str]:
             if full in by_core and _one_person(both) and not _noble(both):
                 join(by_core[core][0], by_core[full][0])
     for core in by_core:
-        if " " not in core:
+        surname = " " in core and all(_title_gender(form) is not None for form in by_core[core])  # "Mr. van der Luyden"
+        if " " not in core or surname:
             holding: dict[str, int] = defaultdict(int)  # each person whose full name holds it -> how often named
             for c in cores:
-                if core in c.split():
+                if c.endswith(" " + core) if surname else core in c.split():
                     for form in by_core[c]:
                         holding[root(form)] += names[form]
-            longer = _dominant(holding)
-            if longer is None:
-                continue
-            person = [f for f in names if root(f) == longer]
             roots = sorted({root(f) for f in by_core[core]})  # a first name's people each may be the longer name's
-            sides = [[f for f in by_core[core] if root(f) == r] for r in roots] if core in given else [by_core[core]]
+            sides = [[f for f in by_core[core] if root(f) == r] for r in roots] if core in given or surname else [by_core[core]]
             for side in sides:  # "Charles" and "Mr. Charles" join "Charles Wilcox"; "Mrs. Charles" does not
-                knighted = 2 * sum(names[f] for f in side if _noble([f])) > sum(names[f] for f in side)
-                if _one_person(side + person, first_name(core)) and (_noble(person) or not knighted):
+                if surname:  # "Mr. van der Luyden" is Mr., not Mrs., Henry van der Luyden
+                    longer = _dominant({r: n for r, n in holding.items()
+                                        if _one_person(side + [f for f in names if root(f) == r])})
+                else:
+                    longer = _dominant(holding)
+                if longer is None:
+                    continue
+                person = [f for f in names if root(f) == longer]
+                knighted = not surname and 2 * sum(names[f] for f in side if _noble([f])) > sum(names[f] for f in side)
+                if _one_person(side + person, "" if surname else first_name(core)) and (_noble(person) or not knighted):
                     join(side[0], longer)  # nor "Sir John", mostly called so, "John Dashwood"
     for short, full in _nicknames(names):
         if not _noble([form for form in names if root(form) == root(full)]):
