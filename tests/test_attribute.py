@@ -1387,6 +1387,8 @@ def test_only_text_messages_lose_their_lower_case_words() -> None:
     assert lower_case_words("Her phone buzzed. Bea: omg noor. Then it buzzed.") == ["phone", "buzzed", "it", "buzzed"]
     assert "vile" in lower_case_words("It was answered by another Jew: younger than Fagin, but nearly as vile.")
     assert lower_case_words("noor_h: lol same") == []  # a user name in lower case is no word either
+    assert lower_case_words("[10:42] Bea: omg noor [10:43] Noor: what") == []  # a chat log's times before them
+    assert lower_case_words("10:42 PM Bea: omg noor. At 10:45 the bus came.") == ["the", "bus", "came"]
 
 
 def test_a_first_name_that_is_also_a_word_is_a_name_when_it_acts(tmp_path: Path) -> None:

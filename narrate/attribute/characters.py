@@ -217,11 +217,15 @@ _SENDER = re.compile(
 or a user name, in lower case too, opening a paragraph ("bigbrainbea: lol")."""
 _SENTENCE_END = re.compile(r"[.!?…]+\s*")
 """Where a sentence ends."""
+_TIMESTAMP = re.compile(r"\[?\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?\]?\s*")
+"""A chat log's time before a sender ("[10:42] Bea: hi", "10:42 PM Bea: hi")."""
 
 
 def lower_case_words(text: str) -> list[str]:
     """The words `text` writes in lower case, but for text messages that do and their senders' user names ("Bea:
-    omg noor i'm so sorry. bus broke down **noor_h:** where r u"), which say nothing of which words are names."""
+    omg noor i'm so sorry. bus broke down **noor_h:** where r u", "[10:42] Bea: omg noor"), which say nothing of
+    which words are names."""
+    text = _TIMESTAMP.sub("", text)
     kept, at = [], 0
     for sender in _SENDER.finditer(text):
         if sender.start() >= at:
