@@ -312,6 +312,31 @@ def test_a_speaker_who_gives_their_name(tmp_path: Path) -> None:
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Tobias Wren", "Oriel"]
 
 
+def test_a_quote_after_one_the_sentence_between_tagged_goes_on_in_that_voice(tmp_path: Path) -> None:
+    """“Okay, Lou,” he said quietly, leaning in. “Here’s the plan.”: both quotes are Jun’s, though "he" weighed
+    again after the first was Theo; a quote with a tag of its own after it (“Hoax,” said Theo. “It’s a hoax,” said
+    Jun.) is still that tag’s."""
+    body = (
+        "By the time I got to Theo’s flat, the others had already started without me. Marisol was lying on the floor with her feet up on the sofa, Jun was shuffling cards with the seriousness of a surgeon, and Theo was in the kitchen doorway holding a bowl of crisps like a shield.\n\n"
+        "“You’re late,” Marisol said, without lifting her head.\n\n"
+        "“I brought wine,” I said.\n\n"
+        "“You’re forgiven.”\n\n"
+        "Jun didn’t look up. “We’re playing Hearts. You’re on my team.”\n\n"
+        "“Hearts doesn’t have teams.”\n\n"
+        "“It does tonight,” said Theo. He put the crisps down in the middle of the rug and folded himself onto the floor beside Marisol. “House rules.”\n\n"
+        "“Since when?”\n\n"
+        "“Since Jun lost three times in a row last week.”\n\n"
+        "“I didn’t lose,” Jun said. “I was strategically generous.”\n\n"
+        "Marisol snorted. “You were strategically terrible.”\n\n"
+        "I sat down cross-legged and took the cards Jun pushed at me. They were still warm from his hands.\n\n"
+        "“Okay, Lou,” he said quietly, leaning in. “Here’s the plan.”\n\n"
+        "“There’s a plan?”\n\n"
+        "“Hoax,” said Theo. “It’s a hoax,” said Jun."
+    )
+    said = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
+    assert said[12:14] == ["Jun", "Jun"] and said[-2:] == ["Theo", "Jun"]
+
+
 def test_the_captain_is_the_one_captain(tmp_path: Path) -> None:
     body = (
         "Captain Imogen Roake came onto the bridge. Teddy Ferrante looked up from the console.\n\n"

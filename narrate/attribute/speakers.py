@@ -220,7 +220,11 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
         if segment.id in state.corrections:
             tags[i] = Pick(state.corrections[segment.id], "user")
         else:
-            pick = _tag(state, segments, i)
+            shared = _same_tag(segments, i, tags)  # the sentence before tagged the quote before this one
+            pick = _tag(state, segments, i, behind=not shared)
+            if pick is None and shared:
+                tags[i] = tags[i - 2]
+                continue
             if pick and state.gender(pick.speaker) in ("male", "female") and (
                 pick.rule in _PRONOUN_TAGS or pick.rule == "role tag" and _epithet(state, segments, pick.speaker)
             ):
@@ -235,6 +239,18 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
     turn = Turn(segments, picks, pick, called, state.conversation, bool(state.narration_run))
     remember_turn(state, turn)
     return turn
+
+
+def _same_tag(segments: list[Segment], i: int, tags: Mapping[int, Pick]) -> bool:
+    """True when quote `i` follows a tagged quote across one sentence of narration that is no lead-in to it
+    ("“Okay, Lou,” he said quietly. “Here’s the plan.”"): that sentence tagged the quote before, and this one goes
+    on in the same voice (read again, "he" could be weighed to someone else)."""
+    if i < 2 or i - 2 not in tags or segments[i - 2].kind != "dialogue" or segments[i - 1].kind != "narration":
+        return False
+    if tags[i - 2].rule == "alternating pronoun":
+        return False  # a guess against the pronoun ("he went on" given to the other man): read the tag again
+    text = segments[i - 1].text.strip()
+    return len(sentences(text)) == 1 and not text.endswith((",", ":", "—", "-")) and not _SECOND_SPEAKER.search(text)
 
 
 def _with_speaker(segment: Segment, pick: Pick) -> Segment:
@@ -359,10 +375,10 @@ def _mentioned(state: Reader, name: str, found: list[Mention], where: str) -> di
 # --- rule 2: tags -----------------------------------------------------------------------------
 
 
-def _tag(state: Reader, segments: list[Segment], i: int) -> Pick | None:
-    """The speaker a speech tag next to quote `i` names, if any."""
+def _tag(state: Reader, segments: list[Segment], i: int, behind: bool = True) -> Pick | None:
+    """The speaker a speech tag next to quote `i` names, if any (only after it unless `behind`)."""
     after = segments[i + 1] if i + 1 < len(segments) and segments[i + 1].kind == "narration" else None
-    before = segments[i - 1] if i > 0 and segments[i - 1].kind == "narration" else None
+    before = segments[i - 1] if behind and i > 0 and segments[i - 1].kind == "narration" else None
     if i == 0 and before is None and state.narration_run and not state.narrated:
         previous = state.narration_run[-1][-1].text
         pick = _lead_in(state, sentences(previous)[-1])  # narration ending in a comma, colon or dash
