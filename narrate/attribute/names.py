@@ -411,8 +411,9 @@ def merge(names: Counter[str]) -> dict[str, str]:
     Forms with the same name under compatible titles join ("Holmes", "Mr. Holmes");
     a name that is part of exactly one longer name joins it ("Holmes" ->
     "Sherlock Holmes"), as does a titled surname of several words that ends
-    one ("Princess Abdul Akbar" -> "Jenny Abdul Akbar"); so do known nicknames. "Mr. Bennet" and "Mrs. Bennet"
-    never join, and a bare "Bennet" then joins neither.
+    one ("Princess Abdul Akbar" -> "Jenny Abdul Akbar"); so do known nicknames.
+    "Mr. Bennet" and "Mrs. Bennet" never join, and a bare "Bennet" then joins
+    neither.
     """
     parent = {name: name for name in names}
 
@@ -584,7 +585,10 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
                 told = set()  # nor when he is the only one, "Mr. X" is not named far more (Emma's Mr. Knightley), and
                 # no Mrs. X is Mr. X's wife ("Mr. Cuthbert" is Matthew, "Mr. Jackson" Sillerton Jackson) or "Mr. X" is
                 # named at least a third as often as him: her husband ("Mr. Inglethorp"; not "Mr. Price", not William)
-            targets = (full[word, "female"] if titles == {"miss"} else full[word, "male"] if not told else set()) - {name}
+            if titles == {"miss"}:
+                targets = full[word, "female"] - {name}
+            else:  # a man the text tells from "Mr. X" leaves Mr. X none of them: their father
+                targets = set() if told else full[word, "male"] - {name}
             target = _dominant({t: counts.get(t, 0) for t in targets})
         else:
             continue
