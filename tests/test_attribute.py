@@ -1536,3 +1536,21 @@ def test_a_narrator_called_once_by_a_name_the_narration_never_writes_is_that_nam
             "“I live plenty.”\n\n“You alphabetise your spice rack.”\n\n“That’s efficient living,” I said.")
     names = {speaker for _, speaker in speakers(attributed_text(tmp_path, body))}
     assert names == {"Jonah", "Sam"}
+
+
+def test_the_other_names_the_others_call_a_narrator_are_the_narrator_too(tmp_path: Path) -> None:
+    """Jake, the narrator, is also "Mr. Barnes" to the waiter, a name the narration never writes: not a second
+    character with a voice of his own."""
+    body = (
+        "I went into the bar. Brett was there with Mike, and I sat down next to them.\n\n"
+        "“Hello, Jake,” Brett said.\n\n"
+        "“Hello,” I said.\n\n"
+        "“You look tired, Jake,” Mike said.\n\n"
+        "“I am,” I said.\n\n"
+        "The waiter came over with a tray and put it down on the table.\n\n"
+        "“A drink, Mr. Barnes?” the waiter said.\n\n"
+        "“Yes,” I said.\n\n"
+        "“Right away, Mr. Barnes,” the waiter said.\n\n"
+        "“Thanks.”"
+    )
+    assert {speaker for _, speaker in speakers(attributed_text(tmp_path, body))} == {"Brett", "Mike", "Jake", "the waiter"}

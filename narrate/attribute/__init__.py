@@ -19,7 +19,12 @@ from dataclasses import replace
 
 from narrate.attribute.characters import Roster, discover, role_gender
 from narrate.attribute.gender import with_address, with_learnt
-from narrate.attribute.narrator import as_narrator, name_narrator, narrator_name
+from narrate.attribute.narrator import (
+    also_called,
+    as_narrator,
+    name_narrator,
+    narrator_name,
+)
 from narrate.attribute.reader import FIRST_PERSON, Book
 from narrate.attribute.scorer import Evidence
 from narrate.attribute.speakers import (
@@ -89,8 +94,8 @@ def _attributed(
         roster = addressed
         book = Book()
         attributed = [assign(script, roster, lines, tagged=people, rules=rules, book=book) for script in scripts]
-    narrator = _narrator([explicit_tags(script, roster) for script in scripts], attributed, roster, rules)
-    final = as_narrator(roster, narrator) if narrator else roster
+    narrator, also = _narrator([explicit_tags(script, roster) for script in scripts], attributed, roster, rules)
+    final = as_narrator(roster, {narrator, *also}) if narrator else roster
     if evidence is not None or narrator:
         lines = {line: final.forms.get(name, name) for line, name in lines.items()}  # a fix to "Jake" is the narrator's
         book = Book()
@@ -103,12 +108,14 @@ def _attributed(
 
 def _narrator(
     tags: Sequence[dict[int, tuple[int, str]]], attributed: Sequence[Script], roster: Roster, rules: dict[int, str]
-) -> str | None:  # fmt: skip
+) -> tuple[str | None, set[str]]:  # fmt: skip
     """The name the others call the first-person narrator by in the `attributed` first pass (`rules`: offset ->
-    the rule that decided it), never one that a tag (`tags`, each chapter's) or a firm rule shows speaking."""
+    the rule that decided it), never one that a tag (`tags`, each chapter's) or a firm rule shows speaking; and the
+    other names they call the narrator by."""
     heard = {name for tagged in tags for _, name in tagged.values()}
     heard |= {s.speaker for script in attributed for s in script.segments if rules.get(s.start) in _FIRM and s.speaker}
-    return narrator_name(attributed, roster, heard)
+    name = narrator_name(attributed, roster, heard)
+    return name, also_called(attributed, roster, heard, name) if name else set()
 
 
 def _within_chains(
@@ -209,7 +216,7 @@ def estimate(scripts: Sequence[Script], corrections: Corrections | None = None) 
     book = Book()
     rules: dict[int, str] = {}
     attributed = [assign(script, roster, tagged=people, rules=rules, book=book) for script in scripts]
-    narrator = _narrator(tags, attributed, roster, rules)  # a hidden "I said" the rules give back as them is right
+    narrator, _ = _narrator(tags, attributed, roster, rules)  # a hidden "I said" the rules give back as them is right
     same = {FIRST_PERSON: narrator, narrator: FIRST_PERSON} if narrator else {}
     for script, first, tagged in zip(scripts, attributed, tags):
         sure += sum(s.confidence for s in first.segments if s.kind == "dialogue")

@@ -4,14 +4,15 @@ A narrator who says "I said" is a character of their own. Their name is not in
 the narration, but the people they talk to use it: the name that the lines
 answering the narrator (or answered by the narrator) address, and that nobody
 else is heard speaking under, is theirs ("You have been in Afghanistan,
-Watson." / "How did you know?" I asked.).
+Watson." / "How did you know?" I asked.), and so is any other name they call
+the narrator by that the narration hardly writes ("Mr. Barnes" of Jake).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from narrate.attribute.characters import Roster
@@ -40,6 +41,19 @@ def narrator_name(scripts: Sequence[Script], roster: Roster, heard: set[str]) ->
     return _unnarrated(scripts, roster)
 
 
+def also_called(scripts: Sequence[Script], roster: Roster, heard: set[str], name: str) -> set[str]:
+    """Other names the others call the narrator `name` by ("Mr. Barnes" of Jake): called beside the narrator at least
+    `_MIN_CALLS` times, never `heard` speaking under a tag of their own, written in the narration at most once and
+    of no other gender."""
+    calls: Counter[str] = Counter()
+    for script in scripts:
+        calls.update(_calls(script, roster))
+    gender = roster.gender(name)
+    return {other for other, count in calls.items()
+            if other != name and other not in heard and count >= _MIN_CALLS and roster.counts.get(other, 0) <= 1
+            and (gender == "unknown" or roster.gender(other) in (gender, "unknown"))}
+
+
 def _unnarrated(scripts: Sequence[Script], roster: Roster) -> str | None:
     """The name most often called in a first-person work that its narration never uses: only "I" can go unnarrated.
 
@@ -64,9 +78,9 @@ def _written(name: str, scripts: Sequence[Script]) -> bool:
     return any(word.search(s.text) for script in scripts for s in script.segments if s.kind == "narration")
 
 
-def as_narrator(roster: Roster, name: str) -> Roster:
-    """The roster with every form of `name` meaning the first-person narrator (so "..., Reyes." calls "I")."""
-    forms = {form: FIRST_PERSON if canon == name else canon for form, canon in roster.forms.items()}
+def as_narrator(roster: Roster, names: Collection[str]) -> Roster:
+    """The roster with every form of the `names` meaning the first-person narrator (so "..., Reyes." calls "I")."""
+    forms = {form: FIRST_PERSON if canon in names else canon for form, canon in roster.forms.items()}
     return replace(roster, forms=forms, seen={}, called={})
 
 
