@@ -1554,3 +1554,13 @@ def test_the_other_names_the_others_call_a_narrator_are_the_narrator_too(tmp_pat
         "“Thanks.”"
     )
     assert {speaker for _, speaker in speakers(attributed_text(tmp_path, body))} == {"Brett", "Mike", "Jake", "the waiter"}
+
+
+def test_a_name_someone_is_given_is_a_name_though_it_is_also_a_word(tmp_path: Path) -> None:
+    """"I call her Cortado": a cortado is a coffee she orders, and Cortado is a woman whose "she says" lines are
+    hers, not the sister who just hung up."""
+    body = ("Every morning she orders a cortado. In my head I call her Cortado. My sister Nell rang at nine.\n\n"
+            "“Is she there?” Nell asked.\n\n“Go away,” I said. Nell hung up.\n\nCortado taps her card against the "
+            "reader and looks at me.\n\n“I’m sorry,” she says. “I wasn’t trying to listen.”\n\n“Oh, God,” I say.")
+    said = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
+    assert said[-3:-1] == ["Cortado", "Cortado"]

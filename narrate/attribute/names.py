@@ -192,6 +192,7 @@ def find_names(
     }  # "the Grandmother", capitalised inside sentences far more often than "grandmother" is written (as often, when
     # it tags speech five times: "said the Voice")
     common |= _epithets(narration, midway, speaking, located, phrases)
+    common |= {m["name"] for text in narration for m in _NICKNAMED.finditer(text) if evidence[m["name"]]}
     narrated = Counter({p: n for p, n in phrases.items() if evidence[p] and (_acceptable(p, lower, p in midway) or p in common)})
     spoken_full: list[str] = []  # full names said in dialogue only ("I see Cyril Fielding to be a very nice chap")
     for text in dialogue:
@@ -234,6 +235,9 @@ def find_names(
     return names, Counter({p: n for p, n in narrated.items() if p in names}), places
 
 
+_NICKNAMED = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:him|her|them)\s+(?P<name>[A-Z][\w’'-]*[a-z])\b")
+"""A name someone is given ("I call her Cortado"): a person's, though the word is also written in lower case (a
+cortado is a coffee)."""
 _STRAY = 20
 """A name found after "at", "to", "in"... half the time is a place though one in this many of its uses seems to tag
 speech ("Mansfield": 58 of 105 after them, 2 beside a speech verb)."""
