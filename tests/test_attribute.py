@@ -1564,3 +1564,26 @@ def test_a_name_someone_is_given_is_a_name_though_it_is_also_a_word(tmp_path: Pa
             "reader and looks at me.\n\n“I’m sorry,” she says. “I wasn’t trying to listen.”\n\n“Oh, God,” I say.")
     said = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
     assert said[-3:-1] == ["Cortado", "Cortado"]
+
+
+def test_a_reader_insert_reader_is_y_n(tmp_path: Path) -> None:
+    """In a reader-insert story the others call "you" Y/N: "you" is a character called Y/N, and the line after
+    “Y/N, this is terrible.” is the reader's."""
+    body = (
+        "You push open the door of the coffee shop and the bell above it jingles. Steve is already at the counter, and he turns when he hears it.\n\n"
+        "“Hey, Y/N,” he says, smiling. “I got you the usual.”\n\n"
+        "“You’re a saint.”\n\n"
+        "“I know.” He hands you the cup. “Bucky’s running late. Again.”\n\n"
+        "You roll your eyes. “Shocking.”\n\n"
+        "The door jingles again and Bucky stumbles in, hair a mess, jacket half on.\n\n"
+        "“Don’t say it,” Bucky says.\n\n"
+        "“I didn’t say anything,” you say.\n\n"
+        "“You were thinking it, doll.”\n\n"
+        "Steve laughs. “She was. We both were.”\n\n"
+        "“Traitors. Both of you.” Bucky steals your cup and takes a sip. “Y/N, this is terrible.”\n\n"
+        "“Then give it back.”\n\n"
+        "He doesn’t."
+    )
+    said = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
+    assert said == ["Steve", "Steve", "Y/N", "Steve", "Steve", "Y/N", "Bucky", "Y/N", "Bucky", "Steve", "Bucky", "Bucky",
+                    "Y/N"]

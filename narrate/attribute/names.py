@@ -102,10 +102,10 @@ _STYLE = re.compile(r"\b(?:[Hh]is|[Hh]er|[Yy]our)\s+$")
 """The word before a style of address: "His Grace"."""
 
 _VOCATIVE = re.compile(
-    r"^(?P<first>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=,)"
-    r"|(?:,\s+|\b(?:[Dd]ear|[Mm]y)\s+)(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=\s*(?:[,!?…—–]|\.\s*$|$))"
+    r"^(?P<first>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|Y/N)(?=,)"
+    r"|(?:,\s+|\b(?:[Dd]ear|[Mm]y)\s+)(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|Y/N)(?=\s*(?:[,!?…—–]|\.\s*$|$))"
 )
-"""A name said to someone: "..., Watson." / "Jules, wait" / "my dear Watson"."""
+"""A name said to someone: "..., Watson." / "Jules, wait" / "my dear Watson" / "Hey, Y/N"."""
 _LOCATIVE = frozenset("in at into from to near inside outside towards toward across through".split())
 """Words that put a name in a place: a name found after them a third of the time or more, never used as a person's,
 is a place."""
@@ -336,7 +336,7 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
             i += 1
             continue
         j = i + 1
-        alone = _INITIALS.fullmatch(tokens[i][0]) is not None  # "J.J." joins no other word
+        alone = _INITIALS.fullmatch(tokens[i][0]) is not None or tokens[i][0] == READER  # "J.J." joins no other word
         while j < len(tokens) and not alone and _joined(text, tokens[j - 1], tokens[j]) and (
             tokens[j][0][0].isupper() or _particle(tokens, j) and _joined(text, tokens[j], tokens[j + 1])
         ):
@@ -368,8 +368,10 @@ _HONORIFIC = re.compile(HONORIFIC_SUFFIX + "$")
 """That suffix ending a name phrase."""
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 """A name of initials ("J.J.", "T.J.")."""
-_NAME_TOKEN = re.compile(rf"{_INITIALS.pattern}|{TOKEN.pattern}")
-"""A word, or a name of initials."""
+READER = "Y/N"
+"""The name a reader-insert story gives its reader ("your name"), said and written as it stands."""
+_NAME_TOKEN = re.compile(rf"{_INITIALS.pattern}|{re.escape(READER)}|{TOKEN.pattern}")
+"""A word, a name of initials or the reader's."""
 
 _PARTICLES = frozenset("de du des da di del della van von der den ter le la".split())
 """Lower-case words inside a name ("Professor de Worms", "Mr. van der Luyden")."""
@@ -404,7 +406,7 @@ def _acceptable(phrase: str, lower: Collection[str], inside: bool = True) -> boo
     core = [w for w in phrase.split() if not _is_title(w) and w not in _PARTICLES]
     checked = [] if _is_title(phrase.split()[0]) else core[-1:] if inside else core  # "Mrs. Hall" beside "the hall"
     return bool(core) and all(w.lower() not in lower for w in checked) and all(
-        not (w.isupper() and len(w) > 1 and not _INITIALS.fullmatch(w)) and w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and len(w) > 1
+        not (w.isupper() and len(w) > 1 and not _INITIALS.fullmatch(w) and w != READER) and w.lower() not in _STOP and w.lower().removesuffix("s") not in _STOP and len(w) > 1
         for w in core
     )
 
