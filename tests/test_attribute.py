@@ -1587,3 +1587,35 @@ def test_a_reader_insert_reader_is_y_n(tmp_path: Path) -> None:
     said = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
     assert said == ["Steve", "Steve", "Y/N", "Steve", "Steve", "Y/N", "Bucky", "Y/N", "Bucky", "Steve", "Bucky", "Bucky",
                     "Y/N"]
+
+
+_PHONE_CALL = (
+    "My phone rang just as Priya set the tray down on the counter. It was Mum.\n\n"
+    "“Where are you?” Mum asked. “You said six.”\n\n"
+    "“I’m at work. I said seven.”\n\n"
+    "“You said six, Tess. I wrote it down.”\n\n"
+    "“Then you wrote it down wrong.”\n\n"
+    "She sighed the way only she can sigh, and hung up.\n\n"
+    "Priya slid a mug towards me. She was trying very hard not to laugh.\n\n"
+    "“Your mother?” she asked.\n\n"
+    "“Who else.”\n\n"
+    "“She sounds lovely.”\n\n"
+    "“She’s a nightmare.”\n\n"
+    "The bell over the door went, and Hannah came in out of the rain, shaking her umbrella.\n\n"
+    "“Are we still on for tonight?” she said.\n\n"
+    "“If I survive,” I said."
+)
+"""A first-person chapter: a call from Mum beside Priya, who speaks once the call has ended."""
+
+
+def test_my_opening_a_sentence_is_the_narrator_as_his_is_him(tmp_path: Path) -> None:
+    """"My phone rang just as Priya set the tray down": the narrator is the one the sentence is about, so the reply
+    to Mum's call is theirs, not Priya's."""
+    said = [speaker for _, speaker in speakers(attributed_text(tmp_path, _PHONE_CALL))]
+    assert said[:5] == ["Mum", "Mum", "I", "Mum", "I"]
+
+
+def test_someone_who_hung_up_on_a_first_person_narrator_is_gone_from_the_conversation(tmp_path: Path) -> None:
+    """After "She sighed ... and hung up.", Mum says nothing more: the narrator answers Priya."""
+    said = [speaker for _, speaker in speakers(attributed_text(tmp_path, _PHONE_CALL))]
+    assert said[5:] == ["Priya", "I", "Priya", "I", "Hannah", "I"]

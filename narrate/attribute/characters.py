@@ -404,10 +404,10 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
             found.append(Mention(name, m.start(), m.end(), opens_sentence(text, m.start()), text[m.end() : m.end() + 2] in ("’s", "'s")))
     for m in (_PRONOUNS_YOU if roster.second_person else _PRONOUNS).finditer(text):
         initial = opens_sentence(text, m.start())
-        if m[1] in ("His", "Her") and not initial or any(f.start <= m.start() < f.end for f in found):
+        if m[1] in ("His", "Her", "My") and not initial or any(f.start <= m.start() < f.end for f in found):
             continue
-        name = "i" if m[1] in ("You", "you") else m[1].lower()
-        found.append(Mention(name, m.start(), m.end(), initial, m[1] in ("His", "Her")))
+        name = "i" if m[1] in ("You", "you", "My") else m[1].lower()
+        found.append(Mention(name, m.start(), m.end(), initial, m[1] in ("His", "Her", "My")))
     named = {f.start for f in found if not f.is_pronoun and not f.owner}
     return tuple(sorted((f for f in found if not _before_name(text, f, named)), key=lambda f: f.start))
 
@@ -419,9 +419,9 @@ def _before_name(text: str, mention: Mention, named: set[int]) -> bool:
     return bool(mention.owner) and gap is not None and mention.end + gap.end() in named
 
 
-_PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her)\b")
+_PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her|My)\b")
 """Pronouns that may be someone's mention."""
-_PRONOUNS_YOU = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her|[Yy]ou)\b")
+_PRONOUNS_YOU = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her|My|[Yy]ou)\b")
 """The same, with the "you" of a story told in the second person."""
 _SECOND_PERSON_SHARE = 0.25
 """How often a narration says "you" at least, against "he" and "she" together, to be told in the second person

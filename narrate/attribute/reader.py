@@ -113,6 +113,9 @@ class Reader:
     """When kept (for training the scorer): each untagged paragraph with its candidates' evidence."""
     carried: str | None = None
     """The last speaker of the chapter before, for a chapter that opens in the middle of their speech."""
+    gone: set[str] = field(default_factory=set)
+    """People a first-person narrator was talking to on the phone until the call ended ("She hung up."): no longer
+    in the conversation until a tag brings them back."""
 
     def gender(self, name: str) -> Gender:
         """Gender of a person by name or role (or as a pronoun tag has shown it)."""
@@ -221,7 +224,7 @@ class Reader:
         """Recent speakers other than `name`, most recent first."""
         seen: list[str] = []
         for speaker in reversed(self.speakers[-_MEMORY:]):
-            if speaker != name and speaker not in seen and speaker != UNKNOWN:
+            if speaker != name and speaker not in seen and speaker != UNKNOWN and speaker not in self.gone:
                 seen.append(speaker)
         return seen
 
@@ -236,6 +239,7 @@ def enter_scene(state: Reader, scene: int) -> None:
         state.addressed = set()
         state.present = Counter()
         state.introduced = set()
+        state.gone = set()
 
 
 def remember_turn(state: Reader, turn: Turn) -> None:
@@ -244,6 +248,8 @@ def remember_turn(state: Reader, turn: Turn) -> None:
     state.turns = state.turns + 1 if pick.rule == "turn" else 0
     if pick.rule not in WEAK and pick.rule != "continued" and pick.speaker != UNKNOWN:
         state.subjects.insert(len(state.subjects) if state.after_quotes is None else state.after_quotes, pick.speaker)
+    if pick.rule not in WEAK:
+        state.gone.discard(pick.speaker)  # back on the line, or in the room
     state.speakers.append(pick.speaker)
     state.timeline.append(pick.speaker)
     state.present[pick.speaker] += 1
@@ -307,6 +313,22 @@ def remember_subjects(state: Reader, segments: list[Segment]) -> None:
                 state.subjects.append(subject)
                 state.timeline.append(subject)
                 state.present[subject] += 1
+            if _HUNG_UP.search(sentence):
+                _call_ended(state, subject)
+
+
+_HUNG_UP = re.compile(r"\b(?:hung|hangs|hang)\s+up\b|\bline\s+(?:went|goes)\s+dead\b|\bend(?:s|ed)\s+the\s+call\b")
+"""A phone call ending."""
+
+
+def _call_ended(state: Reader, subject: str | None) -> None:
+    """A call ends: the conversation is over, and someone other than a first-person narrator who hung up was the
+    voice on the line ("She sighed, and hung up."), gone from the scene."""
+    state.opened = len(state.speakers)
+    state.conversation += 1
+    if subject and subject != FIRST_PERSON and FIRST_PERSON in state.tagged:
+        state.gone.add(subject)
+        state.present.pop(subject, None)
 
 
 def _vague(mention: Mention) -> bool:

@@ -329,6 +329,7 @@ def _evidence(state: Reader, segments: list[Segment], proposals: list[Pick]) -> 
     people += [name for name, _ in state.present.most_common(3)]
     if FIRST_PERSON in state.tagged:
         people.append(FIRST_PERSON)
+    people = [p for p in people if p not in state.gone] or people
     candidates: dict[str, dict[str, float]] = {}
     for name in dict.fromkeys(p for p in people if p != UNKNOWN and p not in called):  # nobody calls themselves
         features = {f"rule {p.rule}": 1.0 for p in proposals if p.speaker == name}
