@@ -1612,10 +1612,16 @@ def test_my_opening_a_sentence_is_the_narrator_as_his_is_him(tmp_path: Path) -> 
     """"My phone rang just as Priya set the tray down": the narrator is the one the sentence is about, so the reply
     to Mum's call is theirs, not Priya's."""
     said = [speaker for _, speaker in speakers(attributed_text(tmp_path, _PHONE_CALL))]
-    assert said[:5] == ["Mum", "Mum", "I", "Mum", "I"]
+    assert said[:5] == ["Mum", "Mum", "Tess", "Mum", "Tess"]
 
 
 def test_someone_who_hung_up_on_a_first_person_narrator_is_gone_from_the_conversation(tmp_path: Path) -> None:
     """After "She sighed ... and hung up.", Mum says nothing more: the narrator answers Priya."""
     said = [speaker for _, speaker in speakers(attributed_text(tmp_path, _PHONE_CALL))]
-    assert said[5:] == ["Priya", "I", "Priya", "I", "Hannah", "I"]
+    assert said[5:] == ["Priya", "Tess", "Priya", "Tess", "Hannah", "Tess"]
+
+
+def test_a_name_called_inside_a_quote_names_the_narrator(tmp_path: Path) -> None:
+    """“You said six, Tess. I wrote it down.”: Tess, called before the quote goes on, is the narrator's name."""
+    said = {speaker for _, speaker in speakers(attributed_text(tmp_path, _PHONE_CALL))}
+    assert said == {"Mum", "Tess", "Priya", "Hannah"}

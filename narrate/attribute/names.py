@@ -103,9 +103,9 @@ _STYLE = re.compile(r"\b(?:[Hh]is|[Hh]er|[Yy]our)\s+$")
 
 _VOCATIVE = re.compile(
     r"^(?P<first>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|Y/N)(?=,)"
-    r"|(?:,\s+|\b(?:[Dd]ear|[Mm]y)\s+)(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|Y/N)(?=\s*(?:[,!?…—–]|\.\s*$|$))"
+    r"|(?:,\s+|\b(?:[Dd]ear|[Mm]y)\s+)(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|Y/N)(?=\s*(?:[,!?…—–]|\.(?:\s|$)|$))"
 )
-"""A name said to someone: "..., Watson." / "Jules, wait" / "my dear Watson" / "Hey, Y/N"."""
+"""A name said to someone: "..., Watson." / "You said six, Tess. I..." / "Jules, wait" / "my dear Watson" / "Hey, Y/N"."""
 _LOCATIVE = frozenset("in at into from to near inside outside towards toward across through".split())
 """Words that put a name in a place: a name found after them a third of the time or more, never used as a person's,
 is a place."""
