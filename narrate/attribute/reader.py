@@ -115,7 +115,7 @@ class Reader:
     """The last speaker of the chapter before, for a chapter that opens in the middle of their speech."""
     gone: set[str] = field(default_factory=set)
     """People a first-person narrator was talking to on the phone until the call ended ("She hung up."): no longer
-    in the conversation until a tag brings them back."""
+    in the conversation until something other than turn-taking (a tag, a beat) gives them a line."""
 
     def gender(self, name: str) -> Gender:
         """Gender of a person by name or role (or as a pronoun tag has shown it)."""
