@@ -716,9 +716,13 @@ def _turn(state: Reader, segments: list[Segment]) -> Pick:
     others = [o for o in others if o in state.present] or others
     narrating = FIRST_PERSON in state.tagged and last != FIRST_PERSON
     heard = state.speakers[state.opened :]
-    if narrating and last is not None and (set(heard) == {last} or heard.count(last) == 1 and FIRST_PERSON in state.present):
+    answering = narrating and last is not None and (
+        set(heard) == {last} or heard.count(last) == 1 and FIRST_PERSON in state.present)
+    if answering:
         others = [FIRST_PERSON]  # the narrator answers whoever just joined ("I met Montoya. 'Your friends are here.'")
     newer = _newer_person(state, last, others[:1])
+    if answering and newer not in heard:
+        newer = None  # the narrator answers unless someone who has spoken here joined in since
     if newer and newer not in called:
         return Pick(newer, "turn", penalty=min(0.2, 0.05 * state.turns))
     if others:
@@ -809,9 +813,14 @@ def tagged_names(scripts: Sequence[Script], roster: Roster) -> set[str]:
                     names.add(FIRST_PERSON if mention.name == "i" else mention.name)
     if pronouns["i"] < _FIRST_PERSON_SHARE * (pronouns["he"] + pronouns["she"]):
         names.discard(FIRST_PERSON)
+    elif pronouns["i"] >= _NARRATING:
+        names.add(FIRST_PERSON)
     return names
 
 
+_NARRATING = 3
+"""How many times a first-person narration says "I" (or opens a sentence with "My") to have a narrator who speaks,
+though no "I said" tags them."""
 _FIRST_PERSON_SHARE = 0.25
 """How often a first-person narration says "I" at least, against "he" and "she" together (on the corpus 1.1-1.3 in
 the first-person novels, at most 0.05 in the others; 0.7 or more in our first-person fixtures)."""
