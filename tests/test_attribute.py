@@ -312,27 +312,41 @@ def test_a_speaker_who_gives_their_name(tmp_path: Path) -> None:
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Tobias Wren", "Oriel"]
 
 
+_GAME_NIGHT = (
+    "By the time I got to Theo’s flat, the others had already started without me. Marisol was lying on the floor with her feet up on the sofa, Jun was shuffling cards with the seriousness of a surgeon, and Theo was in the kitchen doorway holding a bowl of crisps like a shield.\n\n"
+    "“You’re late,” Marisol said, without lifting her head.\n\n"
+    "“I brought wine.”\n\n"
+    "“You’re forgiven.”\n\n"
+    "Jun didn’t look up. “We’re playing Hearts. You’re on my team.”\n\n"
+    "“Hearts doesn’t have teams.”\n\n"
+    "“It does tonight,” said Theo. He put the crisps down in the middle of the rug and folded himself onto the floor beside Marisol. “House rules.”\n\n"
+    "“Since when?”\n\n"
+    "“Since Jun lost three times in a row last week.”\n\n"
+    "“I didn’t lose,” Jun said. “I was strategically generous.”\n\n"
+    "Marisol snorted. “You were strategically terrible.”\n\n"
+    "I sat down cross-legged and took the cards Jun pushed at me. They were still warm from his hands.\n\n"
+    "“Okay, Lou,” he said quietly, leaning in. “Here’s the plan.”\n\n"
+    "“There’s a plan?”\n\n"
+    "“There’s always a plan.”\n\n"
+    "Theo threw a crisp at him. “No conspiring.”\n\n"
+    "“We’re not conspiring. We’re communicating.”\n\n"
+    "“Same thing,” Marisol said, “when you do it.”\n\n"
+    "My phone buzzed against my hip. I ignored it. It buzzed again.\n\n"
+    "“Are you going to get that?” Theo asked.\n\n"
+    "“No.”\n\n"
+    "“It might be your mum.”\n\n"
+    "“It’s definitely my mum. That’s why I’m not getting it.”\n\n"
+    "Jun laughed, and for a second everything was easy."
+)
+"""A first-person chapter with no "I said": the narrator, Lou, comes in on a card game."""
+
+
 def test_a_quote_after_one_the_sentence_between_tagged_goes_on_in_that_voice(tmp_path: Path) -> None:
     """“Okay, Lou,” he said quietly, leaning in. “Here’s the plan.”: both quotes are Jun’s, though "he" weighed
     again after the first was Theo; a quote with a tag of its own after it (“Hoax,” said Theo. “It’s a hoax,” said
     Jun.) is still that tag’s."""
-    body = (
-        "By the time I got to Theo’s flat, the others had already started without me. Marisol was lying on the floor with her feet up on the sofa, Jun was shuffling cards with the seriousness of a surgeon, and Theo was in the kitchen doorway holding a bowl of crisps like a shield.\n\n"
-        "“You’re late,” Marisol said, without lifting her head.\n\n"
-        "“I brought wine,” I said.\n\n"
-        "“You’re forgiven.”\n\n"
-        "Jun didn’t look up. “We’re playing Hearts. You’re on my team.”\n\n"
-        "“Hearts doesn’t have teams.”\n\n"
-        "“It does tonight,” said Theo. He put the crisps down in the middle of the rug and folded himself onto the floor beside Marisol. “House rules.”\n\n"
-        "“Since when?”\n\n"
-        "“Since Jun lost three times in a row last week.”\n\n"
-        "“I didn’t lose,” Jun said. “I was strategically generous.”\n\n"
-        "Marisol snorted. “You were strategically terrible.”\n\n"
-        "I sat down cross-legged and took the cards Jun pushed at me. They were still warm from his hands.\n\n"
-        "“Okay, Lou,” he said quietly, leaning in. “Here’s the plan.”\n\n"
-        "“There’s a plan?”\n\n"
-        "“Hoax,” said Theo. “It’s a hoax,” said Jun."
-    )
+    tagged = _GAME_NIGHT.replace("“I brought wine.”", "“I brought wine,” I said.")
+    body = tagged[: tagged.index("“There’s always")] + "“Hoax,” said Theo. “It’s a hoax,” said Jun."
     said = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
     assert said[12:14] == ["Jun", "Jun"] and said[-2:] == ["Theo", "Jun"]
 
@@ -1630,31 +1644,6 @@ def test_a_name_called_inside_a_quote_names_the_narrator(tmp_path: Path) -> None
 def test_a_first_person_narrator_no_tag_names_still_speaks(tmp_path: Path) -> None:
     """A first-person chapter with no "I said" at all: the narrator, who has just come in, answers “You’re late”
     ("I brought wine."), though the others named in the room have spoken elsewhere, and is called Lou."""
-    body = (
-        "By the time I got to Theo’s flat, the others had already started without me. Marisol was lying on the floor with her feet up on the sofa, Jun was shuffling cards with the seriousness of a surgeon, and Theo was in the kitchen doorway holding a bowl of crisps like a shield.\n\n"
-        "“You’re late,” Marisol said, without lifting her head.\n\n"
-        "“I brought wine.”\n\n"
-        "“You’re forgiven.”\n\n"
-        "Jun didn’t look up. “We’re playing Hearts. You’re on my team.”\n\n"
-        "“Hearts doesn’t have teams.”\n\n"
-        "“It does tonight,” said Theo. He put the crisps down in the middle of the rug and folded himself onto the floor beside Marisol. “House rules.”\n\n"
-        "“Since when?”\n\n"
-        "“Since Jun lost three times in a row last week.”\n\n"
-        "“I didn’t lose,” Jun said. “I was strategically generous.”\n\n"
-        "Marisol snorted. “You were strategically terrible.”\n\n"
-        "I sat down cross-legged and took the cards Jun pushed at me. They were still warm from his hands.\n\n"
-        "“Okay, Lou,” he said quietly, leaning in. “Here’s the plan.”\n\n"
-        "“There’s a plan?”\n\n"
-        "“There’s always a plan.”\n\n"
-        "Theo threw a crisp at him. “No conspiring.”\n\n"
-        "“We’re not conspiring. We’re communicating.”\n\n"
-        "“Same thing,” Marisol said, “when you do it.”\n\n"
-        "My phone buzzed against my hip. I ignored it. It buzzed again.\n\n"
-        "“Are you going to get that?” Theo asked.\n\n"
-        "“No.”\n\n"
-        "“It might be your mum.”\n\n"
-        "“It’s definitely my mum. That’s why I’m not getting it.”\n\n"
-        "Jun laughed, and for a second everything was easy."
-    )
+    body = _GAME_NIGHT
     said = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
     assert said[:2] == ["Marisol", "Lou"] and said[14] == "Lou"
