@@ -1647,3 +1647,22 @@ def test_a_first_person_narrator_no_tag_names_still_speaks(tmp_path: Path) -> No
     body = _GAME_NIGHT
     said = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
     assert said[:2] == ["Marisol", "Lou"] and said[14] == "Lou"
+
+
+def test_a_voice_on_the_phone_that_hangs_up_after_speaking_is_gone(tmp_path: Path) -> None:
+    """"“Tell Lena she owes me brunch,” said Sami, and hung up.": Sami was on speaker; the two in the room talk on
+    without him ("Yes, I did." is Noor's, not Sami's by turn-taking)."""
+    body = (
+        "Noor put the phone on speaker and set it on the table between them. June pulled her knees up on the sofa.\n\n"
+        "“You okay, June?” Sami asked through the speaker.\n\n"
+        "“Mostly,” said June.\n\n"
+        "“Rest, then. And call me if it gets worse.”\n\n"
+        "“Bye, Sami,” said Noor.\n\n"
+        "“Tell Lena she owes me brunch,” said Sami, and hung up.\n\n"
+        "The room was very quiet after that.\n\n"
+        "“You didn’t have to call him,” June said.\n\n"
+        "“Yes, I did.”\n\n"
+        "“You didn’t, though.”"
+    )
+    said = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
+    assert said[-3:] == ["June", "Noor", "June"]

@@ -114,8 +114,10 @@ class Reader:
     carried: str | None = None
     """The last speaker of the chapter before, for a chapter that opens in the middle of their speech."""
     gone: set[str] = field(default_factory=set)
-    """People a first-person narrator was talking to on the phone until the call ended ("She hung up."): no longer
-    in the conversation until something other than turn-taking (a tag, a beat) gives them a line."""
+    """People who were a voice on the phone until they hung up ("“Bye,” said Sami, and hung up."): no longer in the
+    conversation until something other than turn-taking (a tag, a beat) gives them a line."""
+    hanging_up: str | None = None
+    """Who the current paragraph's narration says hung up, if anyone: gone once the paragraph is theirs."""
 
     def gender(self, name: str) -> Gender:
         """Gender of a person by name or role (or as a pronoun tag has shown it)."""
@@ -253,6 +255,11 @@ def remember_turn(state: Reader, turn: Turn) -> None:
     state.speakers.append(pick.speaker)
     state.timeline.append(pick.speaker)
     state.present[pick.speaker] += 1
+    if state.hanging_up is not None:  # "“Bye,” said Sami, and hung up."
+        if state.hanging_up == pick.speaker:
+            _gone(state, pick.speaker)
+        _new_conversation(state)
+        state.hanging_up = None
     last = [s for s in turn.segments if s.kind == "dialogue"][-1]
     state.previous_open = last.runs_on
     state.previous_sure = pick.sure
@@ -322,13 +329,35 @@ _HUNG_UP = re.compile(r"\b(?:hung|hangs|hang)\s+up\b|\bline\s+(?:went|goes)\s+de
 
 
 def _call_ended(state: Reader, subject: str | None) -> None:
-    """A call ends: the conversation is over, and someone other than a first-person narrator who hung up was the
-    voice on the line ("She sighed, and hung up."), gone from the scene."""
+    """A call ends: the conversation is over. Who hangs up right after speaking (in the same paragraph, or the
+    one before), or hangs up on a first-person narrator ("She sighed, and hung up."), was the voice on the line and
+    is gone from the scene; someone who hangs up on a voice ("Priya hung up and texted Bea") stays."""
+    if subject is None or subject == FIRST_PERSON:
+        _new_conversation(state)
+    elif FIRST_PERSON in state.tagged or state.speakers[-1:] == [subject]:
+        _new_conversation(state)
+        _gone(state, subject)
+    else:
+        state.hanging_up = subject  # gone if the paragraph is theirs; the conversation ends after it either way
+
+
+def call_over(state: Reader) -> None:
+    """Before a dialogue paragraph: a call someone hung up in the narration before it has ended the conversation."""
+    if state.hanging_up is not None:
+        _new_conversation(state)
+        state.hanging_up = None
+
+
+def _gone(state: Reader, name: str) -> None:
+    """`name` has left the conversation."""
+    state.gone.add(name)
+    state.present.pop(name, None)
+
+
+def _new_conversation(state: Reader) -> None:
+    """The conversation so far is over: the next line opens another."""
     state.opened = len(state.speakers)
     state.conversation += 1
-    if subject and subject != FIRST_PERSON and FIRST_PERSON in state.tagged:
-        state.gone.add(subject)
-        state.present.pop(subject, None)
 
 
 def _vague(mention: Mention) -> bool:

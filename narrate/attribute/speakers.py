@@ -46,6 +46,7 @@ from narrate.attribute.reader import (
     UNKNOWN,
     Book,
     Reader,
+    call_over,
     enter_scene,
     introductions,
     pronoun_gender,
@@ -208,6 +209,7 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
     tags: dict[int, Pick] = {}
     state.narrated = False
     state.after_quotes = None
+    call_over(state)  # "Priya hung up." in the narration before: this is another conversation
     state.listeners = addressed(state.roster, segments)
     for i, segment in enumerate(segments):
         if segment.kind == "narration":
@@ -746,7 +748,8 @@ def _newer_person(state: Reader, last: str | None, other: list[str]) -> str | No
     if not other:
         return None
     since = len(state.timeline) - 1 - state.timeline[::-1].index(other[0]) if other[0] in state.timeline else -1
-    joined = [n for n in state.timeline[since + 1 :] if n not in (last, other[0], FIRST_PERSON) and n in state.tagged]
+    joined = [n for n in state.timeline[since + 1 :]
+              if n not in (last, other[0], FIRST_PERSON) and n in state.tagged and n not in state.gone]
     return joined[-1] if joined else None
 
 
