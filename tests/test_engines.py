@@ -126,6 +126,14 @@ def test_espeak_reads_typography_and_skips_emphasis_marks(espeak: Engine) -> Non
     assert spelled > 1.3 * plain
 
 
+def test_espeak_says_a_reader_inserts_y_n_as_two_letters(espeak: Engine) -> None:
+    """"Hey, Y/N." is said "Hey, Y N.", not "Hey, why slash en."."""
+    voice = Voice("espeak", "en-us")
+    letters = espeak.synthesize("Hey, Y N, come here.", voice).duration
+    assert espeak.synthesize("Hey, Y/N, come here.", voice).duration == pytest.approx(letters, rel=0.02)
+    assert espeak.synthesize("Hey, Y slash N, come here.", voice).duration > 1.1 * letters
+
+
 def test_espeak_unknown_voice_is_a_config_error(espeak: Engine) -> None:
     for voice_id in ("en-xx", "en-us+nonsense", "fr"):
         with pytest.raises(ConfigError) as error:

@@ -16,9 +16,14 @@ SENTENCE = re.compile(r"\S.*?(?:[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s|$)|$)", r
 """One sentence: up to terminal punctuation and any closing quotes or brackets."""
 
 
+READER = re.compile(r"(?<![\w/])[Yy]/[Nn](?![\w/])")
+"""A reader-insert story's "Y/N" (your name), said as its two letters rather than "why slash en" (a lexicon entry
+for "Y/N" can give it a name)."""
+
+
 def speakable(text: str) -> str:
-    """`text` without marks that would be read aloud, number ranges spoken with "to"."""
-    return NUMBER_RANGE.sub(" to ", text.translate(UNSPOKEN_MARKS))
+    """`text` without marks that would be read aloud, number ranges spoken with "to", "Y/N" as two letters."""
+    return READER.sub("Y N", NUMBER_RANGE.sub(" to ", text.translate(UNSPOKEN_MARKS)))
 
 
 def sentence_groups(text: str, max_words: int) -> list[str]:
