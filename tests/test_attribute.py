@@ -373,6 +373,14 @@ def test_the_princess_is_the_one_princess_and_a_titled_surname_of_several_words_
     assert roster.forms["Mrs. van der Luyden"] == roster.forms["Mrs. Henry van der Luyden"] != roster.forms["Mr. van der Luyden"]
 
 
+def test_cap_is_the_one_captain(tmp_path: Path) -> None:
+    """"Cap" (as "Doc", "Sarge") is what the crew call the one Captain Somebody: one character, one voice."""
+    body = ("Captain Imogen Roake came onto the bridge. Teddy Ferrante looked up from the console.\n\n"
+            "“Report,” the captain said.\n\n“Nothing yet, Cap,” said Teddy.\n\n“Then keep looking,” said Cap.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert roster.forms["Cap"] == roster.forms["the captain"] == roster.forms["Captain Imogen Roake"]
+
+
 def test_her_father_shares_her_surname(tmp_path: Path) -> None:
     body = (
         "By the fire sat Nell Marsh with Mr. Knox and Mr. Marsh. Everyone called her Miss Marsh. "

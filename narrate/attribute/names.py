@@ -667,7 +667,14 @@ def titled_roles(forms: dict[str, str], counts: Mapping[str, int]) -> dict[str, 
             holders[{"dr": "doctor"}.get(title, title)].add(name)
     single = {title: holder for title, names in holders.items()
               if title in RANKS and (holder := _dominant({name: counts.get(name, 0) for name in names}))}
-    return {f"the {title}": name for title, name in single.items()} | {title.capitalize(): name for title, name in single.items()}
+    called = {nickname: single[title] for nickname, title in _RANK_NICKNAMES.items() if title in single and nickname in forms}
+    return ({f"the {title}": name for title, name in single.items()} | {title.capitalize(): name for title, name in single.items()}
+            | called)
+
+
+_RANK_NICKNAMES = {"Cap": "captain", "Capt": "captain", "Skipper": "captain", "Sarge": "sergeant", "Doc": "doctor",
+                   "Prof": "professor"}
+"""What people call the one holder of a rank ("Reyes. Status." / "Aye, Cap."): the Captain Somebody of the text."""
 
 
 def _core(name: str) -> str:
