@@ -381,6 +381,14 @@ def test_cap_is_the_one_captain(tmp_path: Path) -> None:
     assert roster.forms["Cap"] == roster.forms["the captain"] == roster.forms["Captain Imogen Roake"]
 
 
+def test_a_title_written_in_full_before_a_full_stop_ends_the_sentence(tmp_path: Path) -> None:
+    """“Understood, Doctor. Do not open it.”: no one is called "Doctor. Do"; "Dr. Hale" is still one name."""
+    body = ("Dr. Hale leaned over the crate. Pip watched Dr. Hale from the hatch.\n\n“Don’t touch it,” said Dr. Hale."
+            "\n\n“Understood, Doctor. Do not open it. Got it,” said Pip.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert "Dr. Hale" in roster.forms and not any(form.startswith("Doctor.") for form in roster.forms)
+
+
 def test_her_father_shares_her_surname(tmp_path: Path) -> None:
     body = (
         "By the fire sat Nell Marsh with Mr. Knox and Mr. Marsh. Everyone called her Miss Marsh. "

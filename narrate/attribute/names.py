@@ -391,7 +391,12 @@ def _joined(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
     gap = text[a.end() : b.start()]
     if a[0].endswith(("’s", "'s")) or _is_title(b[0]) and not _is_title(a[0]):
         return False
-    return gap == " " or gap == ". " and _is_title(a[0])
+    return gap == " " or gap == ". " and _is_title(a[0]) and a[0].lower() in _ABBREVIATED  # not "Doctor. Do not"
+
+
+_ABBREVIATED = frozenset("mr mrs ms dr mme mlle".split())
+"""Titles written short with a full stop ("Dr. Hale"): the word after the stop is still the name; after a title
+written in full, a stop ends the sentence ("Understood, Doctor. Do not open it.")."""
 
 
 def _is_title(word: str) -> bool:
