@@ -389,6 +389,14 @@ def test_a_title_written_in_full_before_a_full_stop_ends_the_sentence(tmp_path: 
     assert "Dr. Hale" in roster.forms and not any(form.startswith("Doctor.") for form in roster.forms)
 
 
+def test_a_short_first_name_joins_a_titled_full_name(tmp_path: Path) -> None:
+    """"Des" is Dr Desmond Hale, whose first name the text gives only after his title."""
+    body = ("Dr Desmond Hale leaned over the crate while Pip watched from the hatch.\n\n“Don’t touch it,” said Hale."
+            "\n\n“Wasn’t going to, Des,” said Pip.\n\n“Good,” said Des.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert roster.forms["Des"] == roster.forms["Dr Desmond Hale"] == roster.forms["Hale"]
+
+
 def test_her_father_shares_her_surname(tmp_path: Path) -> None:
     body = (
         "By the fire sat Nell Marsh with Mr. Knox and Mr. Marsh. Everyone called her Miss Marsh. "

@@ -778,7 +778,7 @@ def _nicknames(names: Counter[str]) -> list[tuple[str, str]]:
     """(nickname, full name) pairs among one-word names: "Lizzy" -> "Elizabeth", "Theo" -> "Theodore", "Kowie" -> "Kowalski".
     Unless it ends like a pet name (-y, -ie), a name that only begins another must begin a first name ("Cat" is not
     "Caterpillar"), and name lists must not give the two different genders."""
-    firsts = {name.split()[0]: name for name in names if not _is_title(name.split()[0])}
+    firsts = {core.split()[0]: name for name in names if " " in (core := _core(name))}  # "Desmond" of "Dr Desmond Hale"
     firsts.update({name: name for name in names if " " not in name and not _is_title(name)})  # "Meg": "Margaret"
     surnames: dict[str, set[str]] = defaultdict(set)
     for name in names:
