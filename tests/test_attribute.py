@@ -397,6 +397,16 @@ def test_a_short_first_name_joins_a_titled_full_name(tmp_path: Path) -> None:
     assert roster.forms["Des"] == roster.forms["Dr Desmond Hale"] == roster.forms["Hale"]
 
 
+def test_a_ship_called_over_the_radio_is_no_person(tmp_path: Path) -> None:
+    """The narration only ever writes "the Marrow Lark": called over the radio ("Tollgate, Marrow Lark, we hear
+    you"), it is still the ship, not a character."""
+    body = ("The galley on the Marrow Lark was cramped. Nobody on the Marrow Lark liked customs.\n\n"
+            "“Marrow Lark, this is Tollgate Control. Hold at buoy nine,” said Officer Brandt.\n\n"
+            "“Tollgate, Marrow Lark, we hear you,” said Roake.\n\n“Confirm that, Marrow Lark,” said Officer Brandt.")
+    roster = discover([parse(work := load(_story(tmp_path, body)), work.chapters[0])])
+    assert "Marrow Lark" not in roster.forms and "Roake" in roster.forms
+
+
 def test_her_father_shares_her_surname(tmp_path: Path) -> None:
     body = (
         "By the fire sat Nell Marsh with Mr. Knox and Mr. Marsh. Everyone called her Miss Marsh. "

@@ -151,6 +151,7 @@ def find_names(
     speaking: Counter[str] = Counter()
     acted: Counter[str] = Counter()  # "Will sat", "Will laughed": a first name, not the verb "will"
     midway: Counter[str] = Counter()
+    the: Counter[str] = Counter()  # phrases the narration writes after "the"
     for text in narration:
         for phrase, end, initial, tagged, possessive, before in _phrases(text):
             if phrase in _STYLED and _STYLE.search(text, 0, end - len(phrase) - 2 * possessive):
@@ -160,6 +161,7 @@ def find_names(
             placed = before in _PLACE_WORDS or dated
             phrases[phrase] += 1
             located[phrase] += before in _LOCATIVE
+            the[phrase] += before == "the"
             inside[phrase] += before in _INSIDE
             if not initial:
                 midway[phrase] += 1
@@ -206,6 +208,8 @@ def find_names(
             called[match["name"] or match["first"]] += 1
             ending_name[match["name"] or ""] += 1
     for name, count in called.items():
+        if phrases[name] and the[name] == phrases[name] and " " in name:
+            continue  # "the Marrow Lark" in every line of narration: a ship, called over the radio ("Tollgate, Marrow Lark")
         if count >= 2 or name in phrases or ending_name[name] and name.lower() not in RELATIONS:
             phrases[name] += count
             evidence[name] += count
