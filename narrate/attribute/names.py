@@ -209,7 +209,7 @@ def find_names(
             ending_name[match["name"] or ""] += 1
     for name, count in called.items():
         if phrases[name] and the[name] == phrases[name] and " " in name:
-            continue  # "the Marrow Lark" in every line of narration: a ship, called over the radio ("Tollgate, Marrow Lark")
+            continue  # "the Marrow Lark" every time in the narration: a ship called over the radio
         if count >= 2 or name in phrases or ending_name[name] and name.lower() not in RELATIONS:
             phrases[name] += count
             evidence[name] += count
@@ -395,10 +395,10 @@ def _joined(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
     gap = text[a.end() : b.start()]
     if a[0].endswith(("’s", "'s")) or _is_title(b[0]) and not _is_title(a[0]):
         return False
-    return gap == " " or gap == ". " and _is_title(a[0]) and a[0].lower() in _ABBREVIATED  # not "Doctor. Do not"
+    return gap == " " or gap == ". " and a[0].lower() in _ABBREVIATED  # "Dr. Hale"; not "Doctor. Do not"
 
 
-_ABBREVIATED = frozenset("mr mrs ms dr mme mlle".split())
+_ABBREVIATED = frozenset({"mr", "mrs", "ms", "dr", "mme", "mlle"})
 """Titles written short with a full stop ("Dr. Hale"): the word after the stop is still the name; after a title
 written in full, a stop ends the sentence ("Understood, Doctor. Do not open it.")."""
 
