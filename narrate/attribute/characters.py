@@ -402,10 +402,13 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
         if not any(f.start <= m.start() < f.end for f in found):
             name = roster.forms.get(role_name(m[1]), role_name(m[1]))
             found.append(Mention(name, m.start(), m.end(), opens_sentence(text, m.start()), text[m.end() : m.end() + 2] in ("’s", "'s")))
+    thought = [m.span() for m in _ITALIC.finditer(text)] if "*" in text or "_" in text else []
     for m in (_PRONOUNS_YOU if roster.second_person else _PRONOUNS).finditer(text):
         initial = opens_sentence(text, m.start())
         if m[1] in ("His", "Her", "My") and not initial or any(f.start <= m.start() < f.end for f in found):
             continue
+        if m[1] in ("I", "My") and any(start < m.start() < end for start, end in thought):
+            continue  # "*I should lie,* Kara thought.": her thought, not a first-person narrator
         name = "i" if m[1] in ("You", "you", "My") else m[1].lower()
         found.append(Mention(name, m.start(), m.end(), initial, m[1] in ("His", "Her", "My")))
     named = {f.start for f in found if not f.is_pronoun and not f.owner}
@@ -419,6 +422,9 @@ def _before_name(text: str, mention: Mention, named: set[int]) -> bool:
     return bool(mention.owner) and gap is not None and mention.end + gap.end() in named
 
 
+_ITALIC = re.compile(r"\*[^*\n]+(?:\*|$)|(?<!\w)_[^_\n]+(?:_(?!\w)|$)")
+"""Words marked as italics in plain text (to the end of a sentence cut inside them): in a third-person story,
+often someone's thought in the first person."""
 _PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her|My)\b")
 """Pronouns that may be someone's mention."""
 _PRONOUNS_YOU = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her|My|[Yy]ou)\b")

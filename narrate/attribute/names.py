@@ -180,6 +180,9 @@ def find_names(
                 followed.add(phrase)
                 if _acting(text, end):
                     acting.add(phrase)
+    for phrase, count in acted.items():  # "Lena leaned in the doorway." / "Lena smiled.": a first name that acts
+        if count >= 2 and " " not in phrase and not evidence[phrase] and is_first_name(phrase):
+            evidence[phrase] += 1
     for phrase in followed:  # "Bran stood up and he stretched." (but not a word found once, opening a sentence, that
         # neither acts nor is a first name: "Ignorant of the question, she replied")
         if midway[phrase] or phrases[phrase] > 1 or " " in phrase or phrase in acting or is_first_name(phrase):
