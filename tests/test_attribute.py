@@ -1702,21 +1702,32 @@ def test_a_voice_on_the_phone_that_hangs_up_after_speaking_is_gone(tmp_path: Pat
     assert said[-3:] == ["June", "Noor", "June"]
 
 
+_THOUGHTS = (
+    "Kara stared at the spreadsheet until the numbers blurred. *I am going to kill him,* she thought. *I am going to kill him and nobody will find the body.*\n\n"
+    "Lena leaned in the doorway. “You look murderous.”\n\n"
+    "“I’m fine.”\n\n"
+    "“You’re not.” She came in and sat on the edge of the desk. “Is it Snapper?”\n\n"
+    "*I should lie,* Kara thought. *I should definitely lie.* “It’s Snapper.”\n\n"
+    "“Want me to buy the paper and fire him?”\n\n"
+    "Kara laughed despite herself. “You can’t just buy CatCo.”\n\n"
+    "“I literally can.”\n\n"
+    "“Okay, you literally can. Please don’t.”\n\n"
+    "Lena smiled. “Then let me buy you dinner instead.”"
+)
+"""A third-person chapter whose heroine, Kara, thinks in italics."""
+
+
 def test_thoughts_in_italics_make_no_first_person_narrator_and_a_first_name_that_acts_is_a_name(tmp_path: Path) -> None:
     """A third-person chapter whose heroine thinks in italics ("*I should lie,* Kara thought."): no narrator "I"
     takes lines, and Lena, who only ever opens a sentence ("Lena leaned in the doorway.", "Lena smiled."), is a
     person."""
-    body = (
-        "Kara stared at the spreadsheet until the numbers blurred. *I am going to kill him,* she thought. *I am going to kill him and nobody will find the body.*\n\n"
-        "Lena leaned in the doorway. “You look murderous.”\n\n"
-        "“I’m fine.”\n\n"
-        "“You’re not.” She came in and sat on the edge of the desk. “Is it Snapper?”\n\n"
-        "*I should lie,* Kara thought. *I should definitely lie.* “It’s Snapper.”\n\n"
-        "“Want me to buy the paper and fire him?”\n\n"
-        "Kara laughed despite herself. “You can’t just buy CatCo.”\n\n"
-        "“I literally can.”\n\n"
-        "“Okay, you literally can. Please don’t.”\n\n"
-        "Lena smiled. “Then let me buy you dinner instead.”"
-    )
+    body = _THOUGHTS
     said = [speaker for _, speaker in speakers(attributed_text(tmp_path, body))]
+    assert said == ["Lena", "Kara", "Lena", "Lena", "Kara", "Lena", "Kara", "Lena", "Kara", "Lena"]
+
+
+def test_thoughts_with_their_italics_lost_make_no_first_person_narrator(tmp_path: Path) -> None:
+    """The same chapter as an AO3 page gives it, italics lost ("I should lie, Kara thought. I should definitely
+    lie."): the "I"s beside a "Kara thought" are hers, and no narrator "I" takes her lines."""
+    said = [speaker for _, speaker in speakers(attributed_text(tmp_path, _THOUGHTS.replace("*", "")))]
     assert said == ["Lena", "Kara", "Lena", "Lena", "Kara", "Lena", "Kara", "Lena", "Kara", "Lena"]

@@ -403,6 +403,8 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
             name = roster.forms.get(role_name(m[1]), role_name(m[1]))
             found.append(Mention(name, m.start(), m.end(), opens_sentence(text, m.start()), text[m.end() : m.end() + 2] in ("’s", "'s")))
     thought = [m.span() for m in _ITALIC.finditer(text)] if "*" in text or "_" in text else []
+    if _THINKS.search(text):
+        thought = [(-1, len(text))]  # "I should lie, Kara thought. I should definitely lie.": all hers
     for m in (_PRONOUNS_YOU if roster.second_person else _PRONOUNS).finditer(text):
         initial = opens_sentence(text, m.start())
         if m[1] in ("His", "Her", "My") and not initial or any(f.start <= m.start() < f.end for f in found):
@@ -425,6 +427,8 @@ def _before_name(text: str, mention: Mention, named: set[int]) -> bool:
 _ITALIC = re.compile(r"\*[^*\n]+(?:\*|$)|(?<!\w)_[^_\n]+(?:_(?!\w)|$)")
 """Words marked as italics in plain text (to the end of a sentence cut inside them): in a third-person story,
 often someone's thought in the first person."""
+_THINKS = re.compile(r",\s+(?:[Hh]e|[Ss]he|[A-Z][a-z]+)\s+(?:thought|thinks|wondered|wonders)\b")
+"""Someone thinking in the first person ("I should lie, Kara thought."), italics lost: the "I"s around are theirs."""
 _PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her|My)\b")
 """Pronouns that may be someone's mention."""
 _PRONOUNS_YOU = re.compile(r"\b([Hh]e|[Ss]he|I|His|Her|My|[Yy]ou)\b")
