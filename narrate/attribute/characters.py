@@ -402,14 +402,13 @@ def _find_mentions(roster: Roster, text: str) -> tuple[Mention, ...]:
         if not any(f.start <= m.start() < f.end for f in found):
             name = roster.forms.get(role_name(m[1]), role_name(m[1]))
             found.append(Mention(name, m.start(), m.end(), opens_sentence(text, m.start()), text[m.end() : m.end() + 2] in ("’s", "'s")))
-    thought = [m.span() for m in _ITALIC.finditer(text)] if "*" in text or "_" in text else []
-    if _THINKS.search(text):
-        thought = [(-1, len(text))]  # "I should lie, Kara thought. I should definitely lie.": all hers
+    thinking = _THINKS.search(text) is not None  # "I should lie, Kara thought. I should definitely lie.": all hers
+    italics = [m.span() for m in _ITALIC.finditer(text)] if "*" in text or "_" in text else []
     for m in (_PRONOUNS_YOU if roster.second_person else _PRONOUNS).finditer(text):
         initial = opens_sentence(text, m.start())
         if m[1] in ("His", "Her", "My") and not initial or any(f.start <= m.start() < f.end for f in found):
             continue
-        if m[1] in ("I", "My") and any(start < m.start() < end for start, end in thought):
+        if m[1] in ("I", "My") and (thinking or any(start < m.start() < end for start, end in italics)):
             continue  # "*I should lie,* Kara thought.": her thought, not a first-person narrator
         name = "i" if m[1] in ("You", "you", "My") else m[1].lower()
         found.append(Mention(name, m.start(), m.end(), initial, m[1] in ("His", "Her", "My")))
