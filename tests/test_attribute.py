@@ -1215,14 +1215,17 @@ def test_the_people_of_an_aside_in_a_lead_in_do_not_speak(tmp_path: Path) -> Non
 
 def test_narration_between_two_quotes_may_bring_in_the_second_speaker(tmp_path: Path) -> None:
     """“Yes,” said Cecil, while Miss Bartlett, who was sure of it, added: “Much better not.”: the second quote is Miss
-    Bartlett's; “Well,” he continued, as soon as Lady Bertram began to nod, “I maintain it.” is his throughout."""
+    Bartlett's, as is one after "at the same moment that Miss Bartlett said,"; “Well,” he continued, as soon as Lady
+    Bertram began to nod, “I maintain it.” is his throughout."""
     body = ("Cecil, Miss Bartlett and Lady Bertram sat together.\n\n“Shall I play?” asked Cecil.\n\n“Then I won’t,” said "
             "Cecil, while Miss Bartlett, who was sure of it, added: “Much better not.”\n\n“Well,” Cecil continued, as "
             "soon as Lady Bertram began to nod, “I maintain it.”\n\n“Stupid!” Lady Bertram began, but she stopped, for "
-            "Cecil cried out, “Silence!”")
+            "Cecil cried out, “Silence!”\n\n“Certainly not,” said Cecil, at the same moment that Lady Bertram said, "
+            "“He gets no blanket.”")
     said = speakers(attributed_text(tmp_path, body))
     assert said[1:] == [("Then I won’t,", "Cecil"), ("Much better not.", "Miss Bartlett"), ("Well,", "Cecil"),
-                        ("I maintain it.", "Cecil"), ("Stupid!", "Lady Bertram"), ("Silence!", "Cecil")]
+                        ("I maintain it.", "Cecil"), ("Stupid!", "Lady Bertram"), ("Silence!", "Cecil"),
+                        ("Certainly not,", "Cecil"), ("He gets no blanket.", "Lady Bertram")]
 
 
 def test_a_tag_may_name_the_speakers_answer(tmp_path: Path) -> None:

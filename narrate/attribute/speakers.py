@@ -404,10 +404,10 @@ def _tag(state: Reader, segments: list[Segment], i: int, behind: bool = True) ->
 
 
 _SECOND_SPEAKER = re.compile(
-    r"\b(?:while|and|whereupon|but|when)\s+(?:[A-Z]\w*|the\s+\w+|his\s+\w+|her\s+\w+|he|she)\b.*[,:]\s*$"
+    r"\b(?:while|and|whereupon|but|when|that)\s+(?:[A-Z]\w*|the\s+\w+|his\s+\w+|her\s+\w+|he|she)\b.*[,:]\s*$"
 )
 """Narration between two quotes that brings in someone else to speak the second ("said Lucy, while her brother
-... exclaimed:"; "Ann began, but she stopped, for the clerk cried out,")."""
+... exclaimed:"; "Ann began, but she stopped, for the clerk cried out,"; "at the same moment that Tamsin said,")."""
 
 
 def _leads_on(segments: list[Segment], k: int) -> bool:
