@@ -962,6 +962,19 @@ def test_mr_and_a_surname_joins_no_son_when_the_text_tells_one_son_from_him(tmp_
     assert len({roster.forms["Mr. Wilcox"], roster.forms["Paul Wilcox"], roster.forms["Charles Wilcox"]}) == 3
 
 
+def test_a_rank_and_surname_is_the_one_man_given_that_rank_and_a_first_name(tmp_path: Path) -> None:
+    """"Captain Tilney" is the one "Captain Frederick Tilney"; and with their father called only "General Tilney",
+    Mrs. Tilney is his wife, so "Mr. Tilney" is Henry, whom the text tells from his brother as "Mr. Henry Tilney"
+    (named far more often than Mr. Tilney)."""
+    story = ("Mrs. Tilney was dead. General Tilney frowned. Captain Frederick Tilney rode in. Captain Tilney bowed. "
+             "Mr. Henry Tilney smiled. " + "Catherine watched Henry Tilney. " * 5 + "Mr. Tilney sat down.\n\n"
+             "“Sit,” said General Tilney.\n\n“Thank you,” said Captain Tilney.\n\n“Good,” said Mr. Tilney.")
+    roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
+    assert roster.forms["Captain Tilney"] == roster.forms["Captain Frederick Tilney"]
+    assert roster.forms["Mr. Tilney"] == roster.forms["Henry Tilney"] != roster.forms["General Tilney"]
+    assert len({roster.forms[n] for n in ("Mr. Tilney", "Captain Tilney", "General Tilney", "Mrs. Tilney")}) == 4
+
+
 def test_a_bare_name_after_a_yes_or_no_question_calls_that_person(tmp_path: Path) -> None:
     """“Can I say it?” “Noor.” is a warning to Noor, who answers; after “Who said so?” a bare name is an answer."""
     body = ("Bea and Noor sat at the table with their tea.\n\n“Can I say the thing I wanted to say in the car?” Noor asked."

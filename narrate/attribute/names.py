@@ -429,7 +429,9 @@ def merge(names: Counter[str]) -> dict[str, str]:
     Forms with the same name under compatible titles join ("Holmes", "Mr. Holmes");
     a name that is part of exactly one longer name joins it ("Holmes" ->
     "Sherlock Holmes"), as does a titled surname of several words that ends
-    one ("Princess Abdul Akbar" -> "Jenny Abdul Akbar"); so do known nicknames.
+    one ("Princess Abdul Akbar" -> "Jenny Abdul Akbar") and a rank and surname the
+    one person given that rank and a first name ("Captain Wentworth" -> "Captain
+    Frederick Wentworth"); so do known nicknames.
     "Mr. Bennet" and "Mrs. Bennet" never join, and a bare "Bennet" then joins
     neither.
     """
@@ -487,6 +489,12 @@ def merge(names: Counter[str]) -> dict[str, str]:
                 knighted = not surname and 2 * sum(names[f] for f in side if _noble([f])) > sum(names[f] for f in side)
                 if _one_person(side + person, "" if surname else first_name(core)) and (_noble(person) or not knighted):
                     join(side[0], longer)  # nor "Sir John", mostly called so, "John Dashwood"
+    for core in by_core:  # "Captain Wentworth" is the one man the text calls "Captain Frederick Wentworth"
+        for rank in {_title(form) for form in by_core[core] if " " not in core and _title_gender(form) == "unknown"}:
+            ranked = root(next(form for form in by_core[core] if _title(form) == rank))
+            titled = {root(form) for c in cores if c.split()[-1] == core for form in by_core[c] if _title(form) == rank}
+            if len(titled) == 1 and _one_person([f for f in names if root(f) in titled | {ranked}]):
+                join(ranked, titled.pop())
     for short, full in _nicknames(names):
         if not _noble([form for form in names if root(form) == root(full)]):
             join(short, full)  # "Kitty" is not Lady Catherine
@@ -582,6 +590,8 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
             if _honorific(form) in _MISTER and len(_core(form).split()) == 2:
                 mistered[_core(form).split()[1]].add(name)
     wives = {_core(form) for form in forms if _honorific(form) in _MARRIED}  # "Mrs. Price": there is a Mr. Price
+    wives -= {_core(group[0]) for group in groups.values()  # but "General Tilney", never given a first name, is Mr.
+              if all(_title_gender(form) == "unknown" and " " not in _core(form) for form in group)}  # Tilney's father
     moved: dict[str, str] = {}
     for name, group in groups.items():
         cores = {_core(form) for form in group}
@@ -602,7 +612,8 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
                     and (word not in wives or all(_DOMINANT * counts.get(name, 0) >= counts.get(t, 0) for t in told))):
                 told = set()  # nor when he is the only one, "Mr. X" is not named far more (Emma's Mr. Knightley), and
                 # no Mrs. X is Mr. X's wife ("Mr. Cuthbert" is Matthew, "Mr. Jackson" Sillerton Jackson) or "Mr. X" is
-                # named at least a third as often as him: her husband ("Mr. Inglethorp"; not "Mr. Price", not William)
+                # named at least a third as often as him: her husband ("Mr. Inglethorp"; not "Mr. Price", not William),
+                # nor when a man called only by a rank and that surname is ("General Tilney": Mr. Tilney is Henry)
             if titles == {"miss"}:
                 targets = full[word, "female"] - {name}
             else:  # a man the text tells from "Mr. X" leaves Mr. X none of them: their father
@@ -698,6 +709,12 @@ def _core(name: str) -> str:
     if len(words) > 1 and words[0].lower() in _PARTICLES:
         words[0] = words[0].lower()
     return " ".join(words)
+
+
+def _title(form: str) -> str:
+    """The title opening `form` ("captain" of "Captain Wentworth"), or ""."""
+    first = form.split()[0]
+    return first.lower().rstrip(".") if _is_title(first) and " " in form else ""
 
 
 def _title_gender(name: str) -> str | None:
