@@ -975,6 +975,18 @@ def test_a_rank_and_surname_is_the_one_man_given_that_rank_and_a_first_name(tmp_
     assert len({roster.forms[n] for n in ("Mr. Tilney", "Captain Tilney", "General Tilney", "Mrs. Tilney")}) == 4
 
 
+def test_a_bare_surname_is_the_man_of_that_rank_beside_his_wife(tmp_path: Path) -> None:
+    """With Major Callendar and Mrs. Callendar in the story, "Callendar" laughing is the major (narration calls men by
+    the bare surname): one character, not a third."""
+    story = ("Major Callendar came in, and he took off his hat. Major Callendar sat down, and he sighed. Then Mrs. "
+             "Callendar came in, and she smiled.\n\n"
+             "“Sit down,” said Major Callendar.\n\n“Thank you,” said Mrs. Callendar.\n\nCallendar laughed, and said, "
+             "“Good.”")
+    work = load(_story(tmp_path, story))
+    roster = discover([parse(work, work.chapters[0])])
+    assert roster.forms["Callendar"] == roster.forms["Major Callendar"] != roster.forms["Mrs. Callendar"]
+
+
 def test_a_bare_name_after_a_yes_or_no_question_calls_that_person(tmp_path: Path) -> None:
     """“Can I say it?” “Noor.” is a warning to Noor, who answers; after “Who said so?” a bare name is an answer."""
     body = ("Bea and Noor sat at the table with their tea.\n\n“Can I say the thing I wanted to say in the car?” Noor asked."

@@ -565,7 +565,8 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
     """Canonical name -> the person it joins once genders are known (`counts`: how often narration names each).
 
     A name without a title that several titled people share ("Weston" of "Mr. Weston" and "Mrs. Weston") joins
-    the one of its gender (a man's when its gender is unknown: narration calls men by the bare surname), else the
+    the one of its gender (a man's when its gender is unknown: narration calls men by the bare surname), else the one
+    of its gender holding a rank ("Callendar" of "Major Callendar" beside "Mrs. Callendar"), else the
     person of its gender whose full name ends in it ("Oakley" of "Maurice Oakley" when there is a "Mrs. Oakley");
     "Miss Woodhouse" joins the woman with a first name before that surname ("Emma Woodhouse"), and "Mr.
     Crawford" (or "Monsieur Crawford") the man ("Henry Crawford") unless the text calls him, and no other, "Mr. Henry
@@ -576,12 +577,15 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
     for form, name in forms.items():
         groups[name].append(form)
     titled: dict[tuple[str, str], set[str]] = defaultdict(set)
+    ranked: dict[tuple[str, str], set[str]] = defaultdict(set)
     full: dict[tuple[str, str], set[str]] = defaultdict(set)
     for name, group in groups.items():
         for form in group:
             gender = _title_gender(form)
             if gender in ("male", "female"):
                 titled[_core(form), gender].add(name)
+            elif gender == "unknown" and genders.get(name) in ("male", "female"):  # "Major Callendar", a man
+                ranked[_core(form), genders[name]].add(name)
             if len(_core(form).split()) == 2 and (gender is None or _honorific(form) and _honorific(form) not in _MARRIED):
                 full[_core(form).split()[1], genders.get(name, "unknown")].add(name)
     mistered: dict[str, set[str]] = defaultdict(set)  # "Mr. John Knightley": the text tells him from "Mr. Knightley"
@@ -601,7 +605,7 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
         if not titles:
             gender = genders.get(name, "unknown")
             gender = "male" if gender == "unknown" else gender
-            targets = titled[word, gender] - {name}
+            targets = titled[word, gender] - {name} or ranked[word, gender] - {name}
             if len(targets) > 1:  # "Mr. Knightley" rather than "Uncle Knightley"
                 targets = {t for t in targets if any(_honorific(f) for f in groups[t])}
             target = _dominant({t: counts.get(t, 0) for t in targets or full[word, gender] - {name}})
