@@ -1253,6 +1253,19 @@ def test_narration_between_two_quotes_may_bring_in_the_second_speaker(tmp_path: 
                         ("Certainly not,", "Cecil"), ("He gets no blanket.", "Lady Bertram")]
 
 
+def test_the_other_is_not_whoever_spoke_last(tmp_path: Path) -> None:
+    """“My milk!” said the other, ... “Do you think I’d drink it here?” he added: after Syme's line, "the other" (and
+    the "he" of the same paragraph) is the Professor, not Syme, though Syme was the last man named; so is “Do,” replied
+    the other, after "Syme smiled."."""
+    body = ("Syme sat with the Professor at the long table.\n\n“Pull yourself together,” said the Professor.\n\n"
+            "“You haven’t drunk your milk,” said Syme.\n\nSyme laughed, and he pushed the glass across the table.\n\n"
+            "“My milk!” said the other, in tones of contempt, “my milk! Do you think I’d drink it here?” he added.\n\n"
+            "“Then I will,” said Syme. He drank it.\n\nSyme smiled.\n\n“Do,” replied the other.")
+    said = speakers(attributed_text(tmp_path, body))
+    assert said[2:] == [("My milk!", "the professor"), ("my milk! Do you think I’d drink it here?", "the professor"),
+                        ("Then I will,", "Syme"), ("Do,", "the professor")]
+
+
 def test_a_tag_may_name_the_speakers_answer(tmp_path: Path) -> None:
     """“A lawyer,” was Eleanor’s answer. / “Not very,” was her reply.: the answers are Eleanor's, though Catherine
     spoke before Henry."""

@@ -230,7 +230,7 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
             if pick and state.gender(pick.speaker) in ("male", "female") and (
                 pick.rule in _PRONOUN_TAGS or pick.rule == "role tag" and _epithet(state, segments, pick.speaker)
             ):
-                pick = _weighed(state, segments, [pick, *_proposals(state, segments, ahead)], pick)
+                pick = _weighed(state, segments, [pick, *_proposals(state, segments, ahead)], pick, _other(state, segments))
             elif pick and pick.rule == "role tag" and pick.speaker in DESCRIPTIONS:
                 pick = replace(pick, penalty=_NEWCOMER_DOUBT)  # "said the man" after "a man": often a named man yet
             if pick:
@@ -264,7 +264,25 @@ def _untagged(state: Reader, segments: list[Segment], ahead: list[list[Segment]]
     """The speaker of a paragraph none of whose quotes has a tag: the best-supported candidate."""
     if state.previous_open and segments[0].kind == "dialogue" and state.speakers:
         return Pick(state.speakers[-1], "continued", confidence=min(state.previous_sure, CONFIDENCE["continued"]))
-    return _introduction(state, segments) or _weighed(state, segments, _proposals(state, segments, ahead))
+    last = _other(state, segments)
+    proposals = [p for p in _proposals(state, segments, ahead) if p.speaker != last] or [Pick(UNKNOWN, "unknown")]
+    return _introduction(state, segments) or _weighed(state, segments, proposals, besides=last)
+
+
+_THE_OTHER = re.compile(r"\bthe other(?=\s*(?:[,.;:!?—–-]|$)|\s+(?:\w+ly|\w+ing|in|with|without|after|as|at|from|to|and|but)\b)")
+""""the other" as a speaker on its own, not "the other man"."""
+
+
+def _other(state: Reader, segments: list[Segment]) -> str | None:
+    """Whoever spoke last, when a tag of the paragraph says "replied the other" ("the other said"): the one person
+    who does not say it (else None)."""
+    for segment in segments:
+        if segment.kind == "narration" and segment.text.strip() and state.speakers:
+            sentence = sentences(segment.text)[0]
+            other = _THE_OTHER.search(sentence)
+            if other and (_verb_before(sentence, other.start()) or _verb_after(sentence, other.end())):
+                return state.speakers[-1]
+    return None
 
 
 def _proposals(state: Reader, segments: list[Segment], ahead: list[list[Segment]]) -> list[Pick]:
@@ -277,13 +295,17 @@ def _proposals(state: Reader, segments: list[Segment], ahead: list[list[Segment]
     return [pick for pick in found if pick]
 
 
-def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], tag: Pick | None = None) -> Pick:
-    """The candidate the scorer likes best, given the rules' proposals.
+def _weighed(
+    state: Reader, segments: list[Segment], proposals: list[Pick], tag: Pick | None = None, besides: str | None = None
+) -> Pick:  # fmt: skip
+    """The candidate the scorer likes best, given the rules' proposals, never `besides`.
 
     After "he said" / "she said" or "said the girl" (`tag`), only people of its gender are candidates, weighed by
     their own weights (the girl may be a named girl of the conversation, or herself).
     """
     candidates = _evidence(state, segments, proposals)
+    if besides:
+        candidates.pop(besides, None)
     kind = "untagged"
     if tag is not None:
         gender = state.gender(tag.speaker)
@@ -293,7 +315,7 @@ def _weighed(state: Reader, segments: list[Segment], proposals: list[Pick], tag:
                    if n not in (FIRST_PERSON, UNKNOWN) and state.gender(n) in (gender, "unknown")}
         candidates = {n: {f"{prefix}, {k}": v for k, v in f.items() if v} for n, f in fitting.items()}
         if not candidates:
-            return proposals[0]
+            return next((p for p in proposals if p.speaker != besides), proposals[0])
     if state.evidence is not None:
         state.evidence.append((segments, candidates, state.turns))
     best, probability = rank(candidates)[0]
