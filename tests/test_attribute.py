@@ -1084,6 +1084,16 @@ def test_a_trade_named_beside_a_person_is_that_person(tmp_path: Path) -> None:
     assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Mr. Bumble", "Oliver", "Mr. Bumble"]
 
 
+def test_a_title_named_beside_a_person_is_that_person(tmp_path: Path) -> None:
+    """"Mr. McBryde, the District Superintendent of Police," makes the Superintendent Mr. McBryde: one voice."""
+    body = ("Mr. McBryde, the District Superintendent of Police, sat at his desk. Fielding came in. The Superintendent "
+            "looked up.\n\n“Sit down,” said the Superintendent.\n\n"
+            "“Thank you,” said Fielding.")
+    work = load(_story(tmp_path, body))
+    roster = discover([parse(work, work.chapters[0])])
+    assert roster.forms["Superintendent"] == roster.forms["Mr. McBryde"]
+
+
 def test_someone_the_narrator_meets_talks_to_the_narrator(tmp_path: Path) -> None:
     """In a first-person book, the reply to a newcomer's first line is the narrator's, not the last friend's."""
     body = ("Bill and I walked up from the station.\n\n“Hot,” Bill said.\n\n“Very,” I said.\n\n“Let’s get a drink,” "

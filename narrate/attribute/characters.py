@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from narrate.attribute.firstnames import name_gender
+from narrate.attribute.firstnames import is_first_name, name_gender
 from narrate.attribute.gender import (
     gender_certainty,
     gender_scores,
@@ -308,7 +308,8 @@ _LOOKS = {role.removeprefix("the ") for role in DESCRIPTIONS} | {"child", "kid",
 def _appositive_roles(narration: Sequence[str], forms: Mapping[str, str]) -> dict[str, str]:
     """"the beadle" -> "Mr. Bumble", where the narration says "Mr. Bumble, the beadle," ("Mr. Eager, the English
     chaplain at Florence", "Bunting the vicar.") of one named person only, for roles of what people do, not how
-    they look."""
+    they look; and a title the text writes as a name of its own ("Superintendent") -> the one person the narration
+    gives it ("Mr. McBryde, the District Superintendent of Police,")."""
     pattern = _pattern(dict(forms))
     if pattern is None:
         return {}
@@ -316,11 +317,17 @@ def _appositive_roles(narration: Sequence[str], forms: Mapping[str, str]) -> dic
     after = re.compile(
         rf"{pattern.pattern},?\s+the\s+(?:[A-Za-z]+\s+)?(?P<role>{nouns})(?=[,.;:!?]|\s+(?:who|of|at|in|from)\b)"
     )
+    titled = re.compile(rf"{pattern.pattern},\s+the\s+(?:[A-Z][a-z]+\s+)?(?P<title>[A-Z][a-z]+)(?=[\s,.;:!?])")
     holders: dict[str, set[str]] = {}
     for text in narration:
         for match in after.finditer(text):
             holders.setdefault(role_name(match["role"]), set()).add(forms[match["name"]])
-    return {role: next(iter(names)) for role, names in holders.items() if len(names) == 1 and role not in forms}
+        for match in titled.finditer(text):  # "Mr. McBryde, the District Superintendent of Police,"
+            title = match["title"]
+            if forms.get(title) == title and forms[match["name"]] != title and not is_first_name(title):
+                holders.setdefault(title, set()).add(forms[match["name"]])
+    return {role: next(iter(names)) for role, names in holders.items()
+            if len(names) == 1 and (role not in forms or forms[role] == role and role[0].isupper())}
 
 
 def _titles(forms: Mapping[str, str], names: Counter[str]) -> dict[str, Gender]:
