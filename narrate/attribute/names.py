@@ -489,8 +489,8 @@ def merge(names: Counter[str]) -> dict[str, str]:
                 knighted = not surname and 2 * sum(names[f] for f in side if _noble([f])) > sum(names[f] for f in side)
                 if _one_person(side + person, "" if surname else first_name(core)) and (_noble(person) or not knighted):
                     join(side[0], longer)  # nor "Sir John", mostly called so, "John Dashwood"
-    for core in by_core:  # "Captain Wentworth" is the one man the text calls "Captain Frederick Wentworth"
-        for rank in {_title(form) for form in by_core[core] if " " not in core and _title_gender(form) == "unknown"}:
+    for core in (c for c in by_core if " " not in c):  # "Captain Wentworth": the one "Captain Frederick Wentworth"
+        for rank in {_title(form) for form in by_core[core] if _title_gender(form) == "unknown"}:
             ranked = root(next(form for form in by_core[core] if _title(form) == rank))
             titled = {root(form) for c in cores if c.split()[-1] == core for form in by_core[c] if _title(form) == rank}
             if len(titled) == 1 and _one_person([f for f in names if root(f) in titled | {ranked}]):

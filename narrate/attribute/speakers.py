@@ -230,7 +230,8 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
             if pick and state.gender(pick.speaker) in ("male", "female") and (
                 pick.rule in _PRONOUN_TAGS or pick.rule == "role tag" and _epithet(state, segments, pick.speaker)
             ):
-                pick = _weighed(state, segments, [pick, *_proposals(state, segments, ahead)], pick, _other(state, segments))
+                proposals = [pick, *_proposals(state, segments, ahead)]
+                pick = _weighed(state, segments, proposals, pick, besides=_other(state, segments))
             elif pick and pick.rule == "role tag" and pick.speaker in DESCRIPTIONS:
                 pick = replace(pick, penalty=_NEWCOMER_DOUBT)  # "said the man" after "a man": often a named man yet
             if pick:
@@ -269,15 +270,19 @@ def _untagged(state: Reader, segments: list[Segment], ahead: list[list[Segment]]
     return _introduction(state, segments) or _weighed(state, segments, proposals, besides=last)
 
 
-_THE_OTHER = re.compile(r"\bthe other(?=\s*(?:[,.;:!?—–-]|$)|\s+(?:\w+ly|\w+ing|in|with|without|after|as|at|from|to|and|but)\b)")
+_THE_OTHER = re.compile(
+    r"\bthe other(?=\s*(?:[,.;:!?—–-]|$)|\s+(?:\w+ly|\w+ing|in|with|without|after|as|at|from|to|and|but)\b)"
+)
 """"the other" as a speaker on its own, not "the other man"."""
 
 
 def _other(state: Reader, segments: list[Segment]) -> str | None:
     """Whoever spoke last, when a tag of the paragraph says "replied the other" ("the other said"): the one person
     who does not say it (else None)."""
+    if not state.speakers:
+        return None
     for segment in segments:
-        if segment.kind == "narration" and segment.text.strip() and state.speakers:
+        if segment.kind == "narration" and segment.text.strip():
             sentence = sentences(segment.text)[0]
             other = _THE_OTHER.search(sentence)
             if other and (_verb_before(sentence, other.start()) or _verb_after(sentence, other.end())):
