@@ -987,6 +987,16 @@ def test_a_bare_surname_is_the_man_of_that_rank_beside_his_wife(tmp_path: Path) 
     assert roster.forms["Callendar"] == roster.forms["Major Callendar"] != roster.forms["Mrs. Callendar"]
 
 
+def test_mr_and_mr_with_a_first_name_side_by_side_are_two_men(tmp_path: Path) -> None:
+    """"Mr. Emerson, Mr. George Emerson, and Miss Lucy Honeychurch drive out": the father and the son are two
+    characters, though George Emerson is the one Emerson the text gives a first name."""
+    story = ("Mr. Emerson, Mr. George Emerson, and Miss Lucy Honeychurch drove out. Mr. Emerson slept. Lucy watched George "
+             "Emerson, and George sighed.\n\n“Wake up,” said George.\n\n“I am awake,” said Mr. Emerson.")
+    roster = discover([parse(work := load(_story(tmp_path, story)), work.chapters[0])])
+    assert roster.forms["Mr. Emerson"] != roster.forms["George Emerson"] == roster.forms["George"]
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, story))] == ["George", "Mr. Emerson"]
+
+
 def test_a_bare_name_after_a_yes_or_no_question_calls_that_person(tmp_path: Path) -> None:
     """“Can I say it?” “Noor.” is a warning to Noor, who answers; after “Who said so?” a bare name is an answer."""
     body = ("Bea and Noor sat at the table with their tea.\n\n“Can I say the thing I wanted to say in the car?” Noor asked."

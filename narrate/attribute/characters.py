@@ -26,6 +26,7 @@ from narrate.attribute.names import (
     first_names,
     joined_by_gender,
     merge,
+    side_by_side,
     name_parts,
     spoken_nicknames,
     titled_roles,
@@ -155,7 +156,8 @@ def discover(
     tags_declared = scripts[0].work.meta.characters if scripts else ()
     declared = [part.strip() for tag in tags_declared for part in tag.split("|")]
     names.update(_declared([part for part in declared if part], narration + dialogue, names))
-    forms = merge(names)
+    apart = side_by_side(narration, names)
+    forms = merge(names, apart)
     forms.update(spoken_nicknames(forms, narrated))
     counts: Counter[str] = Counter()
     for form, n in narrated.items():
@@ -189,7 +191,8 @@ def discover(
     for name, gender in (genders or {}).items():
         inferred[forms.get(name, name)] = gender
         certainty[forms.get(name, name)] = 1.0
-    for source, destination in joined_by_gender(forms, inferred, counts).items():
+    two = {frozenset(forms[name] for name in pair) for pair in apart}
+    for source, destination in joined_by_gender(forms, inferred, counts, two).items():
         name, target = forms[source], forms[destination]  # either may have been renamed by an earlier join
         if name == target:
             continue

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from narrate.attribute.firstnames import is_first_name, name_gender
 from narrate.attribute.words import (
     KIN,
     PAST,
     RELATIONS,
+    SENTENCE,
     SPEECH_VERBS,
     STOP,
     TOKEN,
@@ -423,8 +424,24 @@ def _acceptable(phrase: str, lower: Collection[str], inside: bool = True) -> boo
     )
 
 
-def merge(names: Counter[str]) -> dict[str, str]:
-    """Surface form -> canonical name.
+def side_by_side(narration: Sequence[str], names: Collection[str]) -> set[frozenset[str]]:
+    """Pairs of `names` with a man's honorific that one sentence of the narration gives side by side ("Mr.
+    Emerson, Mr. George Emerson, and Miss Lucy Honeychurch"): two men, a father and his son, whatever else their
+    names share (the longest name is read where names overlap)."""
+    titled = sorted((n for n in names if _honorific(n) in _MISTER), key=len, reverse=True)
+    if not titled:
+        return set()
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in titled) + r")\b")
+    pairs: set[frozenset[str]] = set()
+    for text in narration:
+        for sentence in SENTENCE.findall(text):
+            found = set(pattern.findall(sentence))
+            pairs |= {frozenset((a, b)) for a in found for b in found if a < b}
+    return pairs
+
+
+def merge(names: Counter[str], apart: Collection[frozenset[str]] = ()) -> dict[str, str]:
+    """Surface form -> canonical name; never joining two forms that one sentence names side by side (`apart`).
 
     Forms with the same name under compatible titles join ("Holmes", "Mr. Holmes");
     a name that is part of exactly one longer name joins it ("Holmes" ->
@@ -436,6 +453,7 @@ def merge(names: Counter[str]) -> dict[str, str]:
     neither.
     """
     parent = {name: name for name in names}
+    apart = [pair for pair in apart if pair <= parent.keys()]
 
     def root(name: str) -> str:
         while parent[name] != name:
@@ -443,7 +461,8 @@ def merge(names: Counter[str]) -> dict[str, str]:
         return name
 
     def join(a: str, b: str) -> None:
-        if root(a) != root(b):
+        roots = {root(a), root(b)}
+        if len(roots) == 2 and not any({root(x) for x in pair} == roots for pair in apart):
             parent[root(a)] = root(b)
 
     by_core: dict[str, list[str]] = defaultdict(list)
@@ -561,8 +580,11 @@ def spoken_nicknames(forms: Mapping[str, str], narrated: Mapping[str, int]) -> d
     return joined
 
 
-def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: Mapping[str, int]) -> dict[str, str]:
-    """Canonical name -> the person it joins once genders are known (`counts`: how often narration names each).
+def joined_by_gender(
+    forms: dict[str, str], genders: Mapping[str, str], counts: Mapping[str, int], apart: Collection[frozenset[str]] = ()
+) -> dict[str, str]:  # fmt: skip
+    """Canonical name -> the person it joins once genders are known (`counts`: how often narration names each),
+    never one of two people named side by side (`apart`: pairs of canonical names, see `side_by_side`).
 
     A name without a title that several titled people share ("Weston" of "Mr. Weston" and "Mrs. Weston") joins
     the one of its gender (a man's when its gender is unknown: narration calls men by the bare surname), else the one
@@ -625,7 +647,7 @@ def joined_by_gender(forms: dict[str, str], genders: Mapping[str, str], counts: 
             target = _dominant({t: counts.get(t, 0) for t in targets})
         else:
             continue
-        if target:
+        if target and frozenset((name, target)) not in apart:
             moved[name] = target
     return {name: followed(moved, name) for name in moved}
 
