@@ -26,8 +26,8 @@ from narrate.attribute.names import (
     first_names,
     joined_by_gender,
     merge,
-    side_by_side,
     name_parts,
+    side_by_side,
     spoken_nicknames,
     titled_roles,
 )
