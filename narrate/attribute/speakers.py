@@ -424,10 +424,22 @@ def _tag(state: Reader, segments: list[Segment], i: int, behind: bool = True) ->
                 # between two quotes: “...,” said Lucy, while her brother exclaimed: “...”: the lead-in is this one's
                 pick = _lead_in(state, sentence) or _tag_in(state, sentence)
             else:
-                pick = _tag_in(state, sentence, loose) or (None if first else _lead_in(state, sentence))
+                pick = _tag_in(state, sentence, loose) or (
+                    None if first else _lead_in(state, sentence) or _colon(state, sentence))
             if pick:
                 return pick
     return None
+
+
+def _colon(state: Reader, sentence: str) -> Pick | None:
+    """The person a sentence ending in a colon before a quote opens with, by name ("Aziz cut him short with:")."""
+    if not sentence.rstrip().endswith(":"):
+        return None
+    found = mentions(state.roster, sentence)
+    subject = found[0] if found and not sentence[: found[0].start].strip() else None  # the sentence opens with them
+    if subject is None or subject.is_pronoun or subject.possessive or subject.owner or not state.is_person(subject.name):
+        return None
+    return Pick(subject.name, "role tag" if is_role(subject.name) else "tag")
 
 
 _SECOND_SPEAKER = re.compile(
