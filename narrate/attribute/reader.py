@@ -235,8 +235,7 @@ def enter_scene(state: Reader, scene: int) -> None:
     """Forget the conversation when a new scene starts."""
     if scene != state.scene:
         state.scene = scene
-        state.conversation += 1
-        state.opened = len(state.speakers)
+        new_conversation(state)
         state.previous_open = False
         state.addressed = set()
         state.present = Counter()
@@ -258,7 +257,7 @@ def remember_turn(state: Reader, turn: Turn) -> None:
     if state.hanging_up is not None:  # "“Bye,” said Sami, and hung up."
         if state.hanging_up == pick.speaker:
             _gone(state, pick.speaker)
-        _new_conversation(state)
+        new_conversation(state)
         state.hanging_up = None
     last = [s for s in turn.segments if s.kind == "dialogue"][-1]
     state.previous_open = last.runs_on
@@ -333,9 +332,9 @@ def _call_ended(state: Reader, subject: str | None) -> None:
     one before), or hangs up on a first-person narrator ("She sighed, and hung up."), was the voice on the line and
     is gone from the scene; someone who hangs up on a voice ("Priya hung up and texted Bea") stays."""
     if subject is None or subject == FIRST_PERSON:
-        _new_conversation(state)
+        new_conversation(state)
     elif FIRST_PERSON in state.tagged or state.speakers[-1:] == [subject]:
-        _new_conversation(state)
+        new_conversation(state)
         _gone(state, subject)
     else:
         state.hanging_up = subject  # gone if the paragraph is theirs; the conversation ends after it either way
@@ -344,7 +343,7 @@ def _call_ended(state: Reader, subject: str | None) -> None:
 def call_over(state: Reader) -> None:
     """Before a dialogue paragraph: a call someone hung up in the narration before it has ended the conversation."""
     if state.hanging_up is not None:
-        _new_conversation(state)
+        new_conversation(state)
         state.hanging_up = None
 
 
@@ -354,7 +353,7 @@ def _gone(state: Reader, name: str) -> None:
     state.present.pop(name, None)
 
 
-def _new_conversation(state: Reader) -> None:
+def new_conversation(state: Reader) -> None:
     """The conversation so far is over: the next line opens another."""
     state.opened = len(state.speakers)
     state.conversation += 1

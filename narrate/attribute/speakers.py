@@ -49,6 +49,7 @@ from narrate.attribute.reader import (
     call_over,
     enter_scene,
     introductions,
+    new_conversation,
     pronoun_gender,
     remember_subjects,
     remember_turn,
@@ -158,8 +159,7 @@ def assign(
                 state.present = Counter(n for p in state.narration_run for s in p for n in state.people_in(s))
             state.run_words += words
             if state.run_words > BREAK_WORDS:
-                state.conversation += 1
-                state.opened = len(state.speakers)
+                new_conversation(state)
     name_roles(list(turns.values()), roster, narration, book.described if book else None)
     second_pass(list(turns.values()))
     out: list[Segment] = []
