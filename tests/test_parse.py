@@ -291,6 +291,12 @@ def test_nested_same_marks(tmp_path: Path) -> None:
         "It told of “the solitary rocks and promontories” that only the sea-fowl knew.",
         "She was reading “Middlemarch.”",
         "They loved “Pride and Prejudice.”",
+        "Her eyes said: “Not here, not now.”",
+        "Jun gave him a look which meant, “We are leaving.” He nodded.",
+        "The cat stared at her as if to say, “Where is my dinner?”",
+        "Omar smiled at Tess, and his smile seemed to say: “I told you so.”",
+        "He longed to ask, “Do you still write to her?” but the bell rang.",
+        "Priya raised an eyebrow in a way that implied “You cannot be serious.”",
     ],
 )
 def test_not_speech(tmp_path: Path, body: str) -> None:
@@ -311,6 +317,8 @@ def test_not_speech(tmp_path: Path, body: str) -> None:
         ("“Bah!” he said again; and followed it up with “Humbug.”", ["Bah!", "Humbug."]),
         ('"That boy," said Mr. Pumblechook, laying a hand on my head, "is Pip."', ["That boy,", "is Pip."]),
         ("“Nephew!” returned the uncle sternly, “keep Christmas your own way.”", ["Nephew!", "keep Christmas your own way."]),
+        ("Jun looked up, and with a smile, said: “We are leaving.”", ["We are leaving."]),
+        ("Tess lifted her eyes, said, “Not now,” and went back to work.", ["Not now,"]),
     ],
 )
 def test_short_speech_is_speech(tmp_path: Path, body: str, expected: list[str]) -> None:

@@ -4,20 +4,26 @@ Quotation marks that are not speech stay narration: a sign, note or other
 writing (the sign read “CLOSED”, someone had scrawled “Back Monday”, the
 paragraph after "…and read as follows:"), a title (a copy of “The Raven”, she
 was reading “Middlemarch.”), a mention or scare quote (the word “forever”,
-their so-called “plan”), words not said (she didn't say “never”), and a quote
+their so-called “plan”), words not said (she didn't say “never”; her eyes said, “Stay”; as if to say,
+“Told you”; a look which meant, “Go”), and a quote
 of up to three words, or a lower-case one, inside a sentence that no speech verb
 introduces. Short speech stays speech: “No.”, He said, “Fine.”, “Yes?”.
 """
 
 from __future__ import annotations
 
+import re
+
 from narrate.parse.marks import MARKS, WS, Span
 from narrate.parse.words import (
     BLOCKERS,
     COPY_NOUNS,
     DOCUMENT_CUES,
+    FACES,
+    MEANING,
     NAMING,
     NEGATIONS,
+    SEEMING,
     SENTENCE_BREAK,
     SIGN_NOUNS,
     SIGN_VERBS,
@@ -36,6 +42,9 @@ _SIGN_REACH = 6
 
 _TAG_WORDS_MAX = 12
 """Most words a speech tag between two parts of one speech has."""
+
+_JOINED = re.compile(r"[\w’']\s+[\w’'-]+\W*$")
+"""The last two words of a sentence with nothing but space between them (her eyes said, not "a smile, said")."""
 
 _CONTEXT = 300
 """Characters before a quotation looked at to judge it (keeps parsing linear)."""
@@ -70,8 +79,11 @@ def _is_speech(text: str, open_at: int, close_at: int) -> bool:
     before = text[max(0, open_at - _CONTEXT) : open_at].rstrip(WS)
     if not before or not inner:
         return True
-    words = WORDS.findall(SENTENCE_BREAK.split(before)[-1].lower())
-    if _cued(words, before[-1].isalnum(), inner) or _written(words) or before[-1] == ":" and _shown(words, inner):
+    sentence = SENTENCE_BREAK.split(before)[-1]
+    words = WORDS.findall(sentence.lower())
+    if _cued(words, before[-1].isalnum(), inner) or _written(words) or _unsaid(words, sentence):
+        return False
+    if before[-1] == ":" and _shown(words, inner):
         return False
     return _sounds_spoken(words, before, inner)
 
@@ -130,6 +142,19 @@ def _shown(words: list[str], inner: str) -> bool:
         return True
     shows = any(word in SIGN_NOUNS or word in DOCUMENT_CUES or word in ("sent", "showed") for word in words)
     return shows and not any(word in SPEECH_VERBS for word in words)
+
+
+def _unsaid(words: list[str], sentence: str) -> bool:
+    """True when the `words` of the `sentence` before a quotation make it what a look meant or someone seemed or
+    wished to say (her eyes said:, a glance which meant,, as if to say,, he longed to add,), not words spoken
+    ("with a smile, observed" is spoken)."""
+    if words and words[-1] in MEANING:
+        return True
+    if len(words) < 2 or words[-1] not in SPEECH_VERBS:
+        return False
+    if len(words) > 2 and words[-2] == "to" and words[-3] in SEEMING:
+        return True
+    return words[-2] in FACES and _JOINED.search(sentence) is not None
 
 
 def _introduced(words: list[str]) -> bool:

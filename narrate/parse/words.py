@@ -99,6 +99,15 @@ NEGATIONS = frozenset("not never didn't don't doesn't won't wouldn't couldn't ca
                       "wouldn’t couldn’t can’t".split())  # fmt: skip
 """Words that make the speech verb after them unspoken (she didn't say “perhaps never”)."""
 
+SEEMING = frozenset("seemed seem seems appeared appear appears if though wanted longed".split())
+"""Words that make "<word> to say" unspoken: a look that seemed to say, as if to say, he wanted to say."""
+
+MEANING = frozenset("implied implies signified signifies meant means".split())
+"""Words after which a quotation is what a look or tone meant, not words said (a glance which meant, “Go”)."""
+
+FACES = frozenset("look looks eyes glance glances smile smiles face expression".split())
+"""Things that "say" without speaking (her eyes said, “Stay”)."""
+
 BLOCKERS = frozenset("and but then so he she they i we you".split())
 """Words that end the search for a sign noun before a sign verb (a new clause has begun)."""
 
