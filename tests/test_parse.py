@@ -337,6 +337,31 @@ def test_a_document_after_a_colon_is_not_speech(tmp_path: Path) -> None:
     assert quotes(tmp_path, body) == ["What on earth does this mean?", "It means money."]
 
 
+def test_a_letter_after_its_salutation_is_not_speech(tmp_path: Path) -> None:
+    body = (
+        "The envelope had come that morning, in Ada's square hand.\n\n"
+        "“Dearest Noor,”\n\n"
+        "“The ferry runs again from Tuesday. Bring the blue coat.\n\n"
+        "“Yours ever,”\n\n"
+        "“ADA.”\n\n"
+        "“Will you go?” Sam asked.\n\n"
+        "“I might.”"
+    )
+    assert quotes(tmp_path, body) == ["Will you go?", "I might."]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("“My dear,” said the old man, “sit down.”", ["My dear,", "sit down."]),
+        ("“My dear Noor--”\n\n“Well, you know what I mean.”", ["My dear Noor--", "Well, you know what I mean."]),
+        ("“Dear Sam!”\n\n“Noor!”", ["Dear Sam!", "Noor!"]),
+    ],
+)
+def test_a_spoken_salutation_is_speech(tmp_path: Path, body: str, expected: list[str]) -> None:
+    assert quotes(tmp_path, body) == expected
+
+
 # --- 4. interruptions ---------------------------------------------------------------------------
 
 

@@ -27,7 +27,12 @@ from dataclasses import replace
 
 from narrate.model import Chapter, Kind, Paragraph, Script, Segment, Work
 from narrate.parse.marks import WS, Span, quotations, single_style
-from narrate.parse.speech import introduces_document, spoken
+from narrate.parse.speech import (
+    introduces_document,
+    opens_letter,
+    spoken,
+    wholly_quoted,
+)
 
 _LINE_ID_DIGITS = 10
 """Hex digits of a line id's digest."""
@@ -45,13 +50,15 @@ def parse(work: Work, chapter: Chapter) -> Script:
     left_used = any("‘" in text for text in texts)
     single = single_style(texts, left_used)
     segments: list[Segment] = []
-    document = False
+    document = letter = False
     for index, (scene, paragraph) in enumerate(paragraphs):
         spans = spoken(paragraph.text, quotations(paragraph.text, single, left_used))
         if document and spans and spans[0][0] == 0:
             document, spans = spans[0][1] == len(paragraph.text), spans[1:]
         else:
             document = introduces_document(paragraph.text)
+            letter = wholly_quoted(paragraph.text, spans) and (letter or opens_letter(paragraph.text, spans))
+            spans = [] if letter else spans
         segments += _split(paragraph, scene, index, spans)
     return Script(work=work, chapter=chapter, segments=tuple(_with_ids(segments, chapter.number)))
 

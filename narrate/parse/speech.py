@@ -2,7 +2,8 @@
 
 Quotation marks that are not speech stay narration: a sign, note or other
 writing (the sign read “CLOSED”, someone had scrawled “Back Monday”, the
-paragraph after "…and read as follows:"), a title (a copy of “The Raven”, she
+paragraph after "…and read as follows:", a letter: a salutation standing alone,
+“Dearest Meg,”, and the wholly quoted paragraphs after it), a title (a copy of “The Raven”, she
 was reading “Middlemarch.”), a mention or scare quote (the word “forever”,
 their so-called “plan”), words not said (she didn't say “never”; her eyes said, “Stay”; as if to say,
 “Told you”; a look which meant, “Go”), and a quote
@@ -46,6 +47,12 @@ _TAG_WORDS_MAX = 12
 _JOINED = re.compile(r"[\w’']\s+[\w’'-]+\W*$")
 """The last two words of a sentence with nothing but space between them (her eyes said, not "a smile, said")."""
 
+_SALUTATION = re.compile(r"(?:my\s+)?dear(?:est)?\b[^!?]*,", re.IGNORECASE)
+"""A letter's salutation: Dear Sir, My dearest Lizzy, DEAR MRS. WILCOX,"""
+
+_SALUTATION_WORDS = 6
+"""Most words a salutation has."""
+
 _CONTEXT = 300
 """Characters before a quotation looked at to judge it (keeps parsing linear)."""
 
@@ -69,6 +76,20 @@ def introduces_document(text: str) -> bool:
         return False
     words = WORDS.findall(SENTENCE_BREAK.split(text)[-1].lower())
     return any(word in DOCUMENT_CUES for word in words) and not any(word in SPEECH_VERBS for word in words)
+
+
+def opens_letter(text: str, spans: list[Span]) -> bool:
+    """True for a paragraph that is only a letter's salutation in quotation marks (“Dearest Meg,”): it and the
+    wholly quoted paragraphs after it are the letter, read as narration."""
+    if not wholly_quoted(text, spans):
+        return False
+    inner = text[spans[0][0] + 1 : spans[0][1]].strip(WS)
+    return len(inner.split()) <= _SALUTATION_WORDS and _SALUTATION.fullmatch(inner) is not None
+
+
+def wholly_quoted(text: str, spans: list[Span]) -> bool:
+    """True for a paragraph that is one quotation and nothing else."""
+    return len(spans) == 1 and spans[0][0] == 0 and spans[0][1] >= len(text.rstrip(WS)) - 1
 
 
 def _is_speech(text: str, open_at: int, close_at: int) -> bool:
