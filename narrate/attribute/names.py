@@ -136,7 +136,9 @@ def find_names(
     A phrase is a name when the narration uses it like one: mid-sentence but not
     after a preposition (a place), next to a speech verb, with a possessive, or
     followed by a pronoun; a titled name ("Mrs. Long") counts wherever it is.
-    A name found "at" or "in" a third of the time or more, never used as a person's, is a place.
+    A name found "at" or "in" a third of the time or more, never used as a person's, is a place; so is one found
+    after them a fifth of the time that owns nothing, tags speech at most once and is no first name ("Oxford had
+    done much for him").
     A full name whose every part is a name ("Wren Calloway") is one too, even said only in dialogue ("Cyril
     Fielding"), unless it is the words of a titled name ("Walter Elliot" of Sir Walter Elliot).
     """
@@ -238,6 +240,7 @@ def find_names(
     silent = {p for p in names if phrases[p] >= _EPITHET and not _is_title(p.split()[0]) and (
         _PLACED * inside[p] >= phrases[p] and not speaking[p]  # "in New York"
         or 2 * located[p] >= phrases[p] and _STRAY * speaking[p] <= phrases[p]  # "at Mansfield", "to Mansfield"
+        or p in places and p not in personal and speaking[p] <= 1 and not is_first_name(p.split()[0])  # "at Oxford"
     )}
     names = Counter({p: n for p, n in names.items() if p not in silent})
     return names, Counter({p: n for p, n in narrated.items() if p in names}), places
