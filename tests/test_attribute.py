@@ -1118,6 +1118,16 @@ def test_a_place_that_is_a_sentence_subject_does_not_speak(tmp_path: Path) -> No
     assert "Caldmoor" not in {character.name for character in script.characters}
 
 
+def test_a_list_of_places_in_a_line_calls_no_one(tmp_path: Path) -> None:
+    """"Chicago, St. Louis, Kansas City, Denver, Los Angeles" in a speech is a list, not Denver called by name."""
+    body = ("The old man poured the wine.\n\n“I been in Chicago, St. Louis, Kansas City, Denver, Los Angeles, Salt "
+            "Lake City,” he said.\n\n“That’s a lot of places, Tomas,” said Ines.\n\n“Yes, Ines, a lot.”")
+    work = load(_story(tmp_path, body))
+    roster = discover([parse(work, work.chapters[0])])
+    assert "Denver" not in roster.forms and "Kansas City" not in roster.forms
+    assert "Tomas" in roster.forms and "Ines" in roster.forms
+
+
 def test_someone_the_narrator_meets_talks_to_the_narrator(tmp_path: Path) -> None:
     """In a first-person book, the reply to a newcomer's first line is the narrator's, not the last friend's."""
     body = ("Bill and I walked up from the station.\n\n“Hot,” Bill said.\n\n“Very,” I said.\n\n“Let’s get a drink,” "

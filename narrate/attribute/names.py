@@ -107,6 +107,12 @@ _VOCATIVE = re.compile(
     r"|(?:,\s+|\b(?:[Dd]ear|[Mm]y)\s+)(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|Y/N)(?=\s*(?:[,!?…—–]|\.(?:\s|$)|$))"
 )
 """A name said to someone: "..., Watson." / "You said six, Tess. I..." / "Jules, wait" / "my dear Watson" / "Hey, Y/N"."""
+_LISTED_BEFORE = re.compile(r"\w[,;]?\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?,\s+$")
+"""Inside a sentence, a capitalised item and a comma right before a name: the name may be the next of a list."""
+_LIST_ITEM = 60
+"""Characters looked back from a name for the list item before it."""
+_LISTED_AFTER = re.compile(r",\s+(?!I\b)[A-Z]")
+"""A comma and another capitalised word (not "I") right after a name: with `_LISTED_BEFORE`, a list."""
 _LOCATIVE = frozenset("in at into from to near inside outside towards toward across through".split())
 """Words that put a name in a place: a name found after them a third of the time or more, never used as a person's,
 is a place."""
@@ -211,6 +217,8 @@ def find_names(
             elif " " in phrase and phrase not in phrases:
                 spoken_full.append(phrase)
         for match in _VOCATIVE.finditer(text):
+            if _listed(text, match):
+                continue  # "Chicago, St. Louis, Kansas City, Denver, Los Angeles": a list, no one called
             called[match["name"] or match["first"]] += 1
             ending_name[match["name"] or ""] += 1
     for name, count in called.items():
@@ -244,6 +252,14 @@ def find_names(
     )}
     names = Counter({p: n for p, n in names.items() if p not in silent})
     return names, Counter({p: n for p, n in narrated.items() if p in names}), places
+
+
+def _listed(text: str, match: re.Match[str]) -> bool:
+    """True when the name a vocative `match` found is one of a list of capitalised items (", Denver, Los Angeles")."""
+    start = match.start("name") if match["name"] else 0
+    return bool(match["name"]) and _LISTED_BEFORE.search(text, max(0, start - _LIST_ITEM), start) is not None and (
+        _LISTED_AFTER.match(text, match.end()) is not None
+    )
 
 
 _NICKNAMED = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:him|her|them)\s+(?P<name>[A-Z][\w’'-]*[a-z])\b")
