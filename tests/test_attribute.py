@@ -1118,6 +1118,16 @@ def test_a_place_that_is_a_sentence_subject_does_not_speak(tmp_path: Path) -> No
     assert "Caldmoor" not in {character.name for character in script.characters}
 
 
+def test_a_nickname_given_is_a_person_not_a_place(tmp_path: Path) -> None:
+    """"I call him Macchiato": a person, though "to Macchiato" reads like a place and he never tags speech."""
+    body = ("He comes in every morning and orders a macchiato. In my head I call him Macchiato. I don't know his name. "
+            "Dev bets Macchiato is a lawyer; I believe Macchiato is a poet.\n\n"
+            "I nod to Macchiato. Today Macchiato smiles back, and I say “Hi” to Macchiato, and Macchiato blushes.\n\n"
+            "“Morning,” he says.\n\n“Hi,” I say.")
+    work = load(_story(tmp_path, body))
+    assert "Macchiato" in discover([parse(work, work.chapters[0])]).forms
+
+
 def test_a_list_of_places_in_a_line_calls_no_one(tmp_path: Path) -> None:
     """"Chicago, St. Louis, Kansas City, Denver, Los Angeles" in a speech is a list, not Denver called by name."""
     body = ("The old man poured the wine.\n\n“I been in Chicago, St. Louis, Kansas City, Denver, Los Angeles, Salt "
