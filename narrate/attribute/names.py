@@ -257,10 +257,11 @@ def find_names(
 
 def _listed(text: str, match: re.Match[str]) -> bool:
     """True when the name a vocative `match` found is one of a list of capitalised items (", Denver, Los Angeles")."""
-    start = match.start("name") if match["name"] else 0
-    return bool(match["name"]) and _LISTED_BEFORE.search(text, max(0, start - _LIST_ITEM), start) is not None and (
-        _LISTED_AFTER.match(text, match.end()) is not None
-    )
+    if not match["name"]:
+        return False
+    start = match.start("name")
+    before = _LISTED_BEFORE.search(text, max(0, start - _LIST_ITEM), start)
+    return before is not None and _LISTED_AFTER.match(text, match.end()) is not None
 
 
 _NICKNAMED = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:him|her|them)\s+(?P<name>[A-Z][\w’'-]*[a-z])\b")

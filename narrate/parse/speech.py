@@ -2,13 +2,14 @@
 
 Quotation marks that are not speech stay narration: a sign, note or other
 writing (the sign read “CLOSED”, someone had scrawled “Back Monday”, the
-paragraph after "…and read as follows:", a letter: a salutation standing alone,
-“Dearest Meg,”, and the wholly quoted paragraphs after it), a title (a copy of “The Raven”, she
-was reading “Middlemarch.”), a mention or scare quote (the word “forever”,
-their so-called “plan”), words not said (she didn't say “never”; her eyes said, “Stay”; as if to say,
-“Told you”; a look which meant, “Go”), and a quote
-of up to three words, or a lower-case one, inside a sentence that no speech verb
-introduces. Short speech stays speech: “No.”, He said, “Fine.”, “Yes?”.
+paragraph after "…and read as follows:", a letter: a salutation standing
+alone, “Dearest Meg,”, and the wholly quoted paragraphs after it), a title (a
+copy of “The Raven”, she was reading “Middlemarch.”), a mention or scare quote
+(the word “forever”, their so-called “plan”), words not said (she didn't say
+“never”; her eyes said, “Stay”; as if to say, “Told you”; a look which meant,
+“Go”), and a quote of up to three words, or a lower-case one, inside a
+sentence that no speech verb introduces. Short speech stays speech: “No.”, He
+said, “Fine.”, “Yes?”.
 """
 
 from __future__ import annotations
