@@ -1104,18 +1104,20 @@ def test_a_title_named_beside_a_person_is_that_person(tmp_path: Path) -> None:
     assert roster.forms["Superintendent"] == roster.forms["Mr. McBryde"]
 
 
-def test_a_place_that_is_a_sentence_subject_does_not_speak(tmp_path: Path) -> None:
-    """A name found after "at" or "from" a fifth of the time, that never tags speech nor owns anything, is a place:
-    "Caldmoor had done much for him. He ..." does not make Caldmoor the man who speaks next."""
+@pytest.mark.parametrize("place", ["Caldmoor", "Italy"])
+def test_a_place_that_is_a_sentence_subject_does_not_speak(tmp_path: Path, place: str) -> None:
+    """A name found after "at" or "from" a fifth of the time, that never tags speech nor owns anything, is a place
+    (also when a few people are named so: "Italy"): "Caldmoor had done much for him. He ..." does not make
+    Caldmoor the man who speaks next."""
     body = ("Ines met her brother Tomas at the station. Tomas had been at Caldmoor since the autumn, and he wrote "
             "from Caldmoor every week. He said that Caldmoor was cold, that Caldmoor was dull, and that Caldmoor "
             "suited him; everyone knew how Caldmoor suited Tomas.\n\n"
             "“You look well,” said Ines.\n\n“I am,” said Tomas.\n\n"
             "Ines took his bag. Caldmoor had done much for him. He had lost his sulks, and he laughed now.\n\n"
-            "“What next?”\n\n“Supper,” said Ines.")
+            "“What next?”\n\n“Supper,” said Ines.").replace("Caldmoor", place)
     script = attributed_text(tmp_path, body)
     assert [speaker for _, speaker in speakers(script)] == ["Ines", "Tomas", "Tomas", "Ines"]
-    assert "Caldmoor" not in {character.name for character in script.characters}
+    assert place not in {character.name for character in script.characters}
 
 
 def test_a_nickname_given_is_a_person_not_a_place(tmp_path: Path) -> None:

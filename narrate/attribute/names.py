@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
-from narrate.attribute.firstnames import is_first_name, name_gender
+from narrate.attribute.firstnames import is_common_first_name, is_first_name, name_gender
 from narrate.attribute.words import (
     KIN,
     PAST,
@@ -143,8 +143,8 @@ def find_names(
     after a preposition (a place), next to a speech verb, with a possessive, or
     followed by a pronoun; a titled name ("Mrs. Long") counts wherever it is.
     A name found "at" or "in" a third of the time or more, never used as a person's, is a place; so is one found
-    after them a fifth of the time that owns nothing, tags speech at most once and is no first name nor a name
-    given ("Oxford had done much for him"; not "I call her Cortado").
+    after them a fifth of the time that owns nothing, tags speech at most once and is no common first name nor a
+    name given ("Oxford had done much for him", "Italy"; not "Charlotte", nor "I call her Cortado").
     A full name whose every part is a name ("Wren Calloway") is one too, even said only in dialogue ("Cyril
     Fielding"), unless it is the words of a titled name ("Walter Elliot" of Sir Walter Elliot).
     """
@@ -249,7 +249,7 @@ def find_names(
     silent = {p for p in names if phrases[p] >= _EPITHET and not _is_title(p.split()[0]) and (
         _PLACED * inside[p] >= phrases[p] and not speaking[p]  # "in New York"
         or 2 * located[p] >= phrases[p] and _STRAY * speaking[p] <= phrases[p]  # "at Mansfield", "to Mansfield"
-        or p in places and p not in personal | nicknamed and speaking[p] <= 1 and not is_first_name(p.split()[0])
+        or p in places and p not in personal | nicknamed and speaking[p] <= 1 and not is_common_first_name(p.split()[0])
     )}
     names = Counter({p: n for p, n in names.items() if p not in silent})
     return names, Counter({p: n for p, n in narrated.items() if p in names}), places
