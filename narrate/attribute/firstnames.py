@@ -19,7 +19,7 @@ _NAME_CLEAR = 0.1
 """How close to all-male (0) or all-female (1) a first name's share of women must be to count."""
 _NAME_BEARERS = 500
 """How many people recorded with a first name it takes for its share to count."""
-_COMMON_BEARERS = 100_000
+COMMON_BEARERS = 100_000
 """How many people recorded with a first name make it a common one."""
 
 
@@ -45,17 +45,11 @@ def _plain(name: str) -> str:
     return unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode()
 
 
-def is_first_name(name: str) -> bool:
-    """True for a name the lists record as a first name of enough people ("Theodore"; not "Caterpillar")."""
+def is_first_name(name: str, bearers: int = _NAME_BEARERS) -> bool:
+    """True for a name the lists record as a first name of at least `bearers` people ("Theodore"; not
+    "Caterpillar"); with `COMMON_BEARERS`, a common one ("Charlotte"; not "India", a place's name seldom is)."""
     record = _name_records(_plain(name))
-    return record is not None and record[1] >= _NAME_BEARERS
-
-
-def is_common_first_name(name: str) -> bool:
-    """True for a first name the lists record for very many people ("Charlotte", "Maggie"; not "India", "London"):
-    a place's name that is also a first name is seldom one of these."""
-    record = _name_records(_plain(name))
-    return record is not None and record[1] >= _COMMON_BEARERS
+    return record is not None and record[1] >= bearers
 
 
 def _first_name_side(name: str) -> int | None:

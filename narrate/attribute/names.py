@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
-from narrate.attribute.firstnames import is_common_first_name, is_first_name, name_gender
+from narrate.attribute.firstnames import COMMON_BEARERS, is_first_name, name_gender
 from narrate.attribute.words import (
     KIN,
     PAST,
@@ -249,7 +249,8 @@ def find_names(
     silent = {p for p in names if phrases[p] >= _EPITHET and not _is_title(p.split()[0]) and (
         _PLACED * inside[p] >= phrases[p] and not speaking[p]  # "in New York"
         or 2 * located[p] >= phrases[p] and _STRAY * speaking[p] <= phrases[p]  # "at Mansfield", "to Mansfield"
-        or p in places and p not in personal | nicknamed and speaking[p] <= 1 and not is_common_first_name(p.split()[0])
+        or p in places and p not in personal | nicknamed and speaking[p] <= 1
+        and not is_first_name(p.split()[0], COMMON_BEARERS)
     )}
     names = Counter({p: n for p, n in names.items() if p not in silent})
     return names, Counter({p: n for p, n in narrated.items() if p in names}), places
