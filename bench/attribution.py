@@ -287,7 +287,7 @@ def fixtures(args: list[str]) -> list[Path]:
     shutil.copy(ROOT / "input" / "chapter4.txt", sample)
     shutil.copy(ROOT / "tests" / "fixtures" / "chapter4.labels.jsonl", sample.with_suffix(".labels.jsonl"))
     fixtures = ROOT / "tests" / "fixtures"
-    folders = ("attribution", "heldout", "heldout_b", "heldout_c", "heldout_d")
+    folders = ("attribution", "heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e")
     return [sample, *(path for folder in folders for path in sorted((fixtures / folder).glob("*.txt")))]
 
 

@@ -184,7 +184,7 @@ def test_no_names_in_the_code() -> None:
 
 # --- labelled fixtures: passages written for the hard cases and public-domain prose --------------
 
-PASSAGES = [path for folder in ("attribution", "heldout", "heldout_b", "heldout_c", "heldout_d") for path in sorted((FIXTURES / folder).glob("*.txt"))]
+PASSAGES = [path for folder in ("attribution", "heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e") for path in sorted((FIXTURES / folder).glob("*.txt"))]
 """Labelled passages: one per hard case (attribution/) and whole chapters (heldout/), by annotators who never saw the code."""
 FLOOR = 0.7
 """Per-passage accuracy below which a change is a regression (the aggregate is checked too)."""
@@ -209,6 +209,24 @@ def test_labelled_passages_overall() -> None:
 
 
 # --- the rules added for any fiction -------------------------------------------------------------
+
+
+def test_text_messages_go_to_their_senders_and_take_no_turn(tmp_path: Path) -> None:
+    """A thread's lines are their senders'; "a text from Marcus:" is Marcus's, "Priya typed back," hers; and a text
+    takes no turn in the room: the line answering Ollie's goes to Tamsin, not to Imogen, who texted."""
+    body = ("Priya was halfway through her essay when her phone buzzed.\n\n"
+            "**Bea:** are you coming tonight\n**Noor:** she is 100% bailing\n\n"
+            "Her phone lit up with a new message from Marcus: “did you get the notes from tuesday”\n\n"
+            "Priya typed back, “yes, sending now”\n\n"
+            "* * *\n\n“Look at the window,” said Tamsin.\n\n“I see it,” said Ollie.\n\n"
+            "Her phone buzzed; a text from Ollie’s sister Imogen: “enjoying the sign? x”\n\n"
+            "“She knew,” Ollie breathed.\n\n“To be fair, it was a good pastry.”")
+    assert speakers(attributed_text(tmp_path, body)) == [
+        ("are you coming tonight", "Bea"), ("she is 100% bailing", "Noor"),
+        ("did you get the notes from tuesday", "Marcus"), ("yes, sending now", "Priya"),
+        ("Look at the window,", "Tamsin"), ("I see it,", "Ollie"),
+        ("enjoying the sign? x", "Imogen"), ("She knew,", "Ollie"), ("To be fair, it was a good pastry.", "Tamsin"),
+    ]
 
 
 def test_relation_tags_and_spouses(tmp_path: Path) -> None:
@@ -1560,7 +1578,7 @@ def test_a_name_written_in_lower_case_in_a_text_message_is_still_a_name(tmp_path
     body = ("Bea was late. Noor sat at the window table with Cass.\n\n“She’ll be here,” said Cass.\n\n"
             "“Eventually,” Noor said.\n\n**Bea:** omg noor i’m so sorry **Bea:** bus broke down. like actually broke\n\n"
             "“Told you,” Cass said.\n\n“You guessed,” Noor said.")
-    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Cass", "Noor", "Cass", "Noor"]
+    assert [speaker for _, speaker in speakers(attributed_text(tmp_path, body))] == ["Cass", "Noor", "Bea", "Cass", "Noor"]
 
 
 def test_only_text_messages_lose_their_lower_case_words() -> None:

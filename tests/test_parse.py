@@ -362,6 +362,48 @@ def test_a_spoken_salutation_is_speech(tmp_path: Path, body: str, expected: list
     assert quotes(tmp_path, body) == expected
 
 
+# --- text messages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "messages"),
+    [
+        ("**Bea:** are you coming tonight\n**Priya:** I am not bailing",
+         [("are you coming tonight", "Bea"), ("I am not bailing", "Priya")]),
+        ("Bea: omg\nnoor_h: lol", [("omg", "Bea"), ("lol", "noor_h")]),
+        ("[10:42] Bea: where are you", [("where are you", "Bea")]),
+        ("**Bea:** omg\n\nNoor: what", [("omg", "Bea"), ("what", "Noor")]),  # one thread over two paragraphs
+    ],
+)
+def test_a_text_thread_is_its_senders_lines(tmp_path: Path, body: str, messages: list[tuple[str, str]]) -> None:
+    script = parsed(tmp_path, body)
+    assert [(s.text, s.sender) for s in script.segments if s.kind == "dialogue"] == messages
+    assert not any(s.runs_on for s in script.segments)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["Note: the ferry runs on Tuesdays.", "Then: “I’m not running.”", "Dinner was simple. Bread: warm. Soup: cold."],
+)
+def test_prose_with_a_colon_is_no_thread(tmp_path: Path, body: str) -> None:
+    assert not any(s.sender for s in parsed(tmp_path, body).segments)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Her phone lit up with a new message from Marcus: “did you get the notes”", ["did you get the notes"]),
+        ("She typed back, “yes, sending now”", ["yes, sending now"]),
+        ("Her phone buzzed.\n\nThe text read: “running late. may miss start”", ["running late. may miss start"]),
+        ("Her phone buzzed. She looked up at the door, under the sign: “CLOSED FOR LUNCH”", []),
+    ],
+)
+def test_a_text_message_is_speech_and_a_sign_is_not(tmp_path: Path, body: str, expected: list[str]) -> None:
+    """A message's words, lower case and unpunctuated as they often are, are its sender's line; a sign's stay
+    narration, phones about or not."""
+    assert quotes(tmp_path, body) == expected
+
+
 # --- 4. interruptions ---------------------------------------------------------------------------
 
 

@@ -65,6 +65,7 @@ from narrate.attribute.words import (
     after_object_marker,
 )
 from narrate.model import Script, Segment
+from narrate.parse.words import SENT_FROM
 
 TAGS = frozenset({"tag", "role tag"})
 """Rules that read the speaker's name off an explicit speech tag."""
@@ -221,6 +222,8 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
         state.after_quotes = None
         if segment.id in state.corrections:
             tags[i] = Pick(state.corrections[segment.id], "user")
+        elif segment.sender:  # "**Bea:** are you coming": the message's sender
+            tags[i] = Pick(state.roster.forms.get(segment.sender, segment.sender), "sender")
         else:
             shared = _same_tag(segments, i, tags)  # the sentence before tagged the quote before this one
             pick = _tag(state, segments, i, behind=not shared)
@@ -241,6 +244,8 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
     called = set() if state.previous_asks_who and _bare_name(state.roster, segments) else addressed(state.roster, segments)
     turn = Turn(segments, picks, pick, called, state.conversation, bool(state.narration_run))
     remember_turn(state, turn)
+    if all(p.rule == "sender" for p in picks.values()):
+        del state.speakers[-1]  # a text message is no turn in the room: who speaks aloud next answers whoever did
     return turn
 
 
@@ -424,11 +429,20 @@ def _tag(state: Reader, segments: list[Segment], i: int, behind: bool = True) ->
                 # between two quotes: “...,” said Lucy, while her brother exclaimed: “...”: the lead-in is this one's
                 pick = _lead_in(state, sentence) or _tag_in(state, sentence)
             else:
-                pick = _tag_in(state, sentence, loose) or (
+                pick = (None if first else _sent_from(state, sentence)) or _tag_in(state, sentence, loose) or (
                     None if first else _lead_in(state, sentence) or _colon(state, sentence))
             if pick:
                 return pick
     return None
+
+
+def _sent_from(state: Reader, sentence: str) -> Pick | None:
+    """The sender of a text message the sentence before a quote brings ("A text from Marcus:"), by name."""
+    found = SENT_FROM.search(sentence)
+    if found is None or found["sender"] in ("him", "her", "them"):
+        return None
+    named = mentions(state.roster, found["sender"])
+    return Pick(named[0].name if named else found["sender"], "sender")
 
 
 def _colon(state: Reader, sentence: str) -> Pick | None:

@@ -22,7 +22,7 @@ SPEECH_VERBS = frozenset(
     spits corrected corrects reminded reminds assured assures promised promises argued argues
     screamed screams roared roars bellowed bellows whimpered whimpers sobbed sobs gasped gasps
     managed manages finished finishes started starts tried tries told tells wondered wonders
-    guessed guesses lied lies went spoke speaks""".split()
+    guessed guesses lied lies went spoke speaks texted texts messaged typed types type writes sent""".split()
 )
 """Verbs that tag a quotation with its speaker ("X said", "said X")."""
 

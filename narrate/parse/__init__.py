@@ -27,6 +27,7 @@ from dataclasses import replace
 
 from narrate.model import Chapter, Kind, Paragraph, Script, Segment, Work
 from narrate.parse.marks import WS, Span, quotations, single_style
+from narrate.parse.messages import threads
 from narrate.parse.speech import (
     introduces_document,
     opens_letter,
@@ -51,7 +52,13 @@ def parse(work: Work, chapter: Chapter) -> Script:
     single = single_style(texts, left_used)
     segments: list[Segment] = []
     document = letter = False
-    for index, (scene, paragraph) in enumerate(paragraphs):
+    for index, ((scene, paragraph), messages) in enumerate(zip(paragraphs, threads(texts))):
+        if messages:  # "**Bea:** are you coming": each message its sender's line
+            senders = iter(name for _, name in messages)
+            pieces = _split(paragraph, scene, index, [span for span, _ in messages], closed=True)
+            segments += [replace(s, sender=next(senders)) if s.kind == "dialogue" else s for s in pieces]
+            document = letter = False
+            continue
         spans = spoken(paragraph.text, quotations(paragraph.text, single, left_used))
         if document and spans and spans[0][0] == 0:
             document, spans = spans[0][1] == len(paragraph.text), spans[1:]
@@ -80,8 +87,9 @@ def script_records(script: Script) -> list[dict]:
     ]
 
 
-def _split(paragraph: Paragraph, scene: int, index: int, spans: list[Span]) -> list[Segment]:
-    """The narration and dialogue segments of one paragraph, given its quotations."""
+def _split(paragraph: Paragraph, scene: int, index: int, spans: list[Span], closed: bool = False) -> list[Segment]:
+    """The narration and dialogue segments of one paragraph, given its quotations (or its messages, `closed`: each
+    ends at the end of its line, not running on into the next paragraph)."""
     text, base = paragraph.text, paragraph.start
     segments: list[Segment] = []
     cursor = 0
@@ -92,14 +100,17 @@ def _split(paragraph: Paragraph, scene: int, index: int, spans: list[Span]) -> l
             segments += _piece("dialogue", text, inside, aside.start(), base, scene, index)
             segments += _piece("narration", text, aside.start(), aside.end(), base, scene, index)
             inside = aside.end()
-        segments += _piece("dialogue", text, inside, close_at, base, scene, index)
+        segments += _piece("dialogue", text, inside, close_at, base, scene, index, closed)
         cursor = close_at + 1
     segments += _piece("narration", text, cursor, len(text), base, scene, index)
     return segments
 
 
-def _piece(kind: Kind, text: str, start: int, end: int, base: int, scene: int, index: int) -> list[Segment]:
-    """A segment for text[start:end] trimmed (narration also of a leading ",;:—"), or none if nothing is left to say."""
+def _piece(
+    kind: Kind, text: str, start: int, end: int, base: int, scene: int, index: int, closed: bool = False
+) -> list[Segment]:  # fmt: skip
+    """A segment for text[start:end] trimmed (narration also of a leading ",;:—"), or none if nothing is left to say;
+    dialogue reaching the paragraph's end runs on into the next unless `closed`."""
     piece = text[start:end]
     lead_chars = WS + ",;:—–-" if kind == "narration" else WS
     lead = len(piece) - len(piece.lstrip(lead_chars))
@@ -107,7 +118,7 @@ def _piece(kind: Kind, text: str, start: int, end: int, base: int, scene: int, i
     if not piece or kind == "narration" and not any(ch.isalnum() for ch in piece):
         return []
     begin = base + start + lead
-    runs_on = kind == "dialogue" and end >= len(text)
+    runs_on = kind == "dialogue" and end >= len(text) and not closed
     return [Segment(kind, piece, begin, begin + len(piece), scene, index, runs_on=runs_on)]
 
 

@@ -9,7 +9,8 @@ copy of “The Raven”, she was reading “Middlemarch.”), a mention or scare
 “never”; her eyes said, “Stay”; as if to say, “Told you”; a look which meant,
 “Go”), and a quote of up to three words, or a lower-case one, inside a
 sentence that no speech verb introduces. Short speech stays speech: “No.”, He
-said, “Fine.”, “Yes?”.
+said, “Fine.”, “Yes?”; so does a text message, its sender's line (a text from
+Bea: “omw”; she typed back, “ok”).
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from narrate.parse.marks import MARKS, WS, Span
 from narrate.parse.words import (
     BLOCKERS,
     COPY_NOUNS,
+    DEVICES,
     DOCUMENT_CUES,
     FACES,
     MEANING,
+    MESSAGE_NOUNS,
+    MESSAGING,
     NAMING,
     NEGATIONS,
     SEEMING,
+    SENT_FROM,
     SENTENCE_BREAK,
     SIGN_NOUNS,
     SIGN_VERBS,
@@ -103,11 +108,25 @@ def _is_speech(text: str, open_at: int, close_at: int) -> bool:
         return True
     sentence = SENTENCE_BREAK.split(before)[-1]
     words = WORDS.findall(sentence.lower())
+    last = words[-1] if words else ""
+    named = last in TITLE_NOUNS or last in TITLE_VERBS or any(word in NAMING for word in words[-3:])
+    if (any(word in MESSAGING or word in DEVICES or word in MESSAGE_NOUNS for word in words)
+            or SENT_FROM.search(sentence)) and not named and not _signed(text, open_at):
+        return True  # a text message, often lower case and unpunctuated: its sender's line
     if _cued(words, before[-1].isalnum(), inner) or _written(words) or _unsaid(words, sentence):
         return False
     if before[-1] == ":" and _shown(words, inner):
         return False
     return _sounds_spoken(words, before, inner)
+
+
+def _signed(text: str, open_at: int) -> bool:
+    """True for a quotation a sign or other writing that is no message gives, the last such thing its sentence names
+    before it (under the sign: “CLOSED”; the card that says “Custom cakes”; not "and the text read:")."""
+    before = text[max(0, open_at - _CONTEXT) : max(open_at, 0)].rstrip(WS)
+    words = WORDS.findall(SENTENCE_BREAK.split(before)[-1].lower()) if before else []
+    noun = next((word for word in reversed(words) if word in SIGN_NOUNS), None)  # the text read:, the sign read:
+    return noun is not None and noun not in MESSAGE_NOUNS and (before[-1] == ":" or words[-1] in SIGN_VERBS)
 
 
 def _sounds_spoken(words: list[str], before: str, inner: str) -> bool:

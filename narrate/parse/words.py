@@ -92,6 +92,25 @@ WRITING = frozenset(
 )
 """Words that make a quotation later in the sentence a writing, not speech (someone had scrawled “Back Monday”)."""
 
+MESSAGING = frozenset("texted texts texting messaged messaging typed types typing dmed".split())
+"""Verbs of sending a text message: the quotation after them is the sender's line (she texted back, “omw”)."""
+
+MESSAGE_NOUNS = frozenset("text texts message messages notification".split())
+"""Sign nouns that in talk of phones are text messages, someone's words (the text said: “omw”)."""
+
+DEVICES = frozenset(
+    "phone phones cellphone smartphone texted texting texts messaged messaging dm dms chat comm notification "
+    "notifications type typed typing types buzzed buzzes buzzing".split()
+)
+"""Words of phones and messaging: a quotation in a sentence with one is a text message (my phone buzzes: “omw”)."""
+
+SENT_FROM = re.compile(
+    r"\b(?:[Tt]exts?|[Mm]essages?|DMs?|[Rr]eply|[Rr]eplies)\b[^.!?…]*\bfrom\s+(?:[A-Z][\w-]*[’']s\s+[a-z]+\s+)?"
+    r"(?P<sender>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?|him\b|her\b|them\b)"
+)
+"""A message from someone (a new message from Marcus:, a text from Ollie’s sister Imogen, a text from her): the
+quotation after it is theirs."""
+
 DOCUMENT_CUES = WRITING | frozenset("read reads follows ran runs thus".split())
 """Words in a sentence ending with a colon that introduce a document in the next paragraph (read as follows:)."""
 

@@ -1,0 +1,55 @@
+"""Messages: the lines of a text thread or group chat, each the words of its sender.
+
+A thread is written one message per line, the sender's name and a colon
+first: "**Bea:** are you coming tonight", "Noor: she is 100% bailing",
+"[10:42] bigbrainbea: lol". A paragraph is a thread when every line of it is
+such a line and the senders are marked out (bold or italics, or a time before
+them), or it has two lines or more, or a paragraph next to it is a thread too:
+a lone "Note: ..." is prose. Each message is a span like a quotation's (its
+"marks" the space before it and the end of its line); the sender's name stays
+narration, and the message's segment carries it (`Segment.sender`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from narrate.parse.marks import Span
+
+_TIME = r"\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?\]?"
+_LABEL = (
+    rf"[ \t]*(?P<time>{_TIME}[ \t]*)?(?P<mark>\*\*|__|\*|_)?"
+    r"(?P<name>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?|[a-z][\w.-]*)(?P=mark)?:(?P=mark)?"
+)
+_MESSAGE_LINE = re.compile(_LABEL + r"[ \t]+(?P<message>[^\s“”\"].*?)[ \t]*")
+"""A message line: an optional time, the sender (maybe in bold or italics), a colon, the message."""
+
+_NOT_SENDERS = frozenset(
+    "chapter part book note notes warning warnings summary p.s ps re subject to from cc date time tw cw edit "
+    "update author an".split()
+)
+"""Words before a colon that head prose, not a message ("Chapter 3: Read Receipts", "Note: ...")."""
+
+
+def threads(texts: Sequence[str]) -> list[list[tuple[Span, str]]]:
+    """For each paragraph of `texts`, the spans of its messages and their senders if it is a thread, else []."""
+    lines = [_message_lines(text) for text in texts]
+    found: list[list[tuple[Span, str]]] = []
+    for k, matches in enumerate(lines):
+        neighbour = any(0 <= j < len(lines) and lines[j] for j in (k - 1, k + 1))
+        marked = bool(matches) and all(m["mark"] or m["time"] for m in matches)
+        thread = bool(matches) and (marked or len(matches) > 1 or neighbour)
+        found.append([((m.start("message") - 1, m.end("message")), m["name"]) for m in matches] if thread else [])
+    return found
+
+
+def _message_lines(text: str) -> list[re.Match[str]]:
+    """The message lines of a paragraph when every line of it is one, else []."""
+    found = []
+    for line in re.finditer(r"[^\n]+", text):
+        match = _MESSAGE_LINE.fullmatch(text, line.start(), line.end())
+        if match is None or match["name"].lower().rstrip(".") in _NOT_SENDERS:
+            return []
+        found.append(match)
+    return found
