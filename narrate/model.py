@@ -172,6 +172,8 @@ class Segment:
     """Stable line id of a quote ("" for narration): survives edits elsewhere in the chapter."""
     runs_on: bool = False
     """True for a quote still open at the end of its paragraph (the speech goes on in the next)."""
+    message: bool = False
+    """True for a text message (a thread's line, or a text quoted in the narration): written, not said aloud."""
     sender: str | None = None
     """For a message of a text thread ("**Bea:** omg"): the sender its line names."""
 

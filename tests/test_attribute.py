@@ -211,6 +211,24 @@ def test_labelled_passages_overall() -> None:
 # --- the rules added for any fiction -------------------------------------------------------------
 
 
+def test_a_threads_user_names_are_the_people_they_begin_with(tmp_path: Path) -> None:
+    body = ("Theo and Kwame sat on the floor. Theo had the candles; Kwame had the balloons.\n\n"
+            "“Check the chat,” said Theo.\n\n**theo.m:** who has the cake\n**kwam:** not me\n**zed99:** me")
+    assert speakers(attributed_text(tmp_path, body))[1:] == [("who has the cake", "Theo"), ("not me", "Kwame"),
+                                                             ("me", "zed99")]
+
+
+def test_she_typed_back_is_not_who_sent_the_text(tmp_path: Path) -> None:
+    """Noor, who spoke last, texts Bea; "She typed back" answers Noor, so it is Bea."""
+    body = ("Noor looked at the lighting plot, and at Bea. “I’m going,” said Bea.\n\n"
+            "“Text me every fifteen minutes,” said Noor.\n\n"
+            "Bea walked the length of the boathouse twice, before she noticed the side door was propped open.\n\n"
+            "Her phone buzzed. Noor: “That’s fifteen minutes. Are you dead.”\n\n"
+            "She typed back, “Not dead. Going in.”")
+    assert speakers(attributed_text(tmp_path, body))[2:] == [("That’s fifteen minutes. Are you dead.", "Noor"),
+                                                             ("Not dead. Going in.", "Bea")]
+
+
 def test_text_messages_go_to_their_senders_and_take_no_turn(tmp_path: Path) -> None:
     """A thread's lines are their senders'; "a text from Marcus:" is Marcus's, "Priya typed back," hers; and a text
     takes no turn in the room: the line answering Ollie's goes to Tamsin, not to Imogen, who texted."""

@@ -378,6 +378,7 @@ def test_a_spoken_salutation_is_speech(tmp_path: Path, body: str, expected: list
 def test_a_text_thread_is_its_senders_lines(tmp_path: Path, body: str, messages: list[tuple[str, str]]) -> None:
     script = parsed(tmp_path, body)
     assert [(s.text, s.sender) for s in script.segments if s.kind == "dialogue"] == messages
+    assert all(s.message for s in script.segments if s.kind == "dialogue")
     assert not any(s.runs_on for s in script.segments)
 
 
@@ -402,6 +403,21 @@ def test_a_text_message_is_speech_and_a_sign_is_not(tmp_path: Path, body: str, e
     """A message's words, lower case and unpunctuated as they often are, are its sender's line; a sign's stay
     narration, phones about or not."""
     assert quotes(tmp_path, body) == expected
+    assert all(s.message for s in parsed(tmp_path, body).segments if s.kind == "dialogue")
+
+
+@pytest.mark.parametrize(
+    ("body", "messages"),
+    [
+        ("He typed, “yes. hes being weird”\n\nThree dots. Then: “OMG”", [True, True]),  # after a message, a colon
+        ("The phone buzzed. Dario turned it over.\n\n“hello??? is he there”", [True]),  # lower case, alone
+        ("“Text me every hour,” she said, “or I’m calling security.”", [False, False]),  # a quote's words are no cue
+        ("He put his phone away. “If you want to—I mean, I was going anyway.”", [False]),  # spoken near a phone
+        ("Her phone buzzed.\n\n“Where are you?” Sam asked.", [False]),
+    ],
+)
+def test_which_quotations_are_text_messages(tmp_path: Path, body: str, messages: list[bool]) -> None:
+    assert [s.message for s in parsed(tmp_path, body).segments if s.kind == "dialogue"] == messages
 
 
 # --- 4. interruptions ---------------------------------------------------------------------------

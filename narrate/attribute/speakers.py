@@ -223,7 +223,7 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
         if segment.id in state.corrections:
             tags[i] = Pick(state.corrections[segment.id], "user")
         elif segment.sender:  # "**Bea:** are you coming": the message's sender
-            tags[i] = Pick(state.roster.forms.get(segment.sender, segment.sender), "sender")
+            tags[i] = Pick(_sender(state.roster, segment.sender), "sender")
         else:
             shared = _same_tag(segments, i, tags)  # the sentence before tagged the quote before this one
             pick = _tag(state, segments, i, behind=not shared)
@@ -239,14 +239,31 @@ def _dialogue_paragraph(state: Reader, segments: list[Segment], ahead: list[list
                 pick = replace(pick, penalty=_NEWCOMER_DOUBT)  # "said the man" after "a man": often a named man yet
             if pick:
                 tags[i] = pick
+    texts = all(s.message for s in segments if s.kind == "dialogue")
     pick = next(iter(tags.values()), None) or _untagged(state, segments, ahead)
     picks = {i: tags.get(i, pick) for i, s in enumerate(segments) if s.kind == "dialogue"}
     called = set() if state.previous_asks_who and _bare_name(state.roster, segments) else addressed(state.roster, segments)
     turn = Turn(segments, picks, pick, called, state.conversation, bool(state.narration_run))
     remember_turn(state, turn)
-    if all(p.rule == "sender" for p in picks.values()):
-        del state.speakers[-1]  # a text message is no turn in the room: who speaks aloud next answers whoever did
+    if texts:
+        del state.speakers[-1]  # text messages are no turn in the room: who speaks aloud next answers whoever did
     return turn
+
+
+_HANDLE_STEM = 3
+"""Fewest letters a user name and a name must share to be one person's ("kwam" and "Kwame")."""
+
+
+def _sender(roster: Roster, label: str) -> str:
+    """The person a thread's sender label names: a form of their name, or a user name in lower case that begins
+    with one or is the beginning of one ("theo.m", "calzone" of Cal, "kwam" of Kwame); else the label itself."""
+    if label in roster.forms or not label.islower():
+        return roster.forms.get(label, label)
+    handle = re.match(r"[a-z]+", label)
+    stem = handle[0] if handle else ""
+    owners = {name for form, name in roster.forms.items() if " " not in form and len(form) >= _HANDLE_STEM
+              and (stem.startswith(form.lower()) or len(stem) >= _HANDLE_STEM and form.lower().startswith(stem))}
+    return owners.pop() if len(owners) == 1 else label
 
 
 def _same_tag(segments: list[Segment], i: int, tags: Mapping[int, Pick]) -> bool:

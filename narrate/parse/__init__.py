@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import replace
 
 from narrate.model import Chapter, Kind, Paragraph, Script, Segment, Work
@@ -31,6 +32,7 @@ from narrate.parse.messages import threads
 from narrate.parse.speech import (
     introduces_document,
     opens_letter,
+    speaks_of_phones,
     spoken,
     wholly_quoted,
 )
@@ -51,22 +53,27 @@ def parse(work: Work, chapter: Chapter) -> Script:
     left_used = any("‘" in text for text in texts)
     single = single_style(texts, left_used)
     segments: list[Segment] = []
-    document = letter = False
+    document = letter = texting = False
     for index, ((scene, paragraph), messages) in enumerate(zip(paragraphs, threads(texts))):
         if messages:  # "**Bea:** are you coming": each message its sender's line
             senders = iter(name for _, name in messages)
-            pieces = _split(paragraph, scene, index, [span for span, _ in messages], closed=True)
+            spans = [span for span, _ in messages]
+            pieces = _split(paragraph, scene, index, spans, set(spans), closed=True)
             segments += [replace(s, sender=next(senders)) if s.kind == "dialogue" else s for s in pieces]
             document = letter = False
+            texting = True
             continue
-        spans = spoken(paragraph.text, quotations(paragraph.text, single, left_used))
+        found = spoken(paragraph.text, quotations(paragraph.text, single, left_used), texting)
+        texting = found[-1][1] if found else speaks_of_phones(paragraph.text)
+        texted = {span for span, message in found if message}
+        spans = [span for span, _ in found]
         if document and spans and spans[0][0] == 0:
             document, spans = spans[0][1] == len(paragraph.text), spans[1:]
         else:
             document = introduces_document(paragraph.text)
             letter = wholly_quoted(paragraph.text, spans) and (letter or opens_letter(paragraph.text, spans))
             spans = [] if letter else spans
-        segments += _split(paragraph, scene, index, spans)
+        segments += _split(paragraph, scene, index, spans, texted)
     return Script(work=work, chapter=chapter, segments=tuple(_with_ids(segments, chapter.number)))
 
 
@@ -87,30 +94,34 @@ def script_records(script: Script) -> list[dict]:
     ]
 
 
-def _split(paragraph: Paragraph, scene: int, index: int, spans: list[Span], closed: bool = False) -> list[Segment]:
-    """The narration and dialogue segments of one paragraph, given its quotations (or its messages, `closed`: each
-    ends at the end of its line, not running on into the next paragraph)."""
+def _split(
+    paragraph: Paragraph, scene: int, index: int, spans: list[Span], texted: Collection[Span] = (), closed: bool = False
+) -> list[Segment]:  # fmt: skip
+    """The narration and dialogue segments of one paragraph, given its quotations (those in `texted` text messages;
+    `closed`: a thread's messages, each ending at the end of its line, not running on into the next paragraph)."""
     text, base = paragraph.text, paragraph.start
     segments: list[Segment] = []
     cursor = 0
     for open_at, close_at in spans:
         segments += _piece("narration", text, cursor, max(open_at, 0), base, scene, index)
+        message = (open_at, close_at) in texted
         inside = open_at + 1
         for aside in _ASIDE.finditer(text, inside, close_at):  # “That young man (speaking lower) is thoughtless.”
-            segments += _piece("dialogue", text, inside, aside.start(), base, scene, index)
+            segments += _piece("dialogue", text, inside, aside.start(), base, scene, index, message=message)
             segments += _piece("narration", text, aside.start(), aside.end(), base, scene, index)
             inside = aside.end()
-        segments += _piece("dialogue", text, inside, close_at, base, scene, index, closed)
+        segments += _piece("dialogue", text, inside, close_at, base, scene, index, closed, message)
         cursor = close_at + 1
     segments += _piece("narration", text, cursor, len(text), base, scene, index)
     return segments
 
 
 def _piece(
-    kind: Kind, text: str, start: int, end: int, base: int, scene: int, index: int, closed: bool = False
+    kind: Kind, text: str, start: int, end: int, base: int, scene: int, index: int, closed: bool = False,
+    message: bool = False,
 ) -> list[Segment]:  # fmt: skip
     """A segment for text[start:end] trimmed (narration also of a leading ",;:—"), or none if nothing is left to say;
-    dialogue reaching the paragraph's end runs on into the next unless `closed`."""
+    dialogue reaching the paragraph's end runs on into the next unless `closed`, and is a text message if `message`."""
     piece = text[start:end]
     lead_chars = WS + ",;:—–-" if kind == "narration" else WS
     lead = len(piece) - len(piece.lstrip(lead_chars))
@@ -119,7 +130,7 @@ def _piece(
         return []
     begin = base + start + lead
     runs_on = kind == "dialogue" and end >= len(text) and not closed
-    return [Segment(kind, piece, begin, begin + len(piece), scene, index, runs_on=runs_on)]
+    return [Segment(kind, piece, begin, begin + len(piece), scene, index, runs_on=runs_on, message=message)]
 
 
 def _with_ids(segments: list[Segment], chapter: int | None) -> list[Segment]:

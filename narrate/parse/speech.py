@@ -63,17 +63,26 @@ _CONTEXT = 300
 """Characters before a quotation looked at to judge it (keeps parsing linear)."""
 
 
-def spoken(text: str, spans: list[Span]) -> list[Span]:
-    """The quotations among `spans` (in order) that are speech; the others are read as narration."""
-    kept: list[Span] = []
+def spoken(text: str, spans: list[Span], texting: bool = False) -> list[tuple[Span, bool]]:
+    """The quotations among `spans` (in order) that are speech, each with whether it is a text message (see
+    `_texted`; `texting`: the paragraph before spoke of phones or ended in a message); the others are read as
+    narration."""
+    kept: list[tuple[Span, bool]] = []
     mention_end: int | None = None
     for span in spans:
-        if _is_speech(text, *span) and not _listed(text, mention_end, span):
-            kept.append(span)
+        message = _texted(text, span[0], texting)
+        if message or _is_speech(text, *span) and not _listed(text, mention_end, span):
+            kept.append((span, message))
             mention_end = None
+            texting = message
         else:
             mention_end = span[1]
     return kept
+
+
+def speaks_of_phones(text: str) -> bool:
+    """True for a paragraph with a word of phones or messaging in its narration ("Her phone buzzed.")."""
+    return any(word in DEVICES for word in WORDS.findall(text.lower()))
 
 
 def introduces_document(text: str) -> bool:
@@ -108,16 +117,32 @@ def _is_speech(text: str, open_at: int, close_at: int) -> bool:
         return True
     sentence = SENTENCE_BREAK.split(before)[-1]
     words = WORDS.findall(sentence.lower())
-    last = words[-1] if words else ""
-    named = last in TITLE_NOUNS or last in TITLE_VERBS or any(word in NAMING for word in words[-3:])
-    if (any(word in MESSAGING or word in DEVICES or word in MESSAGE_NOUNS for word in words)
-            or SENT_FROM.search(sentence)) and not named and not _signed(text, open_at):
-        return True  # a text message, often lower case and unpunctuated: its sender's line
     if _cued(words, before[-1].isalnum(), inner) or _written(words) or _unsaid(words, sentence):
         return False
     if before[-1] == ":" and _shown(words, inner):
         return False
     return _sounds_spoken(words, before, inner)
+
+
+def _texted(text: str, open_at: int, texting: bool) -> bool:
+    """True for a text message's words, often lower case and unpunctuated: a quotation whose sentence speaks of
+    phones or messages (A text from Marcus: “...”; she typed back, “...”; the text read: “...”), or, after talk of
+    phones or a message (`texting`, or a phone word earlier in the paragraph), one after a colon no speech verb leads
+    to (Then: “OMG”) or a lower-case paragraph of its own. Not a sign's, a title or a name (see `_signed`)."""
+    before = text[max(0, open_at - _CONTEXT) : max(open_at, 0)].rstrip(WS)
+    narrated = before[max(before.rfind(mark) for mark in "\"“”„«»") + 1 :]  # not the words of a quotation before it
+    sentence = SENTENCE_BREAK.split(narrated)[-1] if narrated else ""
+    words = WORDS.findall(sentence.lower())
+    last = words[-1] if words else ""
+    if last in TITLE_NOUNS or last in TITLE_VERBS or any(word in NAMING for word in words[-3:]) or _signed(text, open_at):
+        return False
+    if any(word in MESSAGING or word in DEVICES or word in MESSAGE_NOUNS for word in words) or SENT_FROM.search(sentence):
+        return True
+    if not (texting or speaks_of_phones(narrated)):
+        return False
+    if not before:
+        return text[open_at + 1 : open_at + 2].islower()
+    return before.endswith(":") and not any(word in SPEECH_VERBS and word != "then" for word in words)  # Then:
 
 
 def _signed(text: str, open_at: int) -> bool:
