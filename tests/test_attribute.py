@@ -211,6 +211,15 @@ def test_labelled_passages_overall() -> None:
 # --- the rules added for any fiction -------------------------------------------------------------
 
 
+def test_a_comparative_before_a_role_still_makes_it_a_role_tag(tmp_path: Path) -> None:
+    """"said the older woman" is a woman of the scene (Professor Hale), not the man named last."""
+    body = ("Professor Hale was at her desk. She did not get up.\n\n“Sit,” said Hale.\n\n"
+            "They sat. Marcus was already there, in the corner chair, looking as if he were on trial.\n\n"
+            "“I understand,” said the older woman, “that we had a small adventure.”")
+    assert speakers(attributed_text(tmp_path, body))[1:] == [("I understand,", "Hale"),
+                                                             ("that we had a small adventure.", "Hale")]
+
+
 def test_a_threads_user_names_are_the_people_they_begin_with(tmp_path: Path) -> None:
     body = ("Theo and Kwame sat on the floor. Theo had the candles; Kwame had the balloons.\n\n"
             "“Check the chat,” said Theo.\n\n**theo.m:** who has the cake\n**kwam:** not me\n**zed99:** me")
