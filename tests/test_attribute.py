@@ -220,6 +220,13 @@ def test_a_comparative_before_a_role_still_makes_it_a_role_tag(tmp_path: Path) -
                                                              ("that we had a small adventure.", "Hale")]
 
 
+def test_the_one_heard_saying_a_line_says_it(tmp_path: Path) -> None:
+    """"I hear him say, “...”": he says it, not the narrator who hears."""
+    body = ("“Come on,” Theo said to me. “We’re going.” He went down the stairs with Bea.\n\n“Night,” I said.\n\n"
+            "I hear him say, “I’m not scared, I’m cautious,” and then the door bangs.")
+    assert speakers(attributed_text(tmp_path, body))[-1] == ("I’m not scared, I’m cautious,", "Theo")
+
+
 def test_a_threads_user_names_are_the_people_they_begin_with(tmp_path: Path) -> None:
     body = ("Theo and Kwame sat on the floor. Theo had the candles; Kwame had the balloons.\n\n"
             "“Check the chat,” said Theo.\n\n**theo.m:** who has the cake\n**kwam:** not me\n**zed99:** me")

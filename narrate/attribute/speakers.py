@@ -549,6 +549,8 @@ _ANSWER = re.compile(
     r"(?:answer|reply|remark|response|rejoinder|comment|retort|exclamation)\b"
 )
 """A tag that names the speaker's answer: “Fine,” was Catherine’s answer / was his quiet reply."""
+_HEARD_SAY = re.compile(r"\b(?:hear|hears|heard|hearing)\s+(?P<pronoun>him|her)\s+(?P<verb>[a-z]+)\b")
+"""Someone heard saying the quote: "I hear him say," / "she heard her whisper," (the pronoun is the speaker)."""
 
 
 def _tag_in(state: Reader, sentence: str, loose: bool = False) -> Pick | None:
@@ -564,6 +566,10 @@ def _tag_in(state: Reader, sentence: str, loose: bool = False) -> Pick | None:
         owner = next((m for m in mentions(state.roster, sentence) if m.possessive and not m.is_pronoun), None)
         if owner is not None:
             return Pick(owner.name, "role tag" if is_role(owner.name) else "tag")
+    heard = _HEARD_SAY.search(sentence)
+    if heard and heard["verb"] in SPEECH_VERBS:  # "I hear him say,": he says it
+        pronoun = "he" if heard["pronoun"] == "him" else "she"
+        return _pronoun_tag(state, Mention(pronoun, heard.start(), heard.end(), False, False))
     for mention in mentions(state.roster, sentence):
         voice = re.match(r"\s+voice\b", sentence[mention.end :]) if mention.possessive else None
         end = mention.end + voice.end() if voice else mention.end  # "said Sami’s voice", "a man’s voice said"
