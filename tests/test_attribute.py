@@ -227,6 +227,18 @@ def test_the_one_heard_saying_a_line_says_it(tmp_path: Path) -> None:
     assert speakers(attributed_text(tmp_path, body))[-1] == ("I’m not scared, I’m cautious,", "Theo")
 
 
+def test_a_name_always_after_the_is_a_thing_not_a_person(tmp_path: Path) -> None:
+    """"the Moth" (a ship: "The Moth’s ventilation coughed", "flying the Moth") is no one, so "she said" after it is
+    Varga's; "the Dodo", which a tag has speak, stays a person."""
+    body = ("Varga looked at her crew. The Moth’s ventilation coughed. Kite had flown the Moth for years; the Moth "
+            "had never had a co-pilot.\n\n“We take it,” Varga said. “Half up front.”\n\n“Agreed,” said Kite.\n\n"
+            "The Moth shuddered as she turned to the board. “Objections?” she said.\n\n"
+            "“Nobody,” said the Dodo.")
+    script = attributed_text(tmp_path, body)
+    assert "Moth" not in {c.name for c in script.characters}
+    assert speakers(script)[3:] == [("Objections?", "Varga"), ("Nobody,", "Dodo")]
+
+
 def test_a_threads_user_names_are_the_people_they_begin_with(tmp_path: Path) -> None:
     body = ("Theo and Kwame sat on the floor. Theo had the candles; Kwame had the balloons.\n\n"
             "“Check the chat,” said Theo.\n\n**theo.m:** who has the cake\n**kwam:** not me\n**zed99:** me")

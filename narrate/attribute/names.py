@@ -144,7 +144,9 @@ def find_names(
     followed by a pronoun; a titled name ("Mrs. Long") counts wherever it is.
     A name found "at" or "in" a third of the time or more, never used as a person's, is a place; so is one found
     after them a fifth of the time that owns nothing, tags speech at most once and is no common first name nor a
-    name given ("Oxford had done much for him", "Italy"; not "Charlotte", nor "I call her Cortado").
+    name given ("Oxford had done much for him", "Italy"; not "Charlotte", nor "I call her Cortado"). A name the
+    narration writes three times or more, always after "the" ("The Moth’s ventilation"), that never tags speech is a
+    thing, a ship or an inn ("said the Dodo" speaks).
     A full name whose every part is a name ("Wren Calloway") is one too, even said only in dialogue ("Cyril
     Fielding"), unless it is the words of a titled name ("Walter Elliot" of Sir Walter Elliot).
     """
@@ -251,7 +253,7 @@ def find_names(
         or 2 * located[p] >= phrases[p] and _STRAY * speaking[p] <= phrases[p]  # "at Mansfield", "to Mansfield"
         or p in places and p not in personal | nicknamed and speaking[p] <= 1
         and not is_first_name(p.split()[0], COMMON_BEARERS)
-    )}
+    ) or the[p] == phrases[p] >= _THE_THING and not speaking[p] and not _is_title(p.split()[0])}  # "the Moth": a ship
     names = Counter({p: n for p, n in names.items() if p not in silent})
     return names, Counter({p: n for p, n in narrated.items() if p in names}), places
 
@@ -274,6 +276,9 @@ speech ("Mansfield": 58 of 105 after them, 2 beside a speech verb)."""
 _INSIDE = frozenset("in into inside outside".split())
 """Words a place follows and a person hardly ever does: a name found `_EPITHET` times or more, after them a fifth of
 the time or more, that no speech tag names, is a place ("in New York"; not one "faults in Emma Woodhouse")."""
+_THE_THING = 3
+"""A name the narration writes this many times, always after "the", that never tags speech is a thing (a ship, an inn:
+"the Moth had limped out"), not a person ("said the Dodo" speaks)."""
 _PLACED = 5
 """A name found after "in", "at" or "to" at least once in this many times may be a place ("India": 15 of 67; people
 stay under 1 in 10)."""
@@ -377,7 +382,7 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
         if first < j and not inside_quotation(text, tokens[i].start()):
             phrase = text[tokens[first].start() : tokens[j - 1].end()]
             possessive = phrase.endswith(("’s", "'s"))
-            prev = tokens[i - 1][0].lower() if i else ""
+            prev = "the" if tokens[first - 1][0].lower() == "the" and first > i else tokens[i - 1][0].lower() if i else ""
             nxt = tokens[j][0].lower() if j < len(tokens) else ""
             said = tokens[i - 2][0].lower() if i > 1 and prev == "the" else prev  # a verb before "the" tags the name after it
             tagged = said in SPEECH_VERBS or nxt in SPEECH_VERBS
