@@ -187,6 +187,21 @@ def test_page_without_headings_is_one_chapter_named_after_it(tmp_path: Path) -> 
     assert paragraphs(work) == ["One line."]
 
 
+@pytest.mark.parametrize(
+    ("head", "encoding", "expected"),
+    [
+        ("", "utf-8", "“Tell Noor,” Priya said. Café."),  # saved by hand, no declared encoding: UTF-8
+        ('<meta charset="windows-1252">', "cp1252", "“Tell Noor,” Priya said. Café."),  # a declared encoding wins
+        ("", "latin-1", "Café."),  # not UTF-8 and undeclared: read as Latin-1, as browsers do
+    ],
+)
+def test_a_page_is_read_in_its_encoding(tmp_path: Path, head: str, encoding: str, expected: str) -> None:
+    page = tmp_path / "saved.html"
+    body = expected if encoding != "latin-1" else "Café."
+    page.write_bytes(f"<html><head>{head}<title>Saved</title></head><body><p>{body}</p></body></html>".encode(encoding))
+    assert paragraphs(load(page)) == [expected]
+
+
 def test_empty_page_is_an_empty_chapter(tmp_path: Path) -> None:
     page = tmp_path / "blank.html"
     page.write_text("<html><head><title>Blank</title></head><body><p>&nbsp;</p></body></html>", encoding="utf-8")

@@ -64,15 +64,30 @@ _NOTE_LABELS = {"summary": "summary", "notes": "notes", "chapter summary": "summ
 """Labels of the blockquotes in a preface or chapter meta group -> field."""
 
 
+_CHARSET = re.compile(rb"<meta[^>]+charset", re.IGNORECASE)
+"""A page's declaration of its encoding."""
+
+
 def read_html(source: Path, data: bytes) -> Work:
-    """The Work in the HTML file `source`, whose bytes are `data`."""
+    """The Work in the HTML file `source`, whose bytes are `data` (UTF-8 when the page declares no encoding and its
+    bytes are UTF-8: a page saved by hand, which lxml would otherwise read as Latin-1)."""
+    parser = None if _CHARSET.search(data[:4096]) or not _utf8(data) else lxml.html.HTMLParser(encoding="utf-8")
     try:
-        root = lxml.html.document_fromstring(data)
+        root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise InputError(f"{source}: not readable as HTML ({error})") from None
     if is_ao3(root):
         return read_ao3(source, root)
     return read_page(source, root)
+
+
+def _utf8(data: bytes) -> bool:
+    """True when `data` is valid UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def is_ao3(root: etree._Element) -> bool:
