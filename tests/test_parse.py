@@ -373,12 +373,15 @@ def test_a_spoken_salutation_is_speech(tmp_path: Path, body: str, expected: list
         ("Bea: omg\nnoor_h: lol", [("omg", "Bea"), ("lol", "noor_h")]),
         ("[10:42] Bea: where are you", [("where are you", "Bea")]),
         ("**Bea:** omg\n\nNoor: what", [("omg", "Bea"), ("what", "Noor")]),  # one thread over two paragraphs
+        ("Her phone buzzed.\n\nBea: see you at 8", [("see you at 8", "Bea")]),  # after talk of phones
+        ("Bea: omg\nNoor: lol\n\n“Well?”\n\nBea: see you at 8", [("omg", "Bea"), ("lol", "Noor"), ("Well?", None),
+                                                                ("see you at 8", "Bea")]),  # a thread just before
     ],
 )
 def test_a_text_thread_is_its_senders_lines(tmp_path: Path, body: str, messages: list[tuple[str, str]]) -> None:
     script = parsed(tmp_path, body)
     assert [(s.text, s.sender) for s in script.segments if s.kind == "dialogue"] == messages
-    assert all(s.message for s in script.segments if s.kind == "dialogue")
+    assert all(s.message for s in script.segments if s.kind == "dialogue" and s.sender)
     assert not any(s.runs_on for s in script.segments)
 
 

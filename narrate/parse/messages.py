@@ -4,10 +4,12 @@ A thread is written one message per line, the sender's name and a colon
 first: "**Bea:** are you coming tonight", "Noor: she is 100% bailing",
 "[10:42] bigbrainbea: lol". A paragraph is a thread when every line of it is
 such a line and the senders are marked out (bold or italics, or a time before
-them), or it has two lines or more, or a paragraph next to it is a thread too:
-a lone "Note: ..." is prose. Each message is a span like a quotation's (its
-"marks" the space before it and the end of its line); the sender's name stays
-narration, and the message's segment carries it (`Segment.sender`).
+them), or it has two lines or more, or a thread is one or two paragraphs
+before it or the next, or the paragraph before speaks of phones ("Her phone
+buzzed." / "Bea: see you at 8"): a lone "Note: ..." is prose. Each message is
+a span like a quotation's (its "marks" the space before it and the end of its
+line); the sender's name stays narration, and the message's segment carries
+it (`Segment.sender`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from narrate.parse.marks import Span
+from narrate.parse.speech import speaks_of_phones
 
 _TIME = r"\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?\]?"
 _LABEL = (
@@ -37,9 +40,9 @@ def threads(texts: Sequence[str]) -> list[list[tuple[Span, str]]]:
     lines = [_message_lines(text) for text in texts]
     found: list[list[tuple[Span, str]]] = []
     for k, matches in enumerate(lines):
-        neighbour = any(0 <= j < len(lines) and lines[j] for j in (k - 1, k + 1))
+        near = any(0 <= j < len(lines) and lines[j] for j in (k - 2, k - 1, k + 1)) or k and speaks_of_phones(texts[k - 1])
         marked = bool(matches) and all(m["mark"] or m["time"] for m in matches)
-        thread = bool(matches) and (marked or len(matches) > 1 or neighbour)
+        thread = bool(matches) and (marked or len(matches) > 1 or near)
         found.append([((m.start("message") - 1, m.end("message")), m["name"]) for m in matches] if thread else [])
     return found
 
