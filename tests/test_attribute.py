@@ -863,6 +863,17 @@ def test_a_fix_trades_only_the_two_people_it_is_about(tmp_path: Path) -> None:
     assert kept == ["Ann", "Dot", "Ann", "Dot", "Ben"]
 
 
+def test_a_fix_leaves_a_text_message_in_its_chain(tmp_path: Path) -> None:
+    """Hat's line, fixed from Cal to Hat, trades Cal and Hat in the talk around it, but not in Cal's text (“hattie.
+    do u think 25 is old”): a text is no turn in the room."""
+    body = ("Noor and Hat lay awake. Hat's phone buzzed; it was Cal.\n\n“Don’t,” said Noor.\n\n“I’m not.”\n\n"
+            "“You are.”\n\nAnother buzz. “hattie. do u think 25 is old”\n\n“He means as friends.”\n\n"
+            "“He said just us,” said Noor.")
+    kept = _kept_after_fix(tmp_path, body, ["Noor", "Cal", "Noor", "Cal", "Cal", "Noor"],
+                           ["Noor", "Hat", "Noor", "Hat", "Hat", "Noor"], 1, "Hat", slice(1, 5))  # a second run's
+    assert kept == ["Noor", "Hat", "Noor", "Cal", "Hat", "Noor"]
+
+
 def test_a_fix_by_another_name_of_a_character_is_that_character(tmp_path: Path) -> None:
     path = _story(tmp_path, "Cas came in with Noor Haddad, and Noor sat; she smiled.\n\n“Hi,” said Cas.\n\n“Hello.”")
     work = load(path)

@@ -414,6 +414,7 @@ def test_a_text_message_is_speech_and_a_sign_is_not(tmp_path: Path, body: str, e
     [
         ("He typed, “yes. hes being weird”\n\nThree dots. Then: “OMG”", [True, True]),  # after a message, a colon
         ("The phone buzzed. Dario turned it over.\n\n“hello??? is he there”", [True]),  # lower case, alone
+        ("“Fine,” I said.\n\nAnother buzz. “hattie. do u think 25 is old”", [False, True]),  # lower case, opening
         ("“Text me every hour,” she said, “or I’m calling security.”", [False, False]),  # a quote's words are no cue
         ("He put his phone away. “If you want to—I mean, I was going anyway.”", [False]),  # spoken near a phone
         ("Her phone buzzed.\n\n“Where are you?” Sam asked.", [False]),

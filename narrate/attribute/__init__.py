@@ -131,7 +131,8 @@ def _within_chains(
     change only when its speaker was talking there already (someone who joins a conversation says nothing of who
     talked before they came), and not in the line just before it (then the fix says they spoke twice running, not
     that the lines before were the other way round); the line just after a fix does not become the fix's speaker's
-    too, and after two fixes in a row by one person (who then spoke twice running) the lines stay as they were."""
+    too, and after two fixes in a row by one person (who then spoke twice running) the lines stay as they were. A
+    text message in the chain keeps its sender (it is no turn in the room)."""
     dialogue = sorted({(s.scene, s.paragraph) for s in fixed.segments if s.kind == "dialogue"}, key=lambda p: p[1])
     anchored = {s.paragraph for s in fixed.segments if s.kind == "dialogue"
                 and not (rules.get(s.start) in _TURN_TAKING and earlier.get(s.start) in _TURN_TAKING)}
@@ -177,6 +178,8 @@ def _within_chains(
             return old
         if new.kind != "dialogue" or new.id in lines:
             return new
+        if new.message:
+            return old  # a text message takes no turn in the room: a fix to the talk there says nothing of it
         if next_to.get(new.paragraph) == new.speaker != old.speaker:
             return old  # a fix does not give its speaker the next line as well
         follows = any(new.speaker == speaker or {new.speaker, old.speaker} <= {speaker, replaced}

@@ -128,7 +128,8 @@ def _texted(text: str, open_at: int, texting: bool) -> bool:
     """True for a text message's words, often lower case and unpunctuated: a quotation whose sentence speaks of
     phones or messages (A text from Marcus: “...”; she typed back, “...”; the text read: “...”), or, after talk of
     phones or a message (`texting`, or a phone word earlier in the paragraph), one after a colon no speech verb leads
-    to (Then: “OMG”) or a lower-case paragraph of its own. Not a sign's, a title or a name (see `_signed`)."""
+    to (Then: “OMG”) or one in lower case opening a sentence (Another buzz. “u up?”). Not a sign's, a title or a
+    name (see `_signed`)."""
     before = text[max(0, open_at - _CONTEXT) : max(open_at, 0)].rstrip(WS)
     narrated = before[max(before.rfind(mark) for mark in "\"“”„«»") + 1 :]  # not the words of a quotation before it
     sentence = SENTENCE_BREAK.split(narrated)[-1] if narrated else ""
@@ -140,7 +141,7 @@ def _texted(text: str, open_at: int, texting: bool) -> bool:
         return True
     if not (texting or speaks_of_phones(narrated)):
         return False
-    if not before:
+    if not words:  # opening the paragraph or a sentence: “hattie. do u think 25 is old”
         return text[open_at + 1 : open_at + 2].islower()
     return before.endswith(":") and not any(word in SPEECH_VERBS and word != "then" for word in words)  # Then:
 

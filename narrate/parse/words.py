@@ -100,7 +100,7 @@ MESSAGE_NOUNS = frozenset("text texts message messages notification".split())
 
 DEVICES = frozenset(
     "phone phones cellphone smartphone texted texting texts messaged messaging dm dms chat comm notification "
-    "notifications type typed typing types buzzed buzzes buzzing".split()
+    "notifications type typed typing types buzz buzzed buzzes buzzing".split()
 )
 """Words of phones and messaging: a quotation in a sentence with one is a text message (my phone buzzes: “omw”)."""
 
