@@ -372,6 +372,7 @@ def test_a_spoken_salutation_is_speech(tmp_path: Path, body: str, expected: list
          [("are you coming tonight", "Bea"), ("I am not bailing", "Priya")]),
         ("Bea: omg\nnoor_h: lol", [("omg", "Bea"), ("lol", "noor_h")]),
         ("[10:42] Bea: where are you", [("where are you", "Bea")]),
+        ("Bea (10:42 PM): omw", [("omw", "Bea")]),
         ("**Bea:** omg\n\nNoor: what", [("omg", "Bea"), ("what", "Noor")]),  # one thread over two paragraphs
         ("Her phone buzzed.\n\nBea: see you at 8", [("see you at 8", "Bea")]),  # after talk of phones
         ("Bea: omg\nNoor: lol\n\n“Well?”\n\nBea: see you at 8", [("omg", "Bea"), ("lol", "Noor"), ("Well?", None),

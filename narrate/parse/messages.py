@@ -2,7 +2,7 @@
 
 A thread is written one message per line, the sender's name and a colon
 first: "**Bea:** are you coming tonight", "Noor: she is 100% bailing",
-"[10:42] bigbrainbea: lol". A paragraph is a thread when every line of it is
+"[10:42] bigbrainbea: lol", "Bea (10:42 PM): omw". A paragraph is a thread when every line of it is
 such a line and the senders are marked out (bold or italics, or a time before
 them), or it has two lines or more, or a thread is one or two paragraphs
 before it or the next, or the paragraph before speaks of phones ("Her phone
@@ -20,13 +20,16 @@ from collections.abc import Sequence
 from narrate.parse.marks import Span
 from narrate.parse.speech import speaks_of_phones
 
-_TIME = r"\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?\]?"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
+"""A time of day: 10:42, 10:42:07, 10:42 PM."""
 _LABEL = (
-    rf"[ \t]*(?P<time>{_TIME}[ \t]*)?(?P<mark>\*\*|__|\*|_)?"
-    r"(?P<name>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?|[a-z][\w.-]*)(?P=mark)?:(?P=mark)?"
+    rf"[ \t]*(?P<time>\[?{_CLOCK}\]?[ \t]*)?(?P<mark>\*\*|__|\*|_)?"
+    r"(?P<name>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?|[a-z][\w.-]*)(?P=mark)?"
+    rf"(?P<stamp>[ \t]*[(\[]{_CLOCK}[)\]])?:(?P=mark)?"
 )
 _MESSAGE_LINE = re.compile(_LABEL + r"[ \t]+(?P<message>[^\s“”\"].*?)[ \t]*")
-"""A message line: an optional time, the sender (maybe in bold or italics), a colon, the message."""
+"""A message line: an optional time, the sender (maybe in bold or italics, maybe with the time after), a colon,
+the message."""
 
 _NOT_SENDERS = frozenset(
     "chapter part book note notes warning warnings summary p.s ps re subject to from cc date time tw cw edit "
@@ -41,7 +44,7 @@ def threads(texts: Sequence[str]) -> list[list[tuple[Span, str]]]:
     found: list[list[tuple[Span, str]]] = []
     for k, matches in enumerate(lines):
         near = any(0 <= j < len(lines) and lines[j] for j in (k - 2, k - 1, k + 1)) or k and speaks_of_phones(texts[k - 1])
-        marked = bool(matches) and all(m["mark"] or m["time"] for m in matches)
+        marked = bool(matches) and all(m["mark"] or m["time"] or m["stamp"] for m in matches)
         thread = bool(matches) and (marked or len(matches) > 1 or near)
         found.append([((m.start("message") - 1, m.end("message")), m["name"]) for m in matches] if thread else [])
     return found
