@@ -37,7 +37,9 @@ from narrate.attribute.speakers import (
 from narrate.attribute.turns import CONFIDENCE
 from narrate.model import Character, Corrections, Estimate, Script, Segment
 
-_FIRM = frozenset({"user", "tag", "sender", "role tag", "pronoun tag", "relation tag", "beat", "pronoun beat", "introduction"})
+_FIRM = frozenset(
+    {"user", "tag", "sender", "role tag", "pronoun tag", "relation tag", "beat", "pronoun beat", "introduction"}
+)
 """Rules that show a person speaking under their own name (so it is not the first-person narrator's)."""
 _TURN_TAKING = frozenset({"turn", "continued", "backfill", "guess", "alternating pronoun", "unknown"})
 """Rules that decide a line by who spoke before it: a user's fix changes them, up to a line another rule decides."""

@@ -69,7 +69,8 @@ are met ("the mariner", "the croupier"); not words a narrator keeps using for a 
 painter" of Dorian Gray)."""
 
 _ROLE = re.compile(
-    r"\b(?:the|a|an)\s+(?:(?:other|tall|short|older|younger|elder|taller|shorter|little|big|first|second|hooded|masked)\s+)?"
+    r"\b(?:the|a|an)\s+"
+    r"(?:(?:other|tall|short|older|younger|elder|taller|shorter|little|big|first|second|hooded|masked)\s+)?"
     r"(" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")\b(?![\w-])",
     re.IGNORECASE,
 )

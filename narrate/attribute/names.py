@@ -382,7 +382,8 @@ def _phrases(text: str) -> list[tuple[str, int, bool, bool, bool, str]]:
         if first < j and not inside_quotation(text, tokens[i].start()):
             phrase = text[tokens[first].start() : tokens[j - 1].end()]
             possessive = phrase.endswith(("’s", "'s"))
-            prev = "the" if tokens[first - 1][0].lower() == "the" and first > i else tokens[i - 1][0].lower() if i else ""
+            prev = tokens[i - 1][0].lower() if i else ""
+            prev = "the" if first > i and tokens[first - 1][0].lower() == "the" else prev  # "The Moth’s ventilation"
             nxt = tokens[j][0].lower() if j < len(tokens) else ""
             said = tokens[i - 2][0].lower() if i > 1 and prev == "the" else prev  # a verb before "the" tags the name after it
             tagged = said in SPEECH_VERBS or nxt in SPEECH_VERBS

@@ -15,7 +15,8 @@ SOFT = WEAK | {"previous", "pronoun previous", "addressed", "backfill"}
 
 
 CONFIDENCE = {
-    "user": 1.0, "tag": 0.97, "sender": 0.97, "role tag": 0.6, "pronoun tag": 0.9, "relation tag": 0.7, "alternating pronoun": 0.54,
+    "user": 1.0, "tag": 0.97, "sender": 0.97, "role tag": 0.6, "pronoun tag": 0.9, "relation tag": 0.7,
+    "alternating pronoun": 0.54,
     "continued": 0.9, "beat": 0.95, "pronoun beat": 0.9, "voice": 0.6, "reaction": 0.7,
     "addressed": 0.9, "previous": 0.68, "pronoun previous": 0.65, "turn": 0.85, "backfill": 0.7,
     "monologue": 0.6, "introduction": 0.85, "guess": 0.5, "unknown": 0.05,

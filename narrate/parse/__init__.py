@@ -3,8 +3,9 @@
 Dialogue is the text inside one pair of quotation marks, marks excluded and
 trimmed. `marks` finds a paragraph's quotations (which family of marks opens
 speech, which single marks are apostrophes), `speech` keeps those that are
-spoken (not a sign, title, mention or scare quote), and `words` holds the word
-lists both read. A stage direction in parentheses inside a quotation ("(speaking
+spoken (not a sign, title, mention or scare quote) and marks text messages,
+`messages` reads a text thread's lines ("**Bea:** omg") as its senders'
+messages, and `words` holds the word lists they read. A stage direction in parentheses inside a quotation ("(speaking
 lower)", "(with a sigh)") is narration between two dialogue segments.
 
 A speech running over several paragraphs (no closing mark until the last one,

@@ -2,14 +2,14 @@
 
 A thread is written one message per line, the sender's name and a colon
 first: "**Bea:** are you coming tonight", "Noor: she is 100% bailing",
-"[10:42] bigbrainbea: lol", "Bea (10:42 PM): omw". A paragraph is a thread when every line of it is
-such a line and the senders are marked out (bold or italics, or a time before
-them), or it has two lines or more, or a thread is one or two paragraphs
-before it or the next, or the paragraph before speaks of phones ("Her phone
-buzzed." / "Bea: see you at 8"): a lone "Note: ..." is prose. Each message is
-a span like a quotation's (its "marks" the space before it and the end of its
-line); the sender's name stays narration, and the message's segment carries
-it (`Segment.sender`).
+"[10:42] bigbrainbea: lol", "Bea (10:42 PM): omw". A paragraph is a thread
+when every line of it is such a line and the senders are marked out (bold or
+italics, or a time), or it has two lines or more, or a thread is one or two
+paragraphs before it or the next, or the paragraph before speaks of phones
+("Her phone buzzed." / "Bea: see you at 8"): a lone "Note: ..." is prose.
+Each message is a span like a quotation's (its "marks" the space before it and
+the end of its line); the sender's name stays narration, and the message's
+segment carries it (`Segment.sender`).
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def threads(texts: Sequence[str]) -> list[list[tuple[Span, str]]]:
     lines = [_message_lines(text) for text in texts]
     found: list[list[tuple[Span, str]]] = []
     for k, matches in enumerate(lines):
-        near = any(0 <= j < len(lines) and lines[j] for j in (k - 2, k - 1, k + 1)) or k and speaks_of_phones(texts[k - 1])
+        near = any(0 <= j < len(lines) and lines[j] for j in (k - 2, k - 1, k + 1))
+        near = near or k > 0 and speaks_of_phones(texts[k - 1])
         marked = bool(matches) and all(m["mark"] or m["time"] or m["stamp"] for m in matches)
         thread = bool(matches) and (marked or len(matches) > 1 or near)
         found.append([((m.start("message") - 1, m.end("message")), m["name"]) for m in matches] if thread else [])

@@ -59,6 +59,12 @@ _SALUTATION = re.compile(r"(?:my\s+)?dear(?:est)?\b[^!?]*,", re.IGNORECASE)
 _SALUTATION_WORDS = 6
 """Most words a salutation has."""
 
+_MESSAGE_CUES = MESSAGING | DEVICES | MESSAGE_NOUNS
+"""Words of a sentence that make the quotation after it a text message."""
+
+_DOUBLE_MARKS = "\"“”„«»"
+"""Marks that open or close a quotation (not apostrophes)."""
+
 _CONTEXT = 300
 """Characters before a quotation looked at to judge it (keeps parsing linear)."""
 
@@ -126,18 +132,19 @@ def _is_speech(text: str, open_at: int, close_at: int) -> bool:
 
 def _texted(text: str, open_at: int, texting: bool) -> bool:
     """True for a text message's words, often lower case and unpunctuated: a quotation whose sentence speaks of
-    phones or messages (A text from Marcus: “...”; she typed back, “...”; the text read: “...”), or, after talk of
-    phones or a message (`texting`, or a phone word earlier in the paragraph), one after a colon no speech verb leads
-    to (Then: “OMG”) or one in lower case opening a sentence (Another buzz. “u up?”). Not a sign's, a title or a
-    name (see `_signed`)."""
+    phones or messages (A text from Marcus: “...”; she typed back, “...”; the text read: “...”), or, after talk
+    of phones or a message (`texting`, or a phone word earlier in the paragraph), one after a colon no speech verb
+    leads to (Then: “OMG”) or one in lower case opening a sentence (Another buzz. “u up?”). Not a sign's, a title
+    or a name (see `_signed`)."""
     before = text[max(0, open_at - _CONTEXT) : max(open_at, 0)].rstrip(WS)
-    narrated = before[max(before.rfind(mark) for mark in "\"“”„«»") + 1 :]  # not the words of a quotation before it
+    narrated = before[max(before.rfind(mark) for mark in _DOUBLE_MARKS) + 1 :]  # not a quotation's words before it
     sentence = SENTENCE_BREAK.split(narrated)[-1] if narrated else ""
     words = WORDS.findall(sentence.lower())
     last = words[-1] if words else ""
-    if last in TITLE_NOUNS or last in TITLE_VERBS or any(word in NAMING for word in words[-3:]) or _signed(text, open_at):
+    named = last in TITLE_NOUNS or last in TITLE_VERBS or any(word in NAMING for word in words[-3:])
+    if named or _signed(text, open_at):
         return False
-    if any(word in MESSAGING or word in DEVICES or word in MESSAGE_NOUNS for word in words) or SENT_FROM.search(sentence):
+    if any(word in _MESSAGE_CUES for word in words) or SENT_FROM.search(sentence):
         return True
     if not (texting or speaks_of_phones(narrated)):
         return False
