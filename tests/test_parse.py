@@ -419,6 +419,11 @@ def test_a_text_message_is_speech_and_a_sign_is_not(tmp_path: Path, body: str, e
         ("“Text me every hour,” she said, “or I’m calling security.”", [False, False]),  # a quote's words are no cue
         ("He put his phone away. “If you want to—I mean, I was going anyway.”", [False]),  # spoken near a phone
         ("Her phone buzzed.\n\n“Where are you?” Sam asked.", [False]),
+        ("She merely said, in the course of some trivial chat, “Well, Harriet, I would advise you.”", [False]),
+        ("There is only one answer to a conversation of this type: “England holds India.”", [False]),
+        ("“Thank you,” was Fanny’s reply; when she had turned from him, she felt, “And yet why?”", [False, False]),
+        ("As soon as a general buzz gave him shelter, he added, “I should be sorry.”", [False]),
+        ("I type, “yeah. saturday. i’ll come get you at 7”", [True]),
     ],
 )
 def test_which_quotations_are_text_messages(tmp_path: Path, body: str, messages: list[bool]) -> None:

@@ -59,8 +59,9 @@ _SALUTATION = re.compile(r"(?:my\s+)?dear(?:est)?\b[^!?]*,", re.IGNORECASE)
 _SALUTATION_WORDS = 6
 """Most words a salutation has."""
 
-_MESSAGE_CUES = MESSAGING | DEVICES | MESSAGE_NOUNS
-"""Words of a sentence that make the quotation after it a text message."""
+_MESSAGE_CUES = MESSAGING | DEVICES - {"chat", "buzz"}
+"""Words of a sentence that make the quotation after it a text message (a "chat", a "buzz", a "text" or a "message"
+only among talk of phones: "in the course of some trivial chat", "a general buzz", "a commonplace text")."""
 
 _DOUBLE_MARKS = "\"“”„«»"
 """Marks that open or close a quotation (not apostrophes)."""
@@ -144,10 +145,13 @@ def _texted(text: str, open_at: int, texting: bool) -> bool:
     named = last in TITLE_NOUNS or last in TITLE_VERBS or any(word in NAMING for word in words[-3:])
     if named or _signed(text, open_at):
         return False
-    if any(word in _MESSAGE_CUES for word in words) or SENT_FROM.search(sentence):
-        return True
+    typing = last in ("type", "types") and words[-2:-1] in (["i"], ["you"], ["he"], ["she"], ["we"], ["they"])
+    if any(word in _MESSAGE_CUES for word in words) or typing or SENT_FROM.search(sentence):
+        return True  # "I type, “yeah”" (not "a conversation of this type:")
     if not (texting or speaks_of_phones(narrated)):
         return False
+    if any(word in MESSAGE_NOUNS for word in words):  # the text read:, his message arrives:
+        return True
     if not words:  # opening the paragraph or a sentence: “hattie. do u think 25 is old”
         return text[open_at + 1 : open_at + 2].islower()
     return before.endswith(":") and not any(word in SPEECH_VERBS and word != "then" for word in words)  # Then:

@@ -92,7 +92,7 @@ WRITING = frozenset(
 )
 """Words that make a quotation later in the sentence a writing, not speech (someone had scrawled “Back Monday”)."""
 
-MESSAGING = frozenset("texted texts texting messaged messaging typed types typing dmed".split())
+MESSAGING = frozenset("texted texts texting messaged messaging typed typing dmed".split())
 """Verbs of sending a text message: the quotation after them is the sender's line (she texted back, “omw”)."""
 
 MESSAGE_NOUNS = frozenset("text texts message messages notification".split())
@@ -100,12 +100,12 @@ MESSAGE_NOUNS = frozenset("text texts message messages notification".split())
 
 DEVICES = frozenset(
     "phone phones cellphone smartphone texted texting texts messaged messaging dm dms chat comm notification "
-    "notifications type typed typing types buzz buzzed buzzes buzzing".split()
+    "notifications typed typing buzz buzzed buzzes buzzing".split()
 )
 """Words of phones and messaging: a quotation in a sentence with one is a text message (my phone buzzes: “omw”)."""
 
 SENT_FROM = re.compile(
-    r"\b(?:[Tt]exts?|[Mm]essages?|DMs?|[Rr]eply|[Rr]eplies)\b[^.!?…]*\bfrom\s+(?:[A-Z][\w-]*[’']s\s+[a-z]+\s+)?"
+    r"\b(?:[Tt]exts?|[Mm]essages?|DMs?|[Rr]eply|[Rr]eplies)\s+(?:[\w’']+\s+){0,3}?from\s+(?:[A-Z][\w-]*[’']s\s+[a-z]+\s+)?"
     r"(?P<sender>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?|him\b|her\b|them\b)"
 )
 """A message from someone (a new message from Marcus:, a text from Ollie’s sister Imogen, a text from her): the
