@@ -388,7 +388,9 @@ def test_a_text_thread_is_its_senders_lines(tmp_path: Path, body: str, messages:
 
 @pytest.mark.parametrize(
     "body",
-    ["Note: the ferry runs on Tuesdays.", "Then: “I’m not running.”", "Dinner was simple. Bread: warm. Soup: cold."],
+    ["Note: the ferry runs on Tuesdays.", "Then: “I’m not running.”", "Dinner was simple. Bread: warm. Soup: cold.",
+     "Rating: Teen And Up Audiences\nArchive Warning: No Archive Warnings Apply\nFandom: Original Work",
+     "Title: Emma\n\nAuthor: Jane Austen\n\nLanguage: English"],
 )
 def test_prose_with_a_colon_is_no_thread(tmp_path: Path, body: str) -> None:
     assert not any(s.sender for s in parsed(tmp_path, body).segments)

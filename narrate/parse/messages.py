@@ -33,9 +33,12 @@ the message."""
 
 _NOT_SENDERS = frozenset(
     "chapter part book note notes warning warnings summary p.s ps re subject to from cc date time tw cw edit "
-    "update author an".split()
-)
-"""Words before a colon that head prose, not a message ("Chapter 3: Read Receipts", "Note: ...")."""
+    "update author an title language credits illustrator translator rating fandom fandoms relationship "
+    "relationships characters category categories tags series stats published updated completed words chapters "
+    "kudos bookmarks hits comments status".split()
+) | {"archive warning", "archive warnings", "additional tags", "release date", "posting date", "last updated"}
+"""Words before a colon that head prose or a work's details, not a message ("Chapter 3: Read Receipts", "Note: ...",
+"Rating: Teen And Up", "Author: Jane Austen")."""
 
 
 def threads(texts: Sequence[str]) -> list[list[tuple[Span, str]]]:
