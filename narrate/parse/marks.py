@@ -31,7 +31,9 @@ WS = " \t\n\r\f\v\xa0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u200
 MARKS = "\"'“”„«»‘’`"
 """Every quotation mark, of both families."""
 
-_DOUBLE = re.compile(r"[\"“”„«»]")
+DOUBLE_MARKS = "\"“”„«»"
+"""Marks that open or close a double-quoted quotation (never an apostrophe)."""
+_DOUBLE = re.compile(f"[{DOUBLE_MARKS}]")
 _SINGLE = re.compile(r"['‘’`]")
 
 _BEFORE_OPEN = "([{<—–-/…" + MARKS

@@ -22,12 +22,12 @@ from narrate.parse.speech import speaks_of_phones
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
 """A time of day: 10:42, 10:42:07, 10:42 PM."""
-_LABEL = (
+_MESSAGE_LINE = re.compile(
     rf"[ \t]*(?P<time>\[?{_CLOCK}\]?[ \t]*)?(?P<mark>\*\*|__|\*|_)?"
     r"(?P<name>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?|[a-z][\w.-]*)(?P=mark)?"
     rf"(?P<stamp>[ \t]*[(\[]{_CLOCK}[)\]])?:(?P=mark)?"
+    r"[ \t]+(?P<message>[^\s“”\"].*?)[ \t]*"
 )
-_MESSAGE_LINE = re.compile(_LABEL + r"[ \t]+(?P<message>[^\s“”\"].*?)[ \t]*")
 """A message line: an optional time, the sender (maybe in bold or italics, maybe with the time after), a colon,
 the message."""
 
@@ -46,10 +46,11 @@ def threads(texts: Sequence[str]) -> list[list[tuple[Span, str]]]:
     lines = [_message_lines(text) for text in texts]
     found: list[list[tuple[Span, str]]] = []
     for k, matches in enumerate(lines):
-        near = any(0 <= j < len(lines) and lines[j] for j in (k - 2, k - 1, k + 1))
-        near = near or k > 0 and speaks_of_phones(texts[k - 1])
-        marked = bool(matches) and all(m["mark"] or m["time"] or m["stamp"] for m in matches)
-        thread = bool(matches) and (marked or len(matches) > 1 or near)
+        thread = bool(matches) and (
+            all(m["mark"] or m["time"] or m["stamp"] for m in matches) or len(matches) > 1
+            or any(0 <= j < len(lines) and lines[j] for j in (k - 2, k - 1, k + 1))
+            or k > 0 and speaks_of_phones(texts[k - 1])
+        )  # fmt: skip
         found.append([((m.start("message") - 1, m.end("message")), m["name"]) for m in matches] if thread else [])
     return found
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from narrate.parse.marks import MARKS, WS, Span
+from narrate.parse.marks import DOUBLE_MARKS, MARKS, WS, Span
 from narrate.parse.words import (
     BLOCKERS,
     COPY_NOUNS,
@@ -62,9 +62,6 @@ _SALUTATION_WORDS = 6
 _MESSAGE_CUES = MESSAGING | DEVICES - {"chat", "buzz"}
 """Words of a sentence that make the quotation after it a text message (a "chat", a "buzz", a "text" or a "message"
 only among talk of phones: "in the course of some trivial chat", "a general buzz", "a commonplace text")."""
-
-_DOUBLE_MARKS = "\"“”„«»"
-"""Marks that open or close a quotation (not apostrophes)."""
 
 _CONTEXT = 300
 """Characters before a quotation looked at to judge it (keeps parsing linear)."""
@@ -138,12 +135,12 @@ def _texted(text: str, open_at: int, texting: bool) -> bool:
     leads to (Then: “OMG”) or one in lower case opening a sentence (Another buzz. “u up?”). Not a sign's, a title
     or a name (see `_signed`)."""
     before = text[max(0, open_at - _CONTEXT) : max(open_at, 0)].rstrip(WS)
-    narrated = before[max(before.rfind(mark) for mark in _DOUBLE_MARKS) + 1 :]  # not a quotation's words before it
+    narrated = before[max(before.rfind(mark) for mark in DOUBLE_MARKS) + 1 :]  # not a quotation's words before it
     sentence = SENTENCE_BREAK.split(narrated)[-1] if narrated else ""
     words = WORDS.findall(sentence.lower())
     last = words[-1] if words else ""
     named = last in TITLE_NOUNS or last in TITLE_VERBS or any(word in NAMING for word in words[-3:])
-    if named or _signed(text, open_at):
+    if named or _signed(before):
         return False
     typing = last in ("type", "types") and words[-2:-1] in (["i"], ["you"], ["he"], ["she"], ["we"], ["they"])
     if any(word in _MESSAGE_CUES for word in words) or typing or SENT_FROM.search(sentence):
@@ -157,10 +154,9 @@ def _texted(text: str, open_at: int, texting: bool) -> bool:
     return before.endswith(":") and not any(word in SPEECH_VERBS and word != "then" for word in words)  # Then:
 
 
-def _signed(text: str, open_at: int) -> bool:
-    """True for a quotation a sign or other writing that is no message gives, the last such thing its sentence names
-    before it (under the sign: “CLOSED”; the card that says “Custom cakes”; not "and the text read:")."""
-    before = text[max(0, open_at - _CONTEXT) : max(open_at, 0)].rstrip(WS)
+def _signed(before: str) -> bool:
+    """True for a quotation a sign or other writing that is no message gives, the last such thing the sentence
+    `before` it names (under the sign: “CLOSED”; the card that says “Custom cakes”; not "and the text read:")."""
     words = WORDS.findall(SENTENCE_BREAK.split(before)[-1].lower()) if before else []
     noun = next((word for word in reversed(words) if word in SIGN_NOUNS), None)  # the text read:, the sign read:
     return noun is not None and noun not in MESSAGE_NOUNS and (before[-1] == ":" or words[-1] in SIGN_VERBS)
